@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bootops crypto on mbedTLS 2.28: SHA-256 and ECDSA P-256 verification
+ * against the trust anchor built into hyp.
+ */
+#include <bootops/crypto.h>
+#include <bootops/trust_anchor.h>
+
+#include <mbedtls/ecdsa.h>
+#include <mbedtls/sha256.h>
+
+int bootops_crypto_sha256(const void *data, u64 len, u8 out[BOOTOPS_DIGEST_SIZE])
+{
+	return mbedtls_sha256_ret(data, len, out, 0) ? -EINVAL : 0;
+}
+
+static int ecdsa_p256_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
+			     const u8 sig[BOOTOPS_SIG_SIZE])
+{
+	mbedtls_ecp_group grp;
+	mbedtls_ecp_point q;
+	mbedtls_mpi r, s;
+	int ret;
+
+	mbedtls_ecp_group_init(&grp);
+	mbedtls_ecp_point_init(&q);
+	mbedtls_mpi_init(&r);
+	mbedtls_mpi_init(&s);
+	ret = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
+	if (!ret)
+		ret = mbedtls_ecp_point_read_binary(&grp, &q, bootops_trust_anchor,
+						    BOOTOPS_PUBKEY_SIZE);
+	if (!ret)
+		ret = mbedtls_mpi_read_binary(&r, sig, BOOTOPS_SIG_SIZE / 2);
+	if (!ret)
+		ret = mbedtls_mpi_read_binary(&s, sig + BOOTOPS_SIG_SIZE / 2,
+					      BOOTOPS_SIG_SIZE / 2);
+	if (!ret)
+		ret = mbedtls_ecdsa_verify(&grp, hash, BOOTOPS_DIGEST_SIZE, &q, &r, &s);
+	mbedtls_mpi_free(&s);
+	mbedtls_mpi_free(&r);
+	mbedtls_ecp_point_free(&q);
+	mbedtls_ecp_group_free(&grp);
+	return ret;
+}
+
+int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
+			  const u8 sig[BOOTOPS_SIG_SIZE])
+{
+	return ecdsa_p256_verify(hash, sig) ? -EKEYREJECTED : 0;
+}

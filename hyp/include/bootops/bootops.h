@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The boot-ops layer: the primitives the host may ask hyp for.
+ *
+ * Every id and address comes from the untrusted host as a full 64-bit
+ * register.  Each primitive either succeeds or returns a negative errno and
+ * leaves all state exactly as it was (Documentation/bootops.rst lists the
+ * codes and the order in which the checks are made).
+ */
+#ifndef __BOOTOPS_BOOTOPS_H__
+#define __BOOTOPS_BOOTOPS_H__
+
+#include <bootops/port.h>
+
+void bootops_init(void);
+
+/* VMs and vCPUs (vm.c). */
+int bootops_register_kvm(u64 kvm_handle);		/* vmid or -errno */
+int bootops_register_vcpu(u64 vmid, u64 vcpuid, u64 vcpu_handle);
+int bootops_set_vcpu_active(u64 vmid, u64 vcpuid);
+int bootops_set_vcpu_inactive(u64 vmid, u64 vcpuid);
+/* 1 once after registration (reset the register context), then 0. */
+int bootops_vcpu_take_reset(u64 vmid, u64 vcpuid);
+int bootops_teardown_vm(u64 vmid);
+
+/* Boot images (image.c). */
+int bootops_set_boot_info(u64 vmid, u64 load_addr, u64 size,
+			  const u8 sig[BOOTOPS_SIG_SIZE]);	/* load_idx or -errno */
+int bootops_remap_vm_image(u64 vmid, u64 pfn, u64 load_idx);
+int bootops_verify_and_load_images(u64 vmid);
+/* Hyp address of guest address addr inside a verified image, or 0. */
+u64 bootops_search_load_info(u64 vmid, u64 addr);
+/* Does [ipa, ipa + size) touch a declared image?  Caller holds the VM lock. */
+bool bootops_range_in_image(u64 vmid, u64 ipa, u64 size);
+/* Teardown helper: returns every image page and remap slot. */
+void bootops_release_images(u64 vmid);
+
+/* Device memory and SMMU (io.c, smmu.c). */
+int bootops_map_io(u64 vmid, u64 gpa, u64 pa);
+int bootops_alloc_smmu(u64 vmid, u64 cbndx, u64 index);
+int bootops_assign_smmu(u64 vmid, u64 pfn, u64 gfn);
+int bootops_map_smmu(u64 vmid, u64 cbndx, u64 index, u64 iova, u64 pte);
+int bootops_clear_smmu(u64 vmid, u64 cbndx, u64 index, u64 iova);
+/* Teardown helper: banks owned by vmid lose their table and owner. */
+void bootops_release_smmu(u64 vmid);
+
+/* Signature check of one image through hyp's mapping (verify.c). */
+int bootops_verify_image(u64 load_addr, u64 size, const void *bytes,
+			 const u8 sig[BOOTOPS_SIG_SIZE]);
+
+#endif /* __BOOTOPS_BOOTOPS_H__ */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The platform under the boot-ops layer: page ownership, hyp mappings of
+ * the remap area, a VM's stage 2, page-table memory, the CPU id.
+ *
+ * The kernel implements it on pKVM (kvm-glue/ and hyp/pkvm/), the host
+ * tests on a simulated machine (selftests/sim/).  Every function that
+ * changes state either succeeds completely or changes nothing.
+ *
+ * Page vocabulary (see Documentation/bootops.rst, "Page states"):
+ *   host-exclusive  RAM the host owns, not shared, not claimed for an image,
+ *                   not DMA-mapped through a host SMMU bank;
+ *   claimed         host-owned RAM lent to hyp for an image: the host still
+ *                   maps it but can no longer share, donate or DMA-map it;
+ *   VM-owned        owned by one VM, unmapped from the host.
+ */
+#ifndef __BOOTOPS_PLATFORM_H__
+#define __BOOTOPS_PLATFORM_H__
+
+#include <bootops/port.h>
+
+/* Physical pages. */
+
+/* host-exclusive -> claimed.  -EINVAL: no such page; -EPERM: not host-exclusive. */
+int bootops_plat_claim_image_page(u64 pfn);
+/* claimed -> host-exclusive. */
+void bootops_plat_release_image_page(u64 pfn);
+/* claimed -> VM-owned; the host's mapping is removed. */
+int bootops_plat_donate_claimed_page(u64 pfn, u32 vmid);
+/* host-exclusive -> VM-owned.  -EINVAL / -EPERM as for claiming. */
+int bootops_plat_donate_host_page(u64 pfn, u32 vmid);
+/* VM-owned -> host-exclusive without scrubbing: undoes a donation. */
+void bootops_plat_undo_donate(u64 pfn, u32 vmid);
+/* VM-owned -> zeroed, then host-exclusive. */
+void bootops_plat_reclaim_page(u64 pfn, u32 vmid);
+/* Owner check: for the host, host-exclusive; for a VM, VM-owned. */
+bool bootops_plat_page_owned_by(u64 pfn, u32 vmid);
+/* host-exclusive page gains one host DMA mapping; -EINVAL / -EPERM. */
+int bootops_plat_dma_pin(u64 pfn);
+void bootops_plat_dma_unpin(u64 pfn);
+/* 0 if a VM may map device page pfn; -EPERM for RAM or hyp-reserved MMIO. */
+int bootops_plat_check_vm_mmio(u64 pfn);
+
+/* The remap area: BOOTOPS_REMAP_PAGES page slots of hyp virtual space. */
+void *bootops_plat_remap_va(u64 slot);
+int bootops_plat_remap_map(u64 slot, u64 pfn);
+void bootops_plat_remap_unmap(u64 slot);
+/* pfn mapped at slot, or BOOTOPS_INVALID64. */
+u64 bootops_plat_remap_pfn(u64 slot);
+
+/* A VM's stage 2. */
+u32 bootops_plat_vm_ipa_bits(u32 vmid);
+/* -EEXIST: ipa already mapped; -ENOMEM: no page-table memory. */
+int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, bool device);
+void bootops_plat_s2_unmap(u32 vmid, u64 ipa);
+/* pfn mapped at ipa, or BOOTOPS_INVALID64. */
+u64 bootops_plat_s2_lookup(u32 vmid, u64 ipa);
+/* Unmaps everything; reclaims (scrubs) every VM-owned page it mapped. */
+void bootops_plat_s2_teardown(u32 vmid);
+
+/* Zeroed page-table pages for the SMMU tables hyp builds. */
+void *bootops_plat_alloc_table(u64 *pa);
+void bootops_plat_free_table(void *va);
+void *bootops_plat_table_va(u64 pa);
+/* The bank's table changed: point the hardware at root_pa, flush its TLB. */
+void bootops_plat_smmu_sync(u32 index, u32 cbndx, u64 root_pa);
+
+/* The physical CPU this hypercall runs on. */
+u32 bootops_plat_cpu(void);
+
+#endif /* __BOOTOPS_PLATFORM_H__ */

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The state layer: what hyp knows about each VM, and plain accessors.
+ *
+ * These are the pass-through primitives of the proof (get_vm_state,
+ * set_vm_kvm, set_vm_load_addr, ...).  They do no checking: callers in the
+ * boot-ops layer validate ids first and hold the VM's lock.
+ */
+#ifndef __BOOTOPS_STATE_H__
+#define __BOOTOPS_STATE_H__
+
+#include <bootops/port.h>
+#include <bootops/pgtable.h>
+
+struct bootops_load_info {
+	u64 load_addr;		/* guest physical, page aligned */
+	u64 size;		/* bytes */
+	u64 remap_slot;		/* first page slot in the remap area */
+	u64 mapped_pages;	/* pages remapped so far */
+	u8 sig[BOOTOPS_SIG_SIZE];
+};
+
+struct bootops_vcpu_info {
+	u64 handle;		/* host's handle, opaque to hyp */
+	u8 state;
+	u8 need_reset;		/* reset register context on first run */
+	u16 active_cpu;		/* physical CPU while ACTIVE */
+};
+
+struct bootops_vm_info {
+	bootops_lock_t lock;
+	u32 state;
+	u32 nr_load;		/* next free load-info index */
+	u64 kvm_handle;		/* host's handle, opaque to hyp */
+	struct bootops_load_info load[BOOTOPS_MAX_LOAD_INFO];
+	struct bootops_vcpu_info vcpu[BOOTOPS_MAX_VCPUS];
+};
+
+struct bootops_smmu_bank {
+	u32 owner;		/* vmid, 0 for the host, or BOOTOPS_SMMU_NO_OWNER */
+	struct bootops_pgt pgt;
+};
+
+#define BOOTOPS_REMAP_WORDS	((BOOTOPS_REMAP_PAGES + 63) / 64)
+
+struct bootops_state {
+	bootops_lock_t remap_lock;	/* remap bitmap; innermost */
+	bootops_lock_t smmu_lock;	/* every bank; after the VM lock */
+	u64 remap_used[BOOTOPS_REMAP_WORDS];
+	struct bootops_smmu_bank smmu[BOOTOPS_SMMU_NUM][BOOTOPS_SMMU_NUM_CB];
+	struct bootops_vm_info vm[BOOTOPS_MAX_VMS + 1];	/* [0]: the host */
+};
+
+extern struct bootops_state bootops_state;
+
+/* Id checks take u64: ids arrive in 64-bit registers, never truncate them. */
+static inline bool bootops_vmid_valid(u64 vmid)
+{
+	return vmid >= 1 && vmid <= BOOTOPS_MAX_VMS;
+}
+
+static inline bool bootops_vcpuid_valid(u64 vcpuid)
+{
+	return vcpuid < BOOTOPS_MAX_VCPUS;
+}
+
+static inline struct bootops_vm_info *bootops_vm(u64 vmid)
+{
+	return &bootops_state.vm[vmid];
+}
+
+static inline void bootops_lock_vm(u64 vmid)
+{
+	bootops_lock(&bootops_vm(vmid)->lock);
+}
+
+static inline void bootops_unlock_vm(u64 vmid)
+{
+	bootops_unlock(&bootops_vm(vmid)->lock);
+}
+
+static inline u32 bootops_get_vm_state(u64 vmid)
+{
+	return bootops_vm(vmid)->state;
+}
+
+static inline void bootops_set_vm_state(u64 vmid, u32 state)
+{
+	bootops_vm(vmid)->state = state;
+}
+
+static inline u64 bootops_get_vm_kvm(u64 vmid)
+{
+	return bootops_vm(vmid)->kvm_handle;
+}
+
+static inline void bootops_set_vm_kvm(u64 vmid, u64 handle)
+{
+	bootops_vm(vmid)->kvm_handle = handle;
+}
+
+static inline struct bootops_vcpu_info *bootops_vcpu(u64 vmid, u64 vcpuid)
+{
+	return &bootops_vm(vmid)->vcpu[vcpuid];
+}
+
+static inline u32 bootops_get_vcpu_state(u64 vmid, u64 vcpuid)
+{
+	return bootops_vcpu(vmid, vcpuid)->state;
+}
+
+static inline void bootops_set_vcpu_state(u64 vmid, u64 vcpuid, u32 state)
+{
+	bootops_vcpu(vmid, vcpuid)->state = state;
+}
+
+static inline void bootops_set_vm_vcpu(u64 vmid, u64 vcpuid, u64 handle)
+{
+	bootops_vcpu(vmid, vcpuid)->handle = handle;
+}
+
+static inline u32 bootops_get_vm_next_load_idx(u64 vmid)
+{
+	return bootops_vm(vmid)->nr_load;
+}
+
+static inline void bootops_set_vm_next_load_idx(u64 vmid, u32 idx)
+{
+	bootops_vm(vmid)->nr_load = idx;
+}
+
+static inline struct bootops_load_info *bootops_load(u64 vmid, u64 idx)
+{
+	return &bootops_vm(vmid)->load[idx];
+}
+
+static inline u64 bootops_get_vm_load_addr(u64 vmid, u64 idx)
+{
+	return bootops_load(vmid, idx)->load_addr;
+}
+
+static inline void bootops_set_vm_load_addr(u64 vmid, u64 idx, u64 addr)
+{
+	bootops_load(vmid, idx)->load_addr = addr;
+}
+
+static inline u64 bootops_get_vm_load_size(u64 vmid, u64 idx)
+{
+	return bootops_load(vmid, idx)->size;
+}
+
+static inline void bootops_set_vm_load_size(u64 vmid, u64 idx, u64 size)
+{
+	bootops_load(vmid, idx)->size = size;
+}
+
+static inline u64 bootops_get_vm_remap_addr(u64 vmid, u64 idx)
+{
+	return bootops_load(vmid, idx)->remap_slot;
+}
+
+static inline void bootops_set_vm_remap_addr(u64 vmid, u64 idx, u64 slot)
+{
+	bootops_load(vmid, idx)->remap_slot = slot;
+}
+
+static inline u64 bootops_get_vm_mapped_pages(u64 vmid, u64 idx)
+{
+	return bootops_load(vmid, idx)->mapped_pages;
+}
+
+static inline void bootops_set_vm_mapped_pages(u64 vmid, u64 idx, u64 n)
+{
+	bootops_load(vmid, idx)->mapped_pages = n;
+}
+
+static inline u64 bootops_image_pages(u64 size)
+{
+	return (size + BOOTOPS_PAGE_SIZE - 1) >> BOOTOPS_PAGE_SHIFT;
+}
+
+void bootops_state_init(void);
+/* A free run of npages remap slots, marked used; BOOTOPS_INVALID64 if none. */
+u64 bootops_alloc_remap(u64 npages);
+void bootops_free_remap(u64 slot, u64 npages);
+
+#endif /* __BOOTOPS_STATE_H__ */

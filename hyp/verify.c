@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Signature check of one boot image (format: include/bootops/image.h).
+ * The header is rebuilt from what hyp itself recorded, never taken from
+ * the host, so a signature only fits the address and size it was made for.
+ */
+#include <bootops/bootops.h>
+#include <bootops/crypto.h>
+#include <bootops/image.h>
+
+static void put_le64(u8 *p, u64 v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (u8)(v >> (8 * i));
+}
+
+int bootops_verify_image(u64 load_addr, u64 size, const void *bytes,
+			 const u8 sig[BOOTOPS_SIG_SIZE])
+{
+	u8 hdr[BOOTOPS_HDR_SIZE] = { 0 };
+	u8 hash[BOOTOPS_DIGEST_SIZE];
+	int ret;
+
+	memcpy(hdr, BOOTOPS_HDR_MAGIC, 8);
+	put_le64(hdr + BOOTOPS_HDR_OFF_LOAD_ADDR, load_addr);
+	put_le64(hdr + BOOTOPS_HDR_OFF_SIZE, size);
+	ret = bootops_crypto_sha256(bytes, size, hdr + BOOTOPS_HDR_OFF_DIGEST);
+	if (ret)
+		return ret;
+	ret = bootops_crypto_sha256(hdr, sizeof(hdr), hash);
+	if (ret)
+		return ret;
+	return bootops_crypto_verify(hash, sig);
+}

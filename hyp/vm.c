@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Boot ops: VM and vCPU life cycle.
+ *
+ * VM:   UNUSED -register_kvm-> READY -verify-> VERIFIED | REJECTED
+ *       any state but UNUSED -teardown-> UNUSED
+ * vCPU: UNUSED -register_vcpu-> READY <-set_vcpu_active/inactive-> ACTIVE
+ */
+#include <bootops/bootops.h>
+#include <bootops/platform.h>
+#include <bootops/state.h>
+
+void bootops_init(void)
+{
+	bootops_state_init();
+}
+
+/* Lowest free vmid; each candidate is tested under its own lock. */
+int bootops_register_kvm(u64 kvm_handle)
+{
+	u32 vmid;
+
+	for (vmid = 1; vmid <= BOOTOPS_MAX_VMS; vmid++) {
+		bootops_lock_vm(vmid);
+		if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED) {
+			bootops_set_vm_kvm(vmid, kvm_handle);
+			bootops_set_vm_next_load_idx(vmid, 0);
+			bootops_set_vm_state(vmid, BOOTOPS_VM_READY);
+			bootops_unlock_vm(vmid);
+			return vmid;
+		}
+		bootops_unlock_vm(vmid);
+	}
+	return -ENOSPC;
+}
+
+/* -EINVAL for an id out of range, -ENOENT for a vmid hyp never handed out. */
+static int check_vcpu_ids(u64 vmid, u64 vcpuid)
+{
+	if (!bootops_vmid_valid(vmid) || !bootops_vcpuid_valid(vcpuid))
+		return -EINVAL;
+	return 0;
+}
+
+static int do_register_vcpu(u64 vmid, u64 vcpuid, u64 handle)
+{
+	u32 state = bootops_get_vm_state(vmid);
+
+	if (state == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	/* SeKVM tests "VM READY || vCPU UNUSED": both are required. */
+	if (state != BOOTOPS_VM_READY)
+		return -EPERM;
+	if (bootops_get_vcpu_state(vmid, vcpuid) != BOOTOPS_VCPU_UNUSED)
+		return -EEXIST;
+	bootops_set_vm_vcpu(vmid, vcpuid, handle);
+	bootops_vcpu(vmid, vcpuid)->need_reset = 1;
+	bootops_set_vcpu_state(vmid, vcpuid, BOOTOPS_VCPU_READY);
+	return 0;
+}
+
+int bootops_register_vcpu(u64 vmid, u64 vcpuid, u64 vcpu_handle)
+{
+	int ret = check_vcpu_ids(vmid, vcpuid);
+
+	if (ret)
+		return ret;
+	bootops_lock_vm(vmid);
+	ret = do_register_vcpu(vmid, vcpuid, vcpu_handle);
+	bootops_unlock_vm(vmid);
+	return ret;
+}
+
+static int do_set_vcpu_active(u64 vmid, u64 vcpuid)
+{
+	u32 state = bootops_get_vm_state(vmid);
+
+	if (state == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	if (state != BOOTOPS_VM_VERIFIED)
+		return -EPERM;
+	switch (bootops_get_vcpu_state(vmid, vcpuid)) {
+	case BOOTOPS_VCPU_UNUSED:
+		return -ENOENT;
+	case BOOTOPS_VCPU_ACTIVE:
+		return -EBUSY;
+	}
+	bootops_vcpu(vmid, vcpuid)->active_cpu = bootops_plat_cpu();
+	bootops_set_vcpu_state(vmid, vcpuid, BOOTOPS_VCPU_ACTIVE);
+	return 0;
+}
+
+int bootops_set_vcpu_active(u64 vmid, u64 vcpuid)
+{
+	int ret = check_vcpu_ids(vmid, vcpuid);
+
+	if (ret)
+		return ret;
+	bootops_lock_vm(vmid);
+	ret = do_set_vcpu_active(vmid, vcpuid);
+	bootops_unlock_vm(vmid);
+	return ret;
+}
+
+static int do_set_vcpu_inactive(u64 vmid, u64 vcpuid)
+{
+	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	switch (bootops_get_vcpu_state(vmid, vcpuid)) {
+	case BOOTOPS_VCPU_UNUSED:
+		return -ENOENT;
+	case BOOTOPS_VCPU_READY:
+		return -EPERM;
+	}
+	/* Only the CPU running the vCPU may stop it, else it could run twice. */
+	if (bootops_vcpu(vmid, vcpuid)->active_cpu != bootops_plat_cpu())
+		return -EPERM;
+	bootops_set_vcpu_state(vmid, vcpuid, BOOTOPS_VCPU_READY);
+	return 0;
+}
+
+int bootops_set_vcpu_inactive(u64 vmid, u64 vcpuid)
+{
+	int ret = check_vcpu_ids(vmid, vcpuid);
+
+	if (ret)
+		return ret;
+	bootops_lock_vm(vmid);
+	ret = do_set_vcpu_inactive(vmid, vcpuid);
+	bootops_unlock_vm(vmid);
+	return ret;
+}
+
+int bootops_vcpu_take_reset(u64 vmid, u64 vcpuid)
+{
+	struct bootops_vcpu_info *vcpu;
+	int ret;
+
+	ret = check_vcpu_ids(vmid, vcpuid);
+	if (ret)
+		return ret;
+	bootops_lock_vm(vmid);
+	vcpu = bootops_vcpu(vmid, vcpuid);
+	if (vcpu->state == BOOTOPS_VCPU_UNUSED) {
+		ret = -ENOENT;
+	} else {
+		ret = vcpu->need_reset;
+		vcpu->need_reset = 0;
+	}
+	bootops_unlock_vm(vmid);
+	return ret;
+}
+
+static bool vm_has_active_vcpu(u64 vmid)
+{
+	u64 vcpuid;
+
+	for (vcpuid = 0; vcpuid < BOOTOPS_MAX_VCPUS; vcpuid++)
+		if (bootops_get_vcpu_state(vmid, vcpuid) == BOOTOPS_VCPU_ACTIVE)
+			return true;
+	return false;
+}
+
+static void reset_vm_info(u64 vmid)
+{
+	struct bootops_vm_info *vm = bootops_vm(vmid);
+
+	memset(vm->load, 0, sizeof(vm->load));
+	memset(vm->vcpu, 0, sizeof(vm->vcpu));
+	vm->nr_load = 0;
+	vm->kvm_handle = 0;
+	vm->state = BOOTOPS_VM_UNUSED;
+}
+
+static int do_teardown_vm(u64 vmid)
+{
+	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	if (vm_has_active_vcpu(vmid))
+		return -EBUSY;
+	/* Devices first: no DMA may reach a page after it is scrubbed. */
+	bootops_release_smmu(vmid);
+	bootops_release_images(vmid);
+	bootops_plat_s2_teardown(vmid);
+	reset_vm_info(vmid);
+	return 0;
+}
+
+int bootops_teardown_vm(u64 vmid)
+{
+	int ret;
+
+	if (!bootops_vmid_valid(vmid))
+		return -EINVAL;
+	bootops_lock_vm(vmid);
+	ret = do_teardown_vm(vmid);
+	bootops_unlock_vm(vmid);
+	return ret;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Boot ops: constants shared by the EL2 code, the EL1 glue and host tools.
+ *
+ * Every limit can be overridden at build time (Kconfig in the kernel,
+ * -D in host tests); the defaults are those of Documentation/bootops.rst.
+ */
+#ifndef __BOOTOPS_ABI_H__
+#define __BOOTOPS_ABI_H__
+
+#ifndef BOOTOPS_MAX_VMS
+#define BOOTOPS_MAX_VMS			255	/* vmids 1..MAX_VMS; 0 is the host */
+#endif
+#ifndef BOOTOPS_MAX_VCPUS
+#define BOOTOPS_MAX_VCPUS		512	/* KVM_MAX_VCPUS on arm64 */
+#endif
+#ifndef BOOTOPS_MAX_LOAD_INFO
+#define BOOTOPS_MAX_LOAD_INFO		5	/* as SeKVM */
+#endif
+#ifndef BOOTOPS_MAX_IMAGE_SIZE
+#define BOOTOPS_MAX_IMAGE_SIZE		(256ULL << 20)
+#endif
+#ifndef BOOTOPS_REMAP_PAGES
+#define BOOTOPS_REMAP_PAGES		(1ULL << 17)	/* 512 MiB of hyp VA */
+#endif
+#ifndef BOOTOPS_SMMU_NUM
+#define BOOTOPS_SMMU_NUM		2
+#endif
+#ifndef BOOTOPS_SMMU_NUM_CB
+#define BOOTOPS_SMMU_NUM_CB		8
+#endif
+
+#define BOOTOPS_HOST_VMID		0
+#define BOOTOPS_PAGE_SHIFT		12
+#define BOOTOPS_PAGE_SIZE		(1ULL << BOOTOPS_PAGE_SHIFT)
+#define BOOTOPS_SIG_SIZE		64	/* ECDSA P-256, raw r || s */
+
+/* VM states.  REJECTED is terminal: only teardown leaves it. */
+#define BOOTOPS_VM_UNUSED		0
+#define BOOTOPS_VM_READY		1
+#define BOOTOPS_VM_VERIFIED		2
+#define BOOTOPS_VM_REJECTED		3
+
+/* vCPU states. */
+#define BOOTOPS_VCPU_UNUSED		0
+#define BOOTOPS_VCPU_READY		1
+#define BOOTOPS_VCPU_ACTIVE		2
+
+/* SMMU context bank with no owner: DMA through it is blocked. */
+#define BOOTOPS_SMMU_NO_OWNER		0xffffffffU
+
+#endif /* __BOOTOPS_ABI_H__ */

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# Build the arm64 Linux 6.12 kernel Image used by the QEMU tests.
+#
+#   scripts/build-kernel.sh [--headers | --headers-only] [--config-only] [-j N]
+#
+# Steps (each one is skipped when already up to date):
+#   1. unpack /usr/src/linux-source-6.12.tar.xz into build/linux-6.12/ (once)
+#      and commit the pristine tree in a private git repo (tag "pristine");
+#   2. if the set of patches/*.patch changed since the last run: reset the
+#      tree to "pristine" and apply the patches in order (git am, or
+#      patch -p1 for plain diffs);
+#   3. generate the .config: allnoconfig + configs/bootops.config
+#      (merge_config.sh), and check every fragment option stuck;
+#   4. build arch/arm64/boot/Image out of tree in build/kbuild/ (incremental,
+#      ccache) and copy it to build/Image;
+#   5. with --headers: make headers_install into build/kernel-headers/.
+#
+# Environment: JOBS (default: nproc), KERNEL_TARBALL, PATCH_DIR (default
+# patches/).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD="$ROOT/build"
+SRC="$BUILD/linux-6.12"          # patched source tree (git repo)
+OBJ="$BUILD/kbuild"              # out-of-tree objects (O=)
+STAMPS="$BUILD/stamps"
+HDR="$BUILD/kernel-headers"
+TARBALL=${KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+FRAGMENT="$ROOT/configs/bootops.config"
+PATCH_DIR=${PATCH_DIR:-$ROOT/patches}
+JOBS=${JOBS:-$(nproc)}
+
+do_headers=0
+headers_only=0
+config_only=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--headers) do_headers=1 ;;
+	--headers-only) do_headers=1; headers_only=1 ;;
+	--config-only) config_only=1 ;;
+	-j) JOBS=$2; shift ;;
+	-j*) JOBS=${1#-j} ;;
+	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+	*) echo "build-kernel: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+T0=$(date +%s)
+log() { echo "kernel: $* [$(($(date +%s) - T0))s]"; }
+die() { echo "kernel: ERROR: $*" >&2; exit 1; }
+
+# Always talk to the private repo of the kernel tree, never to the project
+# repo that contains build/.
+kgit() { git --git-dir="$SRC/.git" --work-tree="$SRC" "$@"; }
+
+KMAKE=(make -C "$SRC" O="$OBJ" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+       "CC=ccache aarch64-linux-gnu-gcc")
+
+mkdir -p "$BUILD" "$STAMPS"
+
+# --- 1. unpack + pristine commit ------------------------------------------
+unpack() {
+	[ -f "$TARBALL" ] || die "$TARBALL missing (run scripts/install-deps.sh)"
+	local tmp="$BUILD/linux-6.12.tmp"
+	rm -rf "$tmp" "$SRC"
+	mkdir -p "$tmp"
+	log "unpacking $TARBALL"
+	tar -xJf "$TARBALL" -C "$tmp" --strip-components=1
+	log "committing pristine tree"
+	git init -q "$tmp"
+	git --git-dir="$tmp/.git" --work-tree="$tmp" config user.name "bootops build"
+	git --git-dir="$tmp/.git" --work-tree="$tmp" config user.email "bootops@localhost"
+	git --git-dir="$tmp/.git" --work-tree="$tmp" config gc.auto 0
+	git --git-dir="$tmp/.git" --work-tree="$tmp" config core.autocrlf false
+	git --git-dir="$tmp/.git" --work-tree="$tmp" add -A -f .
+	git --git-dir="$tmp/.git" --work-tree="$tmp" commit -q -m "pristine $(basename "$TARBALL")"
+	git --git-dir="$tmp/.git" --work-tree="$tmp" tag pristine
+	mv "$tmp" "$SRC"
+	rm -f "$STAMPS/patches.hash"
+	touch "$STAMPS/unpacked"
+}
+
+if [ -f "$STAMPS/unpacked" ] && [ -d "$SRC/.git" ]; then
+	log "source tree present ($SRC)"
+else
+	unpack
+fi
+
+# --- 2. patches -------------------------------------------------------------
+shopt -s nullglob
+PATCHES=("$PATCH_DIR"/*.patch)
+shopt -u nullglob
+
+patches_hash() {
+	# Names and contents, in series (glob = sorted) order.
+	{
+		for p in "${PATCHES[@]}"; do
+			echo "== $(basename "$p")"
+			cat "$p"
+		done
+	} | sha256sum | cut -d' ' -f1
+}
+
+apply_patches() {
+	log "resetting source tree to pristine"
+	kgit am --abort >/dev/null 2>&1 || true
+	kgit reset -q --hard pristine
+	kgit clean -q -fdx
+	local p n=0
+	for p in "${PATCHES[@]}"; do
+		n=$((n + 1))
+		log "applying [$n/${#PATCHES[@]}] $(basename "$p")"
+		if head -n1 "$p" | grep -q '^From '; then
+			if ! kgit am -q --3way "$p"; then
+				kgit am --abort >/dev/null 2>&1 || true
+				die "git am failed for $p"
+			fi
+		else
+			if ! (cd "$SRC" && patch -p1 --quiet --no-backup-if-mismatch <"$p"); then
+				die "patch -p1 failed for $p (tree left dirty; rerun resets it)"
+			fi
+			kgit add -A -f .
+			kgit commit -q -m "$(basename "$p")"
+		fi
+	done
+}
+
+want=$(patches_hash)
+have=$(cat "$STAMPS/patches.hash" 2>/dev/null || true)
+if [ "$want" != "$have" ]; then
+	rm -f "$STAMPS/patches.hash"
+	apply_patches
+	echo "$want" >"$STAMPS/patches.hash"
+	log "${#PATCHES[@]} patch(es) applied"
+else
+	log "patches unchanged (${#PATCHES[@]} applied)"
+fi
+
+# --- headers only ----------------------------------------------------------
+install_headers() {
+	log "installing uapi headers into $HDR"
+	mkdir -p "$OBJ"
+	"${KMAKE[@]}" -s headers_install INSTALL_HDR_PATH="$HDR"
+}
+
+if [ "$headers_only" = 1 ]; then
+	install_headers
+	log "done"
+	exit 0
+fi
+
+# --- 3. .config --------------------------------------------------------------
+# Generate into a scratch directory and only replace $OBJ/.config when the
+# result differs, so an unchanged config never triggers rebuild work.
+gen_config() {
+	local gen="$BUILD/kconfig-gen"
+	mkdir -p "$gen" "$OBJ"
+	log "generating .config (allnoconfig + $(basename "$FRAGMENT"))"
+	(
+		cd "$SRC"
+		export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+		# -n: allnoconfig base; unknown/unsettable symbols only warn.
+		scripts/kconfig/merge_config.sh -n -O "$gen" "$FRAGMENT"
+	) >"$gen/merge.log" 2>&1 || { cat "$gen/merge.log"; die "merge_config.sh failed"; }
+
+	# Every fragment line must be in the result.
+	local line sym missing=()
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*) grep -qxF "$line" "$gen/.config" || missing+=("$line") ;;
+		"# CONFIG_"*" is not set")
+			sym=${line#"# "}; sym=${sym%% *}
+			grep -q "^$sym=" "$gen/.config" && missing+=("$line") ;;
+		esac
+	done <"$FRAGMENT"
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "kernel: WARNING: fragment options that did not stick:" >&2
+		for line in "${missing[@]}"; do
+			sym=${line%%=*}; sym=${sym#"# "}; sym=${sym%% *}
+			echo "kernel:   $line   (final: $(grep -E "^($sym=|# $sym is not set)" "$gen/.config" || echo 'absent/unknown'))" >&2
+		done
+	else
+		log "all $(grep -c '^CONFIG_' "$FRAGMENT") fragment options set"
+	fi
+
+	if cmp -s "$gen/.config" "$OBJ/.config"; then
+		log ".config unchanged"
+	else
+		cp "$gen/.config" "$OBJ/.config"
+		log ".config updated"
+	fi
+}
+gen_config
+
+if [ "$config_only" = 1 ]; then
+	if [ "$do_headers" = 1 ]; then install_headers; fi
+	log "done"
+	exit 0
+fi
+
+# --- 4. build -----------------------------------------------------------------
+log "building Image (-j$JOBS, log: build/kbuild.log)"
+start=$(date +%s)
+if ! "${KMAKE[@]}" -j"$JOBS" Image >"$BUILD/kbuild.log" 2>&1; then
+	grep -E -m40 'error|Error' "$BUILD/kbuild.log" >&2 || tail -n40 "$BUILD/kbuild.log" >&2
+	die "kernel build failed (full log: build/kbuild.log)"
+fi
+grep -E ': warning:' "$BUILD/kbuild.log" | head -n20 | sed 's/^/kernel: /' >&2 || true
+cp "$OBJ/arch/arm64/boot/Image" "$BUILD/Image"
+log "built build/Image ($(du -h "$BUILD/Image" | cut -f1), $(kgit describe --always --tags), build step $(($(date +%s) - start))s)"
+
+# --- 5. headers --------------------------------------------------------------
+if [ "$do_headers" = 1 ]; then install_headers; fi
+log "done"

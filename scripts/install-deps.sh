@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install every package the project needs, from Debian only.  Idempotent:
+# a second run installs nothing.  Used by `make deps`.
+set -euo pipefail
+
+# What each part of the project needs.
+HOST_TEST_PKGS="build-essential clang llvm gcovr libmbedtls-dev"
+KERNEL_PKGS="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+	bc flex bison libssl-dev libelf-dev cpio ccache kmod rsync python3 xz-utils"
+QEMU_PKGS="qemu-system-arm"
+MBEDTLS_SRC_PKGS="dpkg-dev"
+
+need_sudo() {
+	if [ "$(id -u)" -ne 0 ]; then echo sudo; fi
+}
+SUDO=$(need_sudo)
+
+missing=()
+for p in $HOST_TEST_PKGS $KERNEL_PKGS $QEMU_PKGS $MBEDTLS_SRC_PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all packages present"
+	exit 0
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Invariants of the whole simulated machine under boot ops, checked by the
+ * unit tests after interesting steps and by the fuzzer after every call.
+ * Each returns a distinct non-zero code so a failure says which one broke.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <bootops/platform.h>
+#include <bootops/state.h>
+
+#include "sim.h"
+
+static u32 remap_refs[SIM_MEM_PAGES];
+static u32 s2_refs[SIM_MEM_PAGES];
+static u32 host_dma_refs[SIM_MEM_PAGES];
+static int failed;
+
+static void fail(int code, const char *what, u64 x)
+{
+	if (!failed)
+		fprintf(stderr, "invariant %d broken: %s (0x%llx)\n", code, what,
+			(unsigned long long)x);
+	failed = failed ? failed : code;
+}
+
+static u64 idx_of(u64 pfn)
+{
+	return pfn - SIM_HYP_PFN;
+}
+
+static void check_image_pages(u32 vmid, struct bootops_load_info *li, u32 state)
+{
+	u64 k, npages = bootops_image_pages(li->size);
+
+	if (li->mapped_pages > npages)
+		fail(1, "more pages remapped than the image has", vmid);
+	for (k = 0; k < li->mapped_pages; k++) {
+		u64 pfn = bootops_plat_remap_pfn(li->remap_slot + k);
+		struct sim_page_info p = sim_page(pfn);
+
+		if (!sim_pfn_is_ram(pfn)) {
+			fail(2, "remap slot without a RAM page", li->remap_slot + k);
+			continue;
+		}
+		remap_refs[idx_of(pfn)]++;
+		if (state == BOOTOPS_VM_READY && !(p.claimed && p.owner == SIM_OWNER_HOST))
+			fail(3, "image page of a READY VM is not claimed", pfn);
+		if (state == BOOTOPS_VM_VERIFIED &&
+		    (p.owner != vmid ||
+		     sim_s2_lookup(vmid, li->load_addr + k * BOOTOPS_PAGE_SIZE) != pfn))
+			fail(4, "verified image page not the VM's at its address", pfn);
+	}
+}
+
+static void count_s2(u64 ipa, u64 pfn, bool device, void *arg)
+{
+	u32 vmid = *(u32 *)arg;
+
+	if (!sim_pfn_is_ram(pfn)) {
+		if (!device || pfn < SIM_MMIO_PFN + SIM_MMIO_HYP_PAGES ||
+		    pfn >= SIM_MMIO_PFN + SIM_MMIO_PAGES)
+			fail(5, "VM maps a page that is neither its RAM nor device", pfn);
+		return;
+	}
+	s2_refs[idx_of(pfn)]++;
+	if (sim_page(pfn).owner != vmid)
+		fail(6, "VM stage 2 maps RAM the VM does not own", pfn);
+}
+
+static void check_vm(u32 vmid)
+{
+	struct bootops_vm_info *vm = bootops_vm(vmid);
+	u32 idx, vcpu;
+
+	if (vm->state == BOOTOPS_VM_UNUSED) {
+		if (vm->nr_load || sim_s2_count(vmid))
+			fail(7, "unused VM holds images or mappings", vmid);
+		for (vcpu = 0; vcpu < BOOTOPS_MAX_VCPUS; vcpu++)
+			if (vm->vcpu[vcpu].state != BOOTOPS_VCPU_UNUSED)
+				fail(8, "unused VM has a vCPU", vmid);
+		return;
+	}
+	if (vm->nr_load > BOOTOPS_MAX_LOAD_INFO)
+		fail(9, "load-info table overflow", vmid);
+	for (vcpu = 0; vcpu < BOOTOPS_MAX_VCPUS; vcpu++)
+		if (vm->vcpu[vcpu].state == BOOTOPS_VCPU_ACTIVE &&
+		    vm->state != BOOTOPS_VM_VERIFIED)
+			fail(10, "vCPU active in a VM that is not verified", vmid);
+	for (idx = 0; idx < vm->nr_load && idx < BOOTOPS_MAX_LOAD_INFO; idx++)
+		check_image_pages(vmid, &vm->load[idx], vm->state);
+	sim_s2_walk(vmid, count_s2, &vmid);
+}
+
+static void count_smmu(u64 iova, u64 pfn, void *arg)
+{
+	u32 owner = *(u32 *)arg;
+
+	if (!sim_pfn_is_ram(pfn)) {
+		fail(11, "DMA mapping of a page that is not RAM", pfn);
+		return;
+	}
+	if (owner == BOOTOPS_HOST_VMID) {
+		host_dma_refs[idx_of(pfn)]++;
+		if (sim_page(pfn).owner != SIM_OWNER_HOST || sim_page(pfn).claimed)
+			fail(12, "host DMA mapping of a page the host may not use", pfn);
+	} else if (sim_page(pfn).owner != owner) {
+		fail(13, "VM DMA mapping of a page the VM does not own", pfn);
+	}
+}
+
+static void check_smmu(void)
+{
+	u32 i, j;
+
+	for (i = 0; i < BOOTOPS_SMMU_NUM; i++) {
+		for (j = 0; j < BOOTOPS_SMMU_NUM_CB; j++) {
+			u32 owner = bootops_state.smmu[i][j].owner;
+
+			if (owner == BOOTOPS_SMMU_NO_OWNER) {
+				if (bootops_state.smmu[i][j].pgt.root_pa)
+					fail(14, "unowned bank keeps a table", i * 256 + j);
+				continue;
+			}
+			if (owner != BOOTOPS_HOST_VMID &&
+			    bootops_vm(owner)->state == BOOTOPS_VM_UNUSED)
+				fail(15, "bank owned by a VM that does not exist", owner);
+			sim_smmu_walk(i, j, count_smmu, &owner);
+		}
+	}
+}
+
+static void check_pages(void)
+{
+	u64 i, remapped = 0;
+
+	for (i = 0; i < SIM_MEM_PAGES; i++) {
+		struct sim_page_info p = sim_page(SIM_HYP_PFN + i);
+
+		remapped += remap_refs[i];
+		if (i < SIM_HYP_PAGES && (p.owner != SIM_OWNER_HYP || remap_refs[i]))
+			fail(16, "hyp page given away", SIM_HYP_PFN + i);
+		if (i >= SIM_HYP_PAGES && p.owner == SIM_OWNER_HYP)
+			fail(17, "RAM page became hyp's", SIM_HYP_PFN + i);
+		if (remap_refs[i] > 1 || s2_refs[i] > 1)
+			fail(18, "page in two images or mapped twice", SIM_HYP_PFN + i);
+		if (p.claimed != (remap_refs[i] && p.owner == SIM_OWNER_HOST))
+			fail(19, "claimed flag does not match the images", SIM_HYP_PFN + i);
+		if (p.dma_pins != host_dma_refs[i])
+			fail(20, "DMA pin count does not match host mappings", SIM_HYP_PFN + i);
+		if (p.owner != SIM_OWNER_HOST && p.owner != SIM_OWNER_HYP &&
+		    (p.owner > BOOTOPS_MAX_VMS ||
+		     bootops_vm(p.owner)->state == BOOTOPS_VM_UNUSED))
+			fail(21, "page owned by a VM that does not exist", SIM_HYP_PFN + i);
+	}
+	if (remapped != sim_remap_count())
+		fail(22, "remap area holds pages no image accounts for", remapped);
+}
+
+int sim_check_invariants(void)
+{
+	u32 vmid;
+
+	failed = 0;
+	memset(remap_refs, 0, sizeof(remap_refs));
+	memset(s2_refs, 0, sizeof(s2_refs));
+	memset(host_dma_refs, 0, sizeof(host_dma_refs));
+	for (vmid = 1; vmid <= BOOTOPS_MAX_VMS; vmid++)
+		check_vm(vmid);
+	check_smmu();
+	check_pages();
+	return failed;
+}

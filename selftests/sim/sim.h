@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A simulated machine under the boot-ops core, for host tests.
+ *
+ * Physical address space (page frame numbers):
+ *   [SIM_HYP_PFN,  +SIM_HYP_PAGES)   RAM owned by hyp: page-table pool
+ *   [SIM_RAM_PFN,  +SIM_RAM_PAGES)   RAM, initially host-exclusive
+ *   [SIM_MMIO_PFN, +SIM_MMIO_PAGES)  device pages; the first
+ *                                    SIM_MMIO_HYP_PAGES are hyp's own
+ *                                    (GIC hyp interface, SMMU)
+ *   anything else                    nothing: -EINVAL
+ * All RAM lives in one memfd; the remap area is a reserved range of this
+ * process's address space where remapped pages really alias that memory,
+ * so a read through an unmapped remap slot crashes the test.
+ */
+#ifndef __BOOTOPS_SIM_H__
+#define __BOOTOPS_SIM_H__
+
+#include <bootops/port.h>
+
+#define SIM_HYP_PFN		0x40000ULL
+#define SIM_HYP_PAGES		2048ULL
+#define SIM_RAM_PFN		(SIM_HYP_PFN + SIM_HYP_PAGES)
+#ifndef SIM_RAM_PAGES
+#define SIM_RAM_PAGES		2048ULL
+#endif
+#define SIM_MEM_PAGES		(SIM_HYP_PAGES + SIM_RAM_PAGES)
+#define SIM_MMIO_PFN		0x9000ULL
+#define SIM_MMIO_PAGES		64ULL
+#define SIM_MMIO_HYP_PAGES	2ULL
+#define SIM_IPA_BITS		40
+
+#define SIM_OWNER_HOST		0U
+#define SIM_OWNER_HYP		0xfffffffeU
+#define SIM_OWNER_NONE		0xffffffffU	/* device page or no page */
+
+struct sim_page_info {
+	u32 owner;
+	bool claimed;		/* lent to hyp for an image */
+	u32 dma_pins;		/* host SMMU mappings */
+};
+
+/* Fresh machine and fresh hyp state (bootops_init). */
+void sim_reset(void);
+
+/* Inspection, for tests and the refinement abstraction. */
+struct sim_page_info sim_page(u64 pfn);
+bool sim_pfn_is_ram(u64 pfn);
+u8 *sim_page_bytes(u64 pfn);		/* the page's memory, any owner */
+u64 sim_s2_lookup(u32 vmid, u64 ipa);	/* pfn or BOOTOPS_INVALID64 */
+bool sim_s2_is_device(u32 vmid, u64 ipa);
+u64 sim_s2_count(u32 vmid);		/* number of mapped pages */
+void sim_s2_walk(u32 vmid, void (*fn)(u64 ipa, u64 pfn, bool device, void *arg), void *arg);
+/* SMMU bank mappings, through hyp's own tables. */
+void sim_smmu_walk(u32 index, u32 cbndx, void (*fn)(u64 iova, u64 pfn, void *arg), void *arg);
+u64 sim_remap_count(void);		/* remap slots mapped */
+u64 sim_tables_used(void);		/* page-table pages allocated */
+u64 sim_hyp_free_pages(void);
+u64 sim_smmu_root(u32 index, u32 cbndx);	/* last root synced */
+
+/* The host's view: fails with -EFAULT where its stage 2 would fault. */
+int sim_host_write(u64 pfn, u64 off, const void *src, u64 len);
+int sim_host_read(u64 pfn, u64 off, void *dst, u64 len);
+
+/* The CPU the next hypercall runs on. */
+void sim_set_cpu(u32 cpu);
+/* Page-table allocations fail after n more succeed; -1: never. */
+void sim_fail_tables_after(long n);
+/* Remap mappings fail after n more succeed; -1: never. */
+void sim_fail_remap_after(long n);
+
+/* Machine-wide invariants (invariants.c): 0, or the number of the first broken. */
+int sim_check_invariants(void);
+
+#endif /* __BOOTOPS_SIM_H__ */

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* VM and vCPU life cycle: register, activate, deactivate, teardown. */
+#include "util.h"
+
+TEST(register_kvm_hands_out_lowest_free_vmid)
+{
+	sim_reset();
+	CHECK_EQ(bootops_register_kvm(0xaaa), 1);
+	CHECK_EQ(bootops_register_kvm(0xbbb), 2);
+	CHECK_EQ(bootops_get_vm_state(1), BOOTOPS_VM_READY);
+	CHECK_EQ(bootops_get_vm_kvm(2), 0xbbb);
+	CHECK_EQ(bootops_teardown_vm(1), 0);
+	CHECK_EQ(bootops_get_vm_state(1), BOOTOPS_VM_UNUSED);
+	CHECK_EQ(bootops_register_kvm(0xccc), 1);
+	CHECK_EQ(bootops_get_vm_kvm(1), 0xccc);
+}
+
+TEST(register_kvm_full_table_is_enospc)
+{
+	u64 i;
+
+	sim_reset();
+	for (i = 1; i <= BOOTOPS_MAX_VMS; i++)
+		CHECK_EQ(bootops_register_kvm(i), i);
+	CHECK_REFUSED(bootops_register_kvm(0), -ENOSPC);
+	CHECK_EQ(bootops_teardown_vm(77), 0);
+	CHECK_EQ(bootops_register_kvm(0), 77);
+}
+
+TEST(register_vcpu_states)
+{
+	sim_reset();
+	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_vcpu(1, 0, 0x10), 0);
+	CHECK_EQ(bootops_get_vcpu_state(1, 0), BOOTOPS_VCPU_READY);
+	CHECK_EQ(bootops_vcpu(1, 0)->handle, 0x10);
+	CHECK_EQ(bootops_register_vcpu(1, BOOTOPS_MAX_VCPUS - 1, 0x11), 0);
+	CHECK_REFUSED(bootops_register_vcpu(1, 0, 0x12), -EEXIST);
+	CHECK_REFUSED(bootops_register_vcpu(2, 0, 0), -ENOENT);
+	CHECK_REFUSED(bootops_register_vcpu(1, BOOTOPS_MAX_VCPUS, 0), -EINVAL);
+	CHECK_REFUSED(bootops_register_vcpu(0, 0, 0), -EINVAL);
+}
+
+TEST(vcpu_reset_flag_is_taken_once)
+{
+	sim_reset();
+	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_vcpu_take_reset(1, 3), -ENOENT);
+	CHECK_EQ(bootops_register_vcpu(1, 3, 0), 0);
+	CHECK_EQ(bootops_vcpu_take_reset(1, 3), 1);
+	CHECK_EQ(bootops_vcpu_take_reset(1, 3), 0);
+	CHECK_EQ(bootops_vcpu_take_reset(1, BOOTOPS_MAX_VCPUS), -EINVAL);
+}
+
+TEST(vcpu_active_inactive_cycle)
+{
+	u64 vmid;
+
+	sim_reset();
+	vmid = verified_vm(0x80000000, PAGE, ram(0));
+	sim_set_cpu(1);
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	CHECK_EQ(bootops_get_vcpu_state(vmid, 0), BOOTOPS_VCPU_ACTIVE);
+	CHECK_EQ(bootops_vcpu(vmid, 0)->active_cpu, 1);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	CHECK_EQ(bootops_get_vcpu_state(vmid, 0), BOOTOPS_VCPU_READY);
+	CHECK_REFUSED(bootops_set_vcpu_inactive(vmid, 0), -EPERM);
+	CHECK_REFUSED(bootops_set_vcpu_inactive(vmid, 1), -ENOENT);
+	CHECK_REFUSED(bootops_set_vcpu_active(vmid, 1), -ENOENT);
+	CHECK_REFUSED(bootops_set_vcpu_active(vmid + 1, 0), -ENOENT);
+	CHECK_REFUSED(bootops_set_vcpu_inactive(vmid + 1, 0), -ENOENT);
+	sim_set_cpu(0);
+}
+
+TEST(vcpu_cannot_run_on_two_cpus)
+{
+	u64 vmid;
+
+	sim_reset();
+	vmid = verified_vm(0x80000000, PAGE, ram(0));
+	sim_set_cpu(0);
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	sim_set_cpu(1);
+	CHECK_REFUSED(bootops_set_vcpu_active(vmid, 0), -EBUSY);
+	/* CPU 1 may not stop it behind CPU 0's back and then run it. */
+	CHECK_REFUSED(bootops_set_vcpu_inactive(vmid, 0), -EPERM);
+	sim_set_cpu(0);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	sim_set_cpu(1);
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	sim_set_cpu(0);
+}
+
+TEST(unverified_vm_cannot_run)
+{
+	sim_reset();
+	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_vcpu(1, 0, 0), 0);
+	CHECK_REFUSED(bootops_set_vcpu_active(1, 0), -EPERM);
+	CHECK_EQ(load_image_pages(1, 0, PAGE, ram(0), 3), 0);
+	CHECK_REFUSED(bootops_set_vcpu_active(1, 0), -EPERM);
+	CHECK_EQ(bootops_verify_and_load_images(1), 0);
+	CHECK_EQ(bootops_set_vcpu_active(1, 0), 0);
+}
+
+TEST(vm_without_images_verifies_trivially)
+{
+	sim_reset();
+	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_vcpu(1, 0, 0), 0);
+	CHECK_EQ(bootops_verify_and_load_images(1), 0);
+	CHECK_EQ(bootops_get_vm_state(1), BOOTOPS_VM_VERIFIED);
+	CHECK_EQ(bootops_set_vcpu_active(1, 0), 0);
+	CHECK_REFUSED(bootops_verify_and_load_images(1), -EPERM);
+}
+
+TEST(teardown_refuses_running_vm)
+{
+	u64 vmid;
+
+	sim_reset();
+	vmid = verified_vm(0x80000000, PAGE, ram(0));
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	CHECK_REFUSED(bootops_teardown_vm(vmid), -EBUSY);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	CHECK_EQ(bootops_teardown_vm(vmid), 0);
+	CHECK_REFUSED(bootops_teardown_vm(vmid), -ENOENT);
+	CHECK_REFUSED(bootops_teardown_vm(0), -EINVAL);
+	CHECK_EQ(sim_check_invariants(), 0);
+}
+
+TEST(teardown_clears_vcpus_and_images)
+{
+	u64 vmid;
+
+	sim_reset();
+	vmid = verified_vm(0x80000000, 3 * PAGE, ram(0));
+	CHECK_EQ(bootops_teardown_vm(vmid), 0);
+	CHECK_EQ(bootops_register_kvm(5), vmid);
+	CHECK_EQ(bootops_get_vcpu_state(vmid, 0), BOOTOPS_VCPU_UNUSED);
+	CHECK_EQ(bootops_get_vm_next_load_idx(vmid), 0);
+	CHECK_EQ(sim_s2_count(vmid), 0);
+	CHECK_EQ(bootops_register_vcpu(vmid, 0, 0), 0);
+}
