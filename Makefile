@@ -36,11 +36,11 @@ unit: host-tests
 
 # The fuzzer gets its own clang build of the same sources.
 FUZZ_SRCS	:= selftests/fuzz/fuzz_hypercalls.c selftests/sim/sim.c selftests/sim/invariants.c \
-		   $(patsubst %,hyp/%.c,$(HYP_CORE)) selftests/model/crypto_fast.c
+		   selftests/unit/util.c $(patsubst %,hyp/%.c,$(HYP_CORE) crypto_mbedtls)
 $(HOST_OUT)/fuzz: $(FUZZ_SRCS) $(HOST_HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(HOST_WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all $(HOST_INC) -Iselftests/model \
+		-fno-sanitize-recover=all $(HOST_INC) \
 		$(FUZZ_SRCS) $(MBEDTLS_LIBS) -o $@
 
 fuzz: $(HOST_OUT)/fuzz

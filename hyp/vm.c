@@ -102,6 +102,27 @@ int bootops_set_vcpu_active(u64 vmid, u64 vcpuid)
 	return ret;
 }
 
+/*
+ * The run path: hyp itself marks the vCPU of the VM registered for
+ * kvm_handle ACTIVE before entering it.  The host names the vmid, so the
+ * handle pKVM recorded for the VM being run must match the registered one.
+ */
+int bootops_vcpu_enter(u64 vmid, u64 vcpuid, u64 kvm_handle)
+{
+	int ret = check_vcpu_ids(vmid, vcpuid);
+
+	if (ret)
+		return -EPERM;
+	bootops_lock_vm(vmid);
+	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED ||
+	    bootops_get_vm_kvm(vmid) != kvm_handle)
+		ret = -EPERM;
+	else
+		ret = do_set_vcpu_active(vmid, vcpuid);
+	bootops_unlock_vm(vmid);
+	return ret;
+}
+
 static int do_set_vcpu_inactive(u64 vmid, u64 vcpuid)
 {
 	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED)

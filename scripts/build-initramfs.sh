@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
 	--add=*) adds+=("${1#--add=}") ;;
 	--test) tests+=("$2"); shift ;;
 	--no-smoke) smoke=0 ;;
-	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+	-h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	*) echo "initramfs: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift

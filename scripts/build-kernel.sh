@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the arm64 Linux 6.12 kernel Image used by the QEMU tests.
 #
-#   scripts/build-kernel.sh [--headers | --headers-only] [--config-only] [-j N]
+#   scripts/build-kernel.sh [--no-headers | --headers-only] [--config-only] [-j N]
 #
 # Steps (each one is skipped when already up to date):
 #   1. unpack /usr/src/linux-source-6.12.tar.xz into build/linux-6.12/ (once)
@@ -13,7 +13,9 @@
 #      (merge_config.sh), and check every fragment option stuck;
 #   4. build arch/arm64/boot/Image out of tree in build/kbuild/ (incremental,
 #      ccache) and copy it to build/Image;
-#   5. with --headers: make headers_install into build/kernel-headers/.
+#   5. make headers_install into build/kernel-headers/ (uapi headers for
+#      kvm_smoke and the KVM selftests; ~2 s; skip with --no-headers).
+#      --headers-only does steps 1, 2 and 5 only.
 #
 # Environment: JOBS (default: nproc), KERNEL_TARBALL, PATCH_DIR (default
 # patches/).
@@ -30,17 +32,18 @@ FRAGMENT="$ROOT/configs/bootops.config"
 PATCH_DIR=${PATCH_DIR:-$ROOT/patches}
 JOBS=${JOBS:-$(nproc)}
 
-do_headers=0
+do_headers=1
 headers_only=0
 config_only=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--headers) do_headers=1 ;;
+	--no-headers) do_headers=0 ;;
 	--headers-only) do_headers=1; headers_only=1 ;;
 	--config-only) config_only=1 ;;
 	-j) JOBS=$2; shift ;;
 	-j*) JOBS=${1#-j} ;;
-	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+	-h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	*) echo "build-kernel: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift

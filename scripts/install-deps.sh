@@ -6,7 +6,8 @@ set -euo pipefail
 # What each part of the project needs.
 HOST_TEST_PKGS="build-essential clang llvm gcovr libmbedtls-dev"
 KERNEL_PKGS="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-	bc flex bison libssl-dev libelf-dev cpio ccache kmod rsync python3 xz-utils"
+	bc flex bison libssl-dev libelf-dev cpio ccache kmod rsync python3 xz-utils \
+	git patch"
 QEMU_PKGS="qemu-system-arm"
 MBEDTLS_SRC_PKGS="dpkg-dev"
 

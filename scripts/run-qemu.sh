@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
 	--log) LOG=$2; shift ;;
 	--smp) SMP=$2; shift ;;
 	--mem) MEM=$2; shift ;;
-	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+	-h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	*) echo "run-qemu: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -72,7 +72,7 @@ start=$(date +%s.%N)
 set +e
 # stdin from /dev/null: QEMU must not put the terminal into raw mode.
 # sed drops the serial CRs so the log has plain lines.
-timeout -k 10 "$TIMEOUT" "${QEMU[@]}" </dev/null 2>&1 |
+timeout --foreground -k 10 "$TIMEOUT" "${QEMU[@]}" </dev/null 2>&1 |
 	sed -u 's/\r$//' | tee "$LOG"
 status=("${PIPESTATUS[@]}")
 set -e

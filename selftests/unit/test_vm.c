@@ -143,3 +143,19 @@ TEST(teardown_clears_vcpus_and_images)
 	CHECK_EQ(sim_s2_count(vmid), 0);
 	CHECK_EQ(bootops_register_vcpu(vmid, 0, 0), 0);
 }
+
+TEST(vcpu_enter_requires_matching_kvm_handle)
+{
+	u64 vmid;
+
+	sim_reset();
+	vmid = verified_vm(0, PAGE, ram(0));	/* registered with handle 0x1000 */
+	CHECK_REFUSED(bootops_vcpu_enter(vmid, 0, 0x2000), -EPERM);
+	CHECK_REFUSED(bootops_vcpu_enter(vmid + 1, 0, 0x1000), -EPERM);
+	CHECK_REFUSED(bootops_vcpu_enter(0, 0, 0), -EPERM);
+	CHECK_REFUSED(bootops_vcpu_enter(vmid, BOOTOPS_MAX_VCPUS, 0x1000), -EPERM);
+	CHECK_REFUSED(bootops_vcpu_enter(vmid, 1, 0x1000), -ENOENT);
+	CHECK_EQ(bootops_vcpu_enter(vmid, 0, 0x1000), 0);
+	CHECK_REFUSED(bootops_vcpu_enter(vmid, 0, 0x1000), -EBUSY);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+}

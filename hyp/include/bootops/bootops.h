@@ -19,6 +19,8 @@ int bootops_register_kvm(u64 kvm_handle);		/* vmid or -errno */
 int bootops_register_vcpu(u64 vmid, u64 vcpuid, u64 vcpu_handle);
 int bootops_set_vcpu_active(u64 vmid, u64 vcpuid);
 int bootops_set_vcpu_inactive(u64 vmid, u64 vcpuid);
+/* Run path: set_vcpu_active for the VM registered with kvm_handle. */
+int bootops_vcpu_enter(u64 vmid, u64 vcpuid, u64 kvm_handle);
 /* 1 once after registration (reset the register context), then 0. */
 int bootops_vcpu_take_reset(u64 vmid, u64 vcpuid);
 int bootops_teardown_vm(u64 vmid);

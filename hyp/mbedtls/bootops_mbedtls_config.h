@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mbedTLS 2.28 configuration for bootops at EL2 (MBEDTLS_CONFIG_FILE).
+ *
+ * Only what hyp/crypto_mbedtls.c needs: SHA-256 and ECDSA P-256
+ * *verification*.  No libc, no files, no clock, no entropy, no
+ * floating point: the nVHE hypervisor has none of them.  The same file
+ * configures the host program that measured the heap
+ * (tools/bootops-sign/measure_heap.c), so the numbers in
+ * Documentation/signing.rst hold for this exact configuration.
+ *
+ * Every option below was checked against mbedTLS's check_config.h, which
+ * is included at the end and rejects an inconsistent set at compile time.
+ */
+#ifndef BOOTOPS_MBEDTLS_CONFIG_H
+#define BOOTOPS_MBEDTLS_CONFIG_H
+
+/* ---- System support ------------------------------------------------- */
+
+/*
+ * Inline assembly for bignum multiplication (bn_mul.h).  On aarch64 the
+ * MULADDC loop uses only x4-x7 (ldr, mul, umulh, adds, adc, str): general
+ * registers, so it is allowed at EL2 where FP/SIMD is not.  It is ~2x
+ * faster than the C fallback.
+ */
+#define MBEDTLS_HAVE_ASM
+
+/*
+ * Without this bignum.c divides a 128-bit value by a 64-bit one with the
+ * compiler's __int128, which becomes a call to libgcc's __udivti3: the
+ * kernel has no such function.  The replacement is plain 64-bit code.
+ */
+#define MBEDTLS_NO_UDBL_DIVISION
+
+/* Not defined on purpose:
+ *   MBEDTLS_HAVE_TIME, MBEDTLS_HAVE_TIME_DATE  no clock at EL2
+ *   MBEDTLS_FS_IO                             no files
+ *   MBEDTLS_ENTROPY_C, MBEDTLS_TIMING_C, MBEDTLS_NET_C, *_DRBG_C
+ *   MBEDTLS_SELF_TEST, MBEDTLS_ERROR_C, MBEDTLS_DEBUG_C, MBEDTLS_VERSION_C
+ *   MBEDTLS_CHECK_PARAMS                      would need a callback
+ *   MBEDTLS_ECDSA_DETERMINISTIC               signing only (needs HMAC-DRBG)
+ *   MBEDTLS_SHA256_SMALLER                    images are hashed at EL2: keep
+ *                                             the fast, unrolled SHA-256
+ */
+#define MBEDTLS_NO_PLATFORM_ENTROPY
+#define MBEDTLS_DEPRECATED_REMOVED	/* fewer symbols; *_ret() stays */
+
+/* ---- Platform: memory, exit ----------------------------------------- */
+
+/*
+ * All allocation goes through mbedtls_calloc()/mbedtls_free(), which
+ * platform.c forwards to the functions installed with
+ * mbedtls_platform_set_calloc_free().  With NO_STD_FUNCTIONS it installs
+ * no libc default (calloc fails until bootops_mbedtls_init() has run) and
+ * platform.h includes neither <stdio.h> nor <stdlib.h>.
+ */
+#define MBEDTLS_PLATFORM_C
+#define MBEDTLS_PLATFORM_MEMORY
+#define MBEDTLS_PLATFORM_NO_STD_FUNCTIONS
+
+/*
+ * memory_buffer_alloc.c: the allocator TF-A uses for its mbedTLS at EL3,
+ * over a static arena (hyp/mbedtls/platform_el2.c).  Blocks are aligned
+ * to 8 bytes so that 64-bit limbs are naturally aligned (the default is 4).
+ */
+#define MBEDTLS_MEMORY_BUFFER_ALLOC_C
+#define MBEDTLS_MEMORY_ALIGN_MULTIPLE	8
+
+/*
+ * memory_buffer_alloc.c calls mbedtls_exit(1) when it finds its heap
+ * corrupted.  There is no exit() at EL2: hyp/mbedtls/platform_el2.c
+ * panics instead.
+ */
+#define MBEDTLS_PLATFORM_EXIT_MACRO	bootops_mbedtls_exit
+
+/*
+ * Several CPUs can verify images of different VMs at the same time (each
+ * under its own VM lock), and they share the one arena.  THREADING_ALT
+ * makes memory_buffer_alloc take a lock around every calloc/free; the
+ * lock is bootops_lock_t (a hyp spinlock in the kernel), provided by
+ * hyp/mbedtls/include/threading_alt.h and installed by
+ * bootops_mbedtls_init().  No other file of this set uses the mutexes.
+ */
+#define MBEDTLS_THREADING_C
+#define MBEDTLS_THREADING_ALT
+
+/* ---- Algorithms ----------------------------------------------------- */
+
+#define MBEDTLS_SHA256_C
+
+#define MBEDTLS_BIGNUM_C
+/*
+ * Only modular exponentiation and prime generation look at these; ECDSA
+ * verification uses neither.  Smallest legal values: a P-256 scalar is
+ * 32 bytes.
+ */
+#define MBEDTLS_MPI_WINDOW_SIZE		1
+#define MBEDTLS_MPI_MAX_SIZE		32
+
+#define MBEDTLS_ECP_C
+#define MBEDTLS_ECP_DP_SECP256R1_ENABLED	/* the only curve */
+#define MBEDTLS_ECP_MAX_BITS		256
+/* Fast reduction modulo the NIST prime p256 (ecp_curves.c), no heap. */
+#define MBEDTLS_ECP_NIST_OPTIM
+/*
+ * Window of the comb multiplication: 2 is the smallest allowed and keeps
+ * the precomputed table (allocated per multiplication) at 2^(w-1) = 2
+ * points.  A larger window would be faster but costs heap.
+ */
+#define MBEDTLS_ECP_WINDOW_SIZE		2
+/* Do not keep a table for the base point in the group: no heap kept. */
+#define MBEDTLS_ECP_FIXED_POINT_OPTIM	0
+/*
+ * ecp.c randomises the projective coordinates with an internal DRBG when
+ * the caller gives no RNG.  Verification only handles public values, and
+ * there is no DRBG here.
+ */
+#define MBEDTLS_ECP_NO_INTERNAL_RNG
+
+#define MBEDTLS_ECDSA_C
+/*
+ * Required by check_config.h for ECDSA_C (ecdsa.c also has the DER
+ * signature read/write functions, which hyp does not call; they must
+ * still link).
+ */
+#define MBEDTLS_ASN1_PARSE_C
+#define MBEDTLS_ASN1_WRITE_C
+
+/* ---- Glue declarations ---------------------------------------------- */
+
+#ifndef __ASSEMBLER__
+/* hyp/mbedtls/platform_el2.c */
+void bootops_mbedtls_exit(int status) __attribute__((__noreturn__));
+#endif
+
+#include "mbedtls/check_config.h"
+
+#endif /* BOOTOPS_MBEDTLS_CONFIG_H */

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Page transitions for boot ops on top of pKVM's host stage 2.  Each one
+ * takes the host and hyp components' locks (in pKVM's order), checks the
+ * page's current state and then changes it, so a racing host hypercall
+ * sees either the old or the new state.
+ */
+#include <asm/kvm_hyp.h>
+#include <asm/kvm_pgtable.h>
+
+#include <nvhe/mem_protect.h>
+#include <nvhe/memory.h>
+#include <nvhe/mm.h>
+
+static bool pfn_is_memory(u64 pfn)
+{
+	return pfn < (1UL << (64 - PAGE_SHIFT)) && addr_is_memory(hyp_pfn_to_phys(pfn));
+}
+
+/* host-exclusive -> claimed: shared with hyp and pinned. */
+int __pkvm_bootops_share_pin(u64 pfn)
+{
+	void *va;
+	int ret;
+
+	if (!pfn_is_memory(pfn))
+		return -EINVAL;
+	ret = __pkvm_host_share_hyp(pfn);
+	if (ret)
+		return ret;
+	va = hyp_pfn_to_virt(pfn);
+	ret = hyp_pin_shared_mem(va, va + PAGE_SIZE);
+	if (ret)
+		WARN_ON(__pkvm_host_unshare_hyp(pfn));
+	return ret;
+}
+
+/* claimed -> host-exclusive. */
+void __pkvm_bootops_unpin_unshare(u64 pfn)
+{
+	void *va = hyp_pfn_to_virt(pfn);
+
+	hyp_unpin_shared_mem(va, va + PAGE_SIZE);
+	WARN_ON(__pkvm_host_unshare_hyp(pfn));
+}
+
+static int host_set_guest_owner(u64 addr)
+{
+	return host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_GUEST);
+}
+
+/* claimed -> VM-owned: unpinned, hyp's linear map dropped, host unmapped. */
+int __pkvm_bootops_donate_pinned(u64 pfn)
+{
+	u64 addr = hyp_pfn_to_phys(pfn), va = (u64)hyp_phys_to_virt(addr);
+	int ret;
+
+	host_lock_component();
+	hyp_lock_component();
+	ret = __host_check_page_state_range(addr, PAGE_SIZE, PKVM_PAGE_SHARED_OWNED);
+	if (!ret)
+		ret = __hyp_check_page_state_range(va, PAGE_SIZE, PKVM_PAGE_SHARED_BORROWED);
+	if (!ret && hyp_page_count((void *)va) != 1)
+		ret = -EBUSY;
+	if (!ret) {
+		hyp_page_ref_dec(hyp_virt_to_page(va));
+		WARN_ON(kvm_pgtable_hyp_unmap(&pkvm_pgtable, va, PAGE_SIZE) != PAGE_SIZE);
+		ret = host_set_guest_owner(addr);
+	}
+	hyp_unlock_component();
+	host_unlock_component();
+	return ret;
+}
+
+/* host-exclusive -> VM-owned. */
+int __pkvm_bootops_donate_host(u64 pfn)
+{
+	u64 addr = hyp_pfn_to_phys(pfn);
+	int ret;
+
+	if (!pfn_is_memory(pfn))
+		return -EINVAL;
+	host_lock_component();
+	ret = __host_check_page_state_range(addr, PAGE_SIZE, PKVM_PAGE_OWNED);
+	if (!ret)
+		ret = host_set_guest_owner(addr);
+	host_unlock_component();
+	return ret ? -EPERM : 0;
+}
+
+static kvm_pte_t host_leaf(u64 addr)
+{
+	kvm_pte_t pte = 0;
+
+	kvm_pgtable_get_leaf(&host_mmu.pgt, addr, &pte, NULL);
+	return pte;
+}
+
+static bool host_leaf_is_guest(u64 addr)
+{
+	kvm_pte_t pte = host_leaf(addr);
+
+	return !kvm_pte_valid(pte) &&
+	       FIELD_GET(KVM_INVALID_PTE_OWNER_MASK, pte) == PKVM_ID_GUEST;
+}
+
+bool __pkvm_bootops_page_is_guest(u64 pfn)
+{
+	bool ret;
+
+	if (!pfn_is_memory(pfn))
+		return false;
+	host_lock_component();
+	ret = host_leaf_is_guest(hyp_pfn_to_phys(pfn));
+	host_unlock_component();
+	return ret;
+}
+
+bool __pkvm_bootops_host_exclusive(u64 pfn)
+{
+	bool ret;
+
+	if (!pfn_is_memory(pfn))
+		return false;
+	host_lock_component();
+	ret = !__host_check_page_state_range(hyp_pfn_to_phys(pfn), PAGE_SIZE,
+					     PKVM_PAGE_OWNED);
+	host_unlock_component();
+	return ret;
+}
+
+/* VM-owned -> (zeroed if scrub) -> host-exclusive. */
+void __pkvm_bootops_reclaim(u64 pfn, bool scrub)
+{
+	u64 addr = hyp_pfn_to_phys(pfn);
+
+	host_lock_component();
+	if (!WARN_ON(!host_leaf_is_guest(addr))) {
+		if (scrub) {
+			memset(hyp_fixmap_map(addr), 0, PAGE_SIZE);
+			hyp_fixmap_unmap();
+		}
+		WARN_ON(host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_HOST));
+	}
+	host_unlock_component();
+}
+
+/* 0 if a VM may map device page pfn: not RAM and not taken by hyp. */
+int __pkvm_bootops_check_mmio(u64 pfn)
+{
+	u64 addr = hyp_pfn_to_phys(pfn);
+	kvm_pte_t pte;
+
+	if (pfn >= (1UL << (id_aa64mmfr0_parange_to_phys_shift(
+			kvm_get_parange(id_aa64mmfr0_el1_sys_val)) - PAGE_SHIFT)))
+		return -EINVAL;
+	if (addr_is_memory(addr))
+		return -EPERM;
+	host_lock_component();
+	pte = host_leaf(addr);
+	host_unlock_component();
+	/* Valid, or not yet faulted in: the host's.  Annotated: hyp's. */
+	return kvm_pte_valid(pte) || !pte ? 0 : -EPERM;
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Boot ops, EL1 glue: turns KVM's VM and vCPU life cycle into boot-ops
+ * hypercalls.  Hyp decides; a refusal becomes the ioctl's errno and a line
+ * in the kernel log.
+ */
+#define pr_fmt(fmt) "kvm-bootops: " fmt
+
+#include <linux/kvm_host.h>
+#include <asm/kvm_asm.h>
+#include <asm/kvm_bootops.h>
+#include <asm/kvm_mmu.h>
+
+static bool bootops_on(void)
+{
+	return is_protected_kvm_enabled();
+}
+
+int kvm_bootops_init_vm(struct kvm *kvm)
+{
+	int vmid;
+
+	if (!bootops_on())
+		return 0;
+	vmid = kvm_call_hyp_nvhe(__bootops_register_kvm, kvm);
+	if (vmid < 0) {
+		pr_warn_ratelimited("VM not registered at EL2: %d\n", vmid);
+		return vmid;
+	}
+	kvm->arch.bootops_vmid = vmid;
+	kvm->arch.bootops_status = 0;
+	pr_info_ratelimited("hyp registered VM, vmid %d\n", vmid);
+	return 0;
+}
+
+void kvm_bootops_destroy_vm(struct kvm *kvm)
+{
+	int ret;
+
+	if (!bootops_on() || !kvm->arch.bootops_vmid)
+		return;
+	ret = kvm_call_hyp_nvhe(__bootops_teardown_vm, kvm->arch.bootops_vmid);
+	if (ret)
+		pr_warn_ratelimited("vmid %u: teardown refused: %d\n",
+				    kvm->arch.bootops_vmid, ret);
+	kvm->arch.bootops_vmid = 0;
+}
+
+/* Hyp refuses new vCPUs once the VM has been verified; say so up front. */
+int kvm_bootops_vcpu_precreate(struct kvm *kvm)
+{
+	if (bootops_on() && kvm->arch.bootops_status)
+		return -EBUSY;
+	return 0;
+}
+
+void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu)
+{
+	int ret;
+
+	if (!bootops_on())
+		return;
+	ret = kvm_call_hyp_nvhe(__bootops_register_vcpu, vcpu->kvm->arch.bootops_vmid,
+				vcpu->vcpu_idx, vcpu);
+	/* Such a vCPU is never entered by hyp: KVM_RUN fails with -EPERM. */
+	if (ret)
+		pr_warn_ratelimited("vmid %u: vCPU %u not registered: %d\n",
+				    vcpu->kvm->arch.bootops_vmid, vcpu->vcpu_idx, ret);
+}
+
+/*
+ * Before the VM first runs, hyp takes its images from the host, maps them
+ * and checks their signatures.  The outcome is final: a rejected VM never
+ * runs and every later KVM_RUN returns the same error.
+ */
+int kvm_bootops_first_run(struct kvm *kvm)
+{
+	int ret;
+
+	if (!bootops_on())
+		return 0;
+	mutex_lock(&kvm->arch.config_lock);
+	if (!kvm->arch.bootops_status) {
+		ret = kvm_call_hyp_nvhe(__bootops_verify_and_load_images,
+					kvm->arch.bootops_vmid);
+		kvm->arch.bootops_status = ret ? ret : 1;
+		if (ret)
+			pr_warn_ratelimited("vmid %u: images rejected: %d\n",
+					    kvm->arch.bootops_vmid, ret);
+		else
+			pr_info_ratelimited("vmid %u: images verified\n",
+					    kvm->arch.bootops_vmid);
+	}
+	ret = kvm->arch.bootops_status < 0 ? kvm->arch.bootops_status : 0;
+	mutex_unlock(&kvm->arch.config_lock);
+	return ret;
+}

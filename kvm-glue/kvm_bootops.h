@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * EL1 side of boot ops: KVM registers every VM and vCPU with the hyp, asks
+ * it to verify and load the VM's images before the first run, and tears the
+ * VM down at hyp when it is destroyed.  Only in protected mode: elsewhere
+ * the host is trusted and there is no hyp to ask.
+ */
+#ifndef __ARM64_KVM_BOOTOPS_H__
+#define __ARM64_KVM_BOOTOPS_H__
+
+#include <linux/kvm_host.h>
+
+#ifdef CONFIG_KVM_ARM_BOOTOPS
+int kvm_bootops_init_vm(struct kvm *kvm);
+void kvm_bootops_destroy_vm(struct kvm *kvm);
+int kvm_bootops_vcpu_precreate(struct kvm *kvm);
+void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu);
+int kvm_bootops_first_run(struct kvm *kvm);
+#else
+static inline int kvm_bootops_init_vm(struct kvm *kvm) { return 0; }
+static inline void kvm_bootops_destroy_vm(struct kvm *kvm) { }
+static inline int kvm_bootops_vcpu_precreate(struct kvm *kvm) { return 0; }
+static inline void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu) { }
+static inline int kvm_bootops_first_run(struct kvm *kvm) { return 0; }
+#endif
+
+#endif /* __ARM64_KVM_BOOTOPS_H__ */

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Build the upstream KVM selftests of the (patched) 6.12 tree for arm64,
+# statically, and pack them with our init + kvm_smoke into a test initramfs.
+#
+#   scripts/kernel-selftests.sh [--run] [--cpu MODEL]... [-o OUT] [TEST...]
+#
+#   TEST...        selftests to include, relative to tools/testing/selftests/kvm
+#                  (default: the list below)
+#   -o OUT         initramfs to write (default build/initramfs-kselftests.cpio.gz)
+#   --run          boot it with scripts/run-qemu.sh, once per --cpu
+#   --cpu MODEL    CPU model(s) for --run (default: max, then cortex-a57)
+#
+# Needs scripts/build-kernel.sh to have run (source tree + uapi headers;
+# headers are (re)installed here).  Objects go to build/kvm-selftests/.
+# Environment: JOBS (default nproc), TIMEOUT (QEMU overall, default 1800).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD="$ROOT/build"
+SRC="$BUILD/linux-6.12"
+OUTDIR="$BUILD/kvm-selftests"
+BINDIR="$BUILD/kvm-selftests-bin"	# stripped copies for the initramfs
+HDR="$BUILD/kernel-headers"
+OUT="$BUILD/initramfs-kselftests.cpio.gz"
+JOBS=${JOBS:-$(nproc)}
+
+DEFAULT_TESTS=(
+	kvm_create_max_vcpus
+	kvm_binary_stats_test
+	set_memory_region_test
+	guest_print_test
+	steal_time
+	coalesced_io_test
+	get-reg-list
+	aarch64/vcpu_width_config
+	aarch64/psci_test
+	aarch64/hypercalls
+	aarch64/smccc_filter
+	aarch64/debug-exceptions
+	aarch64/no-vgic-v3
+	aarch64/vgic_irq
+	aarch64/vpmu_counter_access
+)
+
+run=0
+cpus=()
+tests=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--run) run=1 ;;
+	--cpu) cpus+=("$2"); shift ;;
+	-o) OUT=$(realpath -m "$2"); shift ;;
+	-h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+	-*) echo "kselftests: unknown option $1" >&2; exit 2 ;;
+	*) tests+=("$1") ;;
+	esac
+	shift
+done
+[ ${#tests[@]} -gt 0 ] || tests=("${DEFAULT_TESTS[@]}")
+[ ${#cpus[@]} -gt 0 ] || cpus=(max cortex-a57)
+
+T0=$(date +%s)
+log() { echo "kselftests: $* [$(($(date +%s) - T0))s]"; }
+die() { echo "kselftests: ERROR: $*" >&2; exit 1; }
+
+# Source tree (patched) + uapi headers of the kernel we boot.
+"$ROOT/scripts/build-kernel.sh" --headers-only
+
+log "building ${#tests[@]} KVM selftests (log: build/kvm-selftests.log)"
+mkdir -p "$OUTDIR/tools"	# the arm64 sysreg header generator wants it
+targets=()
+for t in "${tests[@]}"; do targets+=("$OUTDIR/$t"); done
+# OUTPUT/abs_objdir keep every generated file out of the source tree;
+# KHDR_INCLUDES points at the headers_install output.
+if ! make -C "$SRC/tools/testing/selftests/kvm" -j"$JOBS" \
+	ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+	"CC=ccache aarch64-linux-gnu-gcc" \
+	OUTPUT="$OUTDIR" abs_objdir="$OUTDIR" \
+	KHDR_INCLUDES="-isystem $HDR/include" \
+	EXTRA_CFLAGS=-static \
+	"${targets[@]}" >"$BUILD/kvm-selftests.log" 2>&1; then
+	grep -E -m30 'error|Error' "$BUILD/kvm-selftests.log" >&2 ||
+		tail -n30 "$BUILD/kvm-selftests.log" >&2
+	die "selftests build failed (build/kvm-selftests.log)"
+fi
+
+rm -rf "$BINDIR"
+args=()
+for t in "${tests[@]}"; do
+	mkdir -p "$BINDIR/$(dirname "$t")"
+	if command -v file >/dev/null &&
+		! file "$OUTDIR/$t" | grep -q 'statically linked'; then
+		die "$t is not statically linked"
+	fi
+	aarch64-linux-gnu-strip -o "$BINDIR/$t" "$OUTDIR/$t"
+	args+=(--add "$BINDIR/$t:/tests/$t" --test "$t")
+done
+log "built and stripped into build/kvm-selftests-bin/"
+
+"$ROOT/scripts/build-initramfs.sh" -o "$OUT" "${args[@]}" | grep -v ': added '
+log "initramfs ready: ${OUT#"$ROOT"/}"
+
+[ "$run" = 1 ] || exit 0
+
+rc=0
+for cpu in "${cpus[@]}"; do
+	log "running on cpu=$cpu"
+	start=$(date +%s)
+	if INITRD="$OUT" CPU="$cpu" TIMEOUT="${TIMEOUT:-1800}" \
+		LOG="$BUILD/qemu-kselftests-$cpu.log" "$ROOT/scripts/run-qemu.sh"; then
+		res=PASS
+	else
+		res=FAIL
+		rc=1
+	fi
+	echo "kselftests: cpu=$cpu: $res in $(($(date +%s) - start)) s"
+	grep -E '^# \[[0-9]+\] .*: [0-9.]+ s$' "$BUILD/qemu-kselftests-$cpu.log" |
+		sed 's/^# \[[0-9]*\] /kselftests:   /' || true
+done
+exit $rc

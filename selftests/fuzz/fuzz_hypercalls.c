@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer target: the input is a sequence of hypercalls with arguments
+ * drawn from small pools of valid and hostile values, issued from several
+ * simulated CPUs, with host writes to pages in between.  After every call
+ * the machine-wide invariants must hold, and hyp must never crash (ASan,
+ * UBSan and the simulated platform's contract checks abort on any slip).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "util.h"
+
+struct input {
+	const u8 *p;
+	size_t left;
+};
+
+static u64 take(struct input *in, unsigned int bytes)
+{
+	u64 v = 0;
+
+	while (bytes-- && in->left) {
+		v = v << 8 | *in->p++;
+		in->left--;
+	}
+	return v;
+}
+
+static const u64 hostile[] = {
+	0, 1, BOOTOPS_MAX_VMS, BOOTOPS_MAX_VMS + 1, 1ULL << 31, 0xffffffffULL,
+	1ULL << 32, (1ULL << 32) + 1, ~0ULL, BOOTOPS_MAX_VCPUS, BOOTOPS_MAX_LOAD_INFO,
+};
+
+static u64 pick_id(struct input *in)
+{
+	u64 b = take(in, 1);
+
+	return b < 0xf0 ? b % 4 + 1 : hostile[b % (sizeof(hostile) / sizeof(hostile[0]))];
+}
+
+static u64 pick_small(struct input *in, u64 max)
+{
+	u64 b = take(in, 1);
+
+	return b < 0xf0 ? b % max : hostile[b % (sizeof(hostile) / sizeof(hostile[0]))];
+}
+
+static u64 pick_pfn(struct input *in)
+{
+	u64 b = take(in, 1);
+
+	switch (b >> 6) {
+	case 0:
+	case 1:
+		return ram(b % 32);
+	case 2:
+		return b & 1 ? SIM_HYP_PFN + b % 8 : SIM_MMIO_PFN + b % 8;
+	default:
+		return b & 1 ? hostile[b % 11] : SIM_RAM_PFN + SIM_RAM_PAGES + b % 4;
+	}
+}
+
+static u64 pick_addr(struct input *in)
+{
+	u64 b = take(in, 1);
+
+	if (b < 0xe0)
+		return (b % 16) * 0x1000 + (b & 0x10 ? 0x40000000 : 0);
+	return hostile[b % 11] ^ (b & 1 ? 0 : 0x800);
+}
+
+static u64 pick_size(struct input *in)
+{
+	u64 b = take(in, 1);
+
+	if (b < 0xe0)
+		return (b % 4) * 0x1000 + (b & 0x20 ? 0x123 : 0x1000);
+	return b & 1 ? BOOTOPS_MAX_IMAGE_SIZE + (b & 2) : hostile[b % 11];
+}
+
+/* Declares an image signed over the current bytes of its future pages. */
+static void signed_image(struct input *in, u64 vmid)
+{
+	u64 addr = pick_addr(in), size = pick_size(in), first = ram(take(in, 1) % 32), k;
+	u8 sig[BOOTOPS_SIG_SIZE], *bytes;
+	int idx;
+
+	if (!bootops_image_pages(size) || bootops_image_pages(size) > 8 ||
+	    first + bootops_image_pages(size) > ram(32))
+		return;
+	bytes = calloc(bootops_image_pages(size), PAGE);
+	for (k = 0; k < bootops_image_pages(size); k++)
+		memcpy(bytes + k * PAGE, sim_page_bytes(first + k), PAGE);
+	sign_image(addr, size, bytes, take(in, 1) == 0x42, sig);
+	free(bytes);
+	idx = bootops_set_boot_info(vmid, addr, size, sig);
+	for (k = 0; idx >= 0 && k < bootops_image_pages(size); k++)
+		bootops_remap_vm_image(vmid, first + k, idx);
+}
+
+static void one_call(struct input *in)
+{
+	u8 op = take(in, 1), sig[BOOTOPS_SIG_SIZE] = { 0 };
+	u64 vmid = pick_id(in);
+	int ret = 0;
+
+	sim_set_cpu(op >> 5);
+	switch (op % 16) {
+	case 0: ret = bootops_register_kvm(take(in, 2)); break;
+	case 1: ret = bootops_register_vcpu(vmid, pick_small(in, 4), 0); break;
+	case 2: ret = bootops_set_vcpu_active(vmid, pick_small(in, 4)); break;
+	case 3: ret = bootops_set_vcpu_inactive(vmid, pick_small(in, 4)); break;
+	case 4: ret = bootops_set_boot_info(vmid, pick_addr(in), pick_size(in), sig); break;
+	case 5: ret = bootops_remap_vm_image(vmid, pick_pfn(in), pick_small(in, 5)); break;
+	case 6: ret = bootops_verify_and_load_images(vmid); break;
+	case 7: bootops_search_load_info(vmid, pick_addr(in)); break;
+	case 8: ret = bootops_map_io(vmid, pick_addr(in), pick_pfn(in) * PAGE); break;
+	case 9: ret = bootops_alloc_smmu(vmid & 1 ? vmid : 0, pick_small(in, 4), pick_small(in, 2)); break;
+	case 10: ret = bootops_assign_smmu(vmid, pick_pfn(in), pick_addr(in) >> 12); break;
+	case 11: ret = bootops_map_smmu(vmid & 1 ? vmid : 0, pick_small(in, 4), pick_small(in, 2),
+					 pick_addr(in), pick_pfn(in) * PAGE | take(in, 2)); break;
+	case 12: ret = bootops_clear_smmu(vmid & 1 ? vmid : 0, pick_small(in, 4), pick_small(in, 2),
+					   pick_addr(in)); break;
+	case 13: ret = bootops_teardown_vm(vmid); break;
+	case 14: signed_image(in, vmid); break;
+	default: {
+		u8 b = (u8)take(in, 1);
+
+		sim_host_write(pick_pfn(in), take(in, 2) % PAGE, &b, 1);
+	}
+	}
+	if (ret > (int)BOOTOPS_MAX_LOAD_INFO && op % 16 != 0)
+		abort();
+	if (sim_check_invariants())
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct input in = { data, size };
+	static bool ready;
+
+	if (!ready) {
+		sim_reset();
+		ready = true;
+	}
+	sim_reset();
+	while (in.left)
+		one_call(&in);
+	return 0;
+}
