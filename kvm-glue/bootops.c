@@ -6,10 +6,36 @@
  */
 #define pr_fmt(fmt) "kvm-bootops: " fmt
 
+#include <linux/arm-smccc.h>
 #include <linux/kvm_host.h>
+#include <linux/unaligned.h>
 #include <asm/kvm_asm.h>
 #include <asm/kvm_bootops.h>
 #include <asm/kvm_mmu.h>
+
+/*
+ * set_boot_info takes 11 arguments: the 64-byte signature goes in x4-x11,
+ * each register holding 8 signature bytes in little-endian order.
+ */
+int kvm_bootops_hvc_set_boot_info(u64 vmid, u64 load_addr, u64 size,
+				  const u8 sig[BOOTOPS_HVC_SIG_SIZE])
+{
+	struct arm_smccc_1_2_regs args = {
+		.a0 = KVM_HOST_SMCCC_FUNC(__bootops_set_boot_info),
+		.a1 = vmid,
+		.a2 = load_addr,
+		.a3 = size,
+	};
+	struct arm_smccc_1_2_regs res;
+	unsigned long *regs = &args.a4;
+	int i;
+
+	for (i = 0; i < BOOTOPS_HVC_SIG_SIZE / 8; i++)
+		regs[i] = get_unaligned_le64(sig + 8 * i);
+	arm_smccc_1_2_hvc(&args, &res);
+	WARN_ON(res.a0 != SMCCC_RET_SUCCESS);
+	return res.a1;
+}
 
 static bool bootops_on(void)
 {

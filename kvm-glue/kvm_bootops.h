@@ -10,7 +10,11 @@
 
 #include <linux/kvm_host.h>
 
+#define BOOTOPS_HVC_SIG_SIZE	64
+
 #ifdef CONFIG_KVM_ARM_BOOTOPS
+int kvm_bootops_hvc_set_boot_info(u64 vmid, u64 load_addr, u64 size,
+				  const u8 sig[BOOTOPS_HVC_SIG_SIZE]);
 int kvm_bootops_init_vm(struct kvm *kvm);
 void kvm_bootops_destroy_vm(struct kvm *kvm);
 int kvm_bootops_vcpu_precreate(struct kvm *kvm);

@@ -15,7 +15,7 @@
 #      ccache) and copy it to build/Image;
 #   5. make headers_install into build/kernel-headers/ (uapi headers for
 #      kvm_smoke and the KVM selftests; ~2 s; skip with --no-headers).
-#      --headers-only does steps 1, 2 and 5 only.
+#      --headers-only does steps 1, 2 and 5 only; --unpack-only step 1.
 #
 # Environment: JOBS (default: nproc), KERNEL_TARBALL, PATCH_DIR (default
 # patches/).
@@ -35,12 +35,14 @@ JOBS=${JOBS:-$(nproc)}
 do_headers=1
 headers_only=0
 config_only=0
+unpack_only=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--headers) do_headers=1 ;;
 	--no-headers) do_headers=0 ;;
 	--headers-only) do_headers=1; headers_only=1 ;;
 	--config-only) config_only=1 ;;
+	--unpack-only) unpack_only=1 ;;
 	-j) JOBS=$2; shift ;;
 	-j*) JOBS=${1#-j} ;;
 	-h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
@@ -89,6 +91,7 @@ if [ -f "$STAMPS/unpacked" ] && [ -d "$SRC/.git" ]; then
 else
 	unpack
 fi
+[ $unpack_only = 1 ] && exit 0
 
 # --- 2. patches -------------------------------------------------------------
 shopt -s nullglob

@@ -64,7 +64,7 @@ QEMU=(qemu-system-aarch64
       -cpu "$CPU" -smp "$SMP" -m "$MEM"
       -nographic -no-reboot -nic none
       -kernel "$KERNEL" -initrd "$INITRD"
-      -append "$CMDLINE")
+      -append "$CMDLINE" ${QEMU_EXTRA:-})
 
 say "cpu=$CPU smp=$SMP mem=$MEM timeout=${TIMEOUT}s log=${LOG#"$ROOT"/}"
 say "cmdline: $CMDLINE"

@@ -76,10 +76,12 @@
 /*
  * Several CPUs can verify images of different VMs at the same time (each
  * under its own VM lock), and they share the one arena.  THREADING_ALT
- * makes memory_buffer_alloc take a lock around every calloc/free; the
- * lock is bootops_lock_t (a hyp spinlock in the kernel), provided by
- * hyp/mbedtls/include/threading_alt.h and installed by
- * bootops_mbedtls_init().  No other file of this set uses the mutexes.
+ * makes memory_buffer_alloc take a lock around every calloc/free, so the
+ * arena cannot be corrupted whoever calls; the lock is bootops_lock_t (a
+ * hyp spinlock in the kernel), declared in hyp/mbedtls/threading_alt.h
+ * and installed by bootops_mbedtls_init().  No other file of the EL2 set
+ * uses the mutexes.  (It does not make the arena big enough for any
+ * number of verifications at once: see platform_el2.c.)
  */
 #define MBEDTLS_THREADING_C
 #define MBEDTLS_THREADING_ALT

@@ -8,6 +8,7 @@
 #include <asm/kvm_hyp.h>
 #include <asm/kvm_pgtable.h>
 
+#include <nvhe/bootops.h>
 #include <nvhe/mem_protect.h>
 #include <nvhe/memory.h>
 #include <nvhe/mm.h>
@@ -17,6 +18,20 @@ static bool pfn_is_memory(u64 pfn)
 	return pfn < (1UL << (64 - PAGE_SHIFT)) && addr_is_memory(hyp_pfn_to_phys(pfn));
 }
 
+/* Beyond what the CPU can address: no page at all. */
+static bool pfn_beyond_pa(u64 pfn)
+{
+	u64 parange = kvm_get_parange(id_aa64mmfr0_el1_sys_val);
+
+	return pfn >= (1UL << (id_aa64mmfr0_parange_to_phys_shift(parange) - PAGE_SHIFT));
+}
+
+/* -EINVAL for no page, -EPERM for a device page: neither is the host's RAM. */
+static int not_memory_errno(u64 pfn)
+{
+	return pfn_beyond_pa(pfn) ? -EINVAL : -EPERM;
+}
+
 /* host-exclusive -> claimed: shared with hyp and pinned. */
 int __pkvm_bootops_share_pin(u64 pfn)
 {
@@ -24,24 +39,24 @@ int __pkvm_bootops_share_pin(u64 pfn)
 	int ret;
 
 	if (!pfn_is_memory(pfn))
-		return -EINVAL;
+		return not_memory_errno(pfn);
 	ret = __pkvm_host_share_hyp(pfn);
 	if (ret)
 		return ret;
-	va = hyp_pfn_to_virt(pfn);
+	va = hyp_phys_to_virt(hyp_pfn_to_phys(pfn));
 	ret = hyp_pin_shared_mem(va, va + PAGE_SIZE);
-	if (ret)
-		WARN_ON(__pkvm_host_unshare_hyp(pfn));
+	if (ret)	/* the host raced with us; it may have unshared already */
+		__pkvm_host_unshare_hyp(pfn);
 	return ret;
 }
 
 /* claimed -> host-exclusive. */
 void __pkvm_bootops_unpin_unshare(u64 pfn)
 {
-	void *va = hyp_pfn_to_virt(pfn);
+	void *va = hyp_phys_to_virt(hyp_pfn_to_phys(pfn));
 
 	hyp_unpin_shared_mem(va, va + PAGE_SIZE);
-	WARN_ON(__pkvm_host_unshare_hyp(pfn));
+	__pkvm_host_unshare_hyp(pfn);
 }
 
 static int host_set_guest_owner(u64 addr)
@@ -62,10 +77,12 @@ int __pkvm_bootops_donate_pinned(u64 pfn)
 		ret = __hyp_check_page_state_range(va, PAGE_SIZE, PKVM_PAGE_SHARED_BORROWED);
 	if (!ret && hyp_page_count((void *)va) != 1)
 		ret = -EBUSY;
+	/* The host loses the page first; only then does hyp drop its pin. */
+	if (!ret)
+		ret = host_set_guest_owner(addr);
 	if (!ret) {
 		hyp_page_ref_dec(hyp_virt_to_page(va));
-		WARN_ON(kvm_pgtable_hyp_unmap(&pkvm_pgtable, va, PAGE_SIZE) != PAGE_SIZE);
-		ret = host_set_guest_owner(addr);
+		kvm_pgtable_hyp_unmap(&pkvm_pgtable, va, PAGE_SIZE);
 	}
 	hyp_unlock_component();
 	host_unlock_component();
@@ -135,12 +152,12 @@ void __pkvm_bootops_reclaim(u64 pfn, bool scrub)
 	u64 addr = hyp_pfn_to_phys(pfn);
 
 	host_lock_component();
-	if (!WARN_ON(!host_leaf_is_guest(addr))) {
+	if (host_leaf_is_guest(addr)) {
 		if (scrub) {
 			memset(hyp_fixmap_map(addr), 0, PAGE_SIZE);
 			hyp_fixmap_unmap();
 		}
-		WARN_ON(host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_HOST));
+		host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_HOST);
 	}
 	host_unlock_component();
 }
@@ -151,8 +168,7 @@ int __pkvm_bootops_check_mmio(u64 pfn)
 	u64 addr = hyp_pfn_to_phys(pfn);
 	kvm_pte_t pte;
 
-	if (pfn >= (1UL << (id_aa64mmfr0_parange_to_phys_shift(
-			kvm_get_parange(id_aa64mmfr0_el1_sys_val)) - PAGE_SHIFT)))
+	if (pfn_beyond_pa(pfn))
 		return -EINVAL;
 	if (addr_is_memory(addr))
 		return -EPERM;

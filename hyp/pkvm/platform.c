@@ -17,9 +17,11 @@
 #include <asm/kvm_pgtable.h>
 #include <asm/kvm_pkvm.h>
 
+#include <nvhe/bootops.h>
 #include <nvhe/mem_protect.h>
 #include <nvhe/memory.h>
 #include <nvhe/mm.h>
+#include <nvhe/pkvm.h>
 
 #include <bootops/bootops.h>
 #include <bootops/pgtable.h>
@@ -28,12 +30,38 @@
 static unsigned long remap_base;
 static struct bootops_pgt vm_s2[BOOTOPS_MAX_VMS + 1];
 static DEFINE_HYP_SPINLOCK(bootops_s2_lock);
+static DEFINE_PER_CPU(u32, bootops_cpu_id);
 
 int bootops_pkvm_init(void)
 {
+	unsigned long cpu;
+
+	for (cpu = 0; cpu < hyp_nr_cpus; cpu++)
+		*per_cpu_ptr(&bootops_cpu_id, cpu) = cpu;
 	bootops_init();
 	return pkvm_alloc_private_va_range(BOOTOPS_REMAP_PAGES * PAGE_SIZE,
 					   &remap_base);
+}
+
+/*
+ * The run path.  pKVM recorded host_kvm when it created this hyp VM; the
+ * vmid is only the host's hint, which bootops_vcpu_enter() checks against
+ * the handle registered for it.  Returns the vmid, or a negative errno.
+ */
+int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu)
+{
+	struct pkvm_hyp_vm *hyp_vm = pkvm_hyp_vcpu_to_hyp_vm(hyp_vcpu);
+	u32 vmid = READ_ONCE(hyp_vm->host_kvm->arch.bootops_vmid);
+	int ret;
+
+	ret = bootops_vcpu_enter(vmid, hyp_vcpu->vcpu.vcpu_idx, (u64)hyp_vm->host_kvm);
+	return ret ? ret : vmid;
+}
+
+/* Same CPU, vCPU ACTIVE since enter: this cannot fail. */
+void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid)
+{
+	bootops_set_vcpu_inactive(vmid, hyp_vcpu->vcpu.vcpu_idx);
 }
 
 int bootops_plat_claim_image_page(u64 pfn)
@@ -206,5 +234,5 @@ void bootops_plat_smmu_sync(u32 index, u32 cbndx, u64 root_pa)
 
 u32 bootops_plat_cpu(void)
 {
-	return hyp_smp_processor_id();
+	return *this_cpu_ptr(&bootops_cpu_id);
 }

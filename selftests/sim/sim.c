@@ -139,6 +139,8 @@ static int claim(struct sim_page_info *p)
 
 int bootops_plat_claim_image_page(u64 pfn)
 {
+	if (pfn_is_mmio(pfn))
+		return -EPERM;
 	return WITH_PAGE(pfn, claim(p));
 }
 

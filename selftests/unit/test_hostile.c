@@ -138,7 +138,7 @@ TEST(hostile_05_remap_vm_image)
 	CHECK_EQ(bootops_set_boot_info(vmid + 1, 0, 2 * PAGE, sig0), 0);
 	CHECK_REFUSED(bootops_remap_vm_image(vmid + 1, SIM_HYP_PFN + 3, 0), -EPERM);
 	CHECK_REFUSED(bootops_remap_vm_image(vmid + 1, ram(0), 0), -EPERM);
-	CHECK_REFUSED(bootops_remap_vm_image(vmid + 1, SIM_MMIO_PFN + 8, 0), -EINVAL);
+	CHECK_REFUSED(bootops_remap_vm_image(vmid + 1, SIM_MMIO_PFN + 8, 0), -EPERM);
 	CHECK_REFUSED(bootops_remap_vm_image(vmid + 1, SIM_RAM_PFN + SIM_RAM_PAGES, 0), -EINVAL);
 	CHECK_EQ(bootops_remap_vm_image(vmid + 1, ram(1), 0), 0);
 	CHECK_REFUSED(bootops_remap_vm_image(vmid + 1, ram(1), 0), -EPERM);

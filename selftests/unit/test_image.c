@@ -129,7 +129,7 @@ TEST(remap_refuses_pages_host_does_not_own)
 	CHECK_EQ(bootops_register_kvm(1), 1);
 	CHECK_EQ(bootops_set_boot_info(1, 0, 4 * PAGE, zero_sig), 0);
 	CHECK_REFUSED(bootops_remap_vm_image(1, SIM_HYP_PFN, 0), -EPERM);
-	CHECK_REFUSED(bootops_remap_vm_image(1, SIM_MMIO_PFN + 10, 0), -EINVAL);
+	CHECK_REFUSED(bootops_remap_vm_image(1, SIM_MMIO_PFN + 10, 0), -EPERM);
 	CHECK_REFUSED(bootops_remap_vm_image(1, SIM_RAM_PFN + SIM_RAM_PAGES, 0), -EINVAL);
 	CHECK_REFUSED(bootops_remap_vm_image(1, U64_MAX_, 0), -EINVAL);
 	CHECK_REFUSED(bootops_remap_vm_image(1, 0, 0), -EINVAL);

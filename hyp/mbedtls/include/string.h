@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Freestanding <string.h> for mbedTLS at EL2.  The mbedTLS subset built by
- * scripts/build-mbedtls-el2.sh needs only memcpy, memset and memmove,
- * which the nVHE object links from arch/arm64/lib/mem{cpy,set}.S; memcmp
- * and strlen are declared for completeness but nothing in the set may
- * call them (the build script fails if they show up as undefined).
+ * scripts/build-mbedtls-el2.sh calls memcpy, memset and memmove, which the
+ * nVHE object links from arch/arm64/lib/mem{cpy,set}.S, and memcmp,
+ * strlen and strcmp off the verification path, which
+ * hyp/mbedtls/string_el2.c provides.
  */
 #ifndef BOOTOPS_SHIM_STRING_H
 #define BOOTOPS_SHIM_STRING_H
@@ -19,6 +19,7 @@ void *memmove(void *dest, const void *src, size_t n);
 void *memset(void *s, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
 
 /*
  * -ffreestanding turns off GCC's knowledge of these; give it back so that
@@ -30,6 +31,7 @@ size_t strlen(const char *s);
 #define memset(s, c, n)		__builtin_memset(s, c, n)
 #define memcmp(a, b, n)		__builtin_memcmp(a, b, n)
 #define strlen(s)		__builtin_strlen(s)
+#define strcmp(a, b)		__builtin_strcmp(a, b)
 #endif
 
 #endif

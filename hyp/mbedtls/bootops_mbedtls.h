@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mbedTLS at EL2: what hyp calls (hyp/mbedtls/platform_el2.c).
+ */
+#ifndef BOOTOPS_MBEDTLS_H
+#define BOOTOPS_MBEDTLS_H
+
+/*
+ * Set up the static heap and its lock.  Call once from hyp init, before
+ * the first bootops_crypto_verify(); a second call does nothing.  Returns 0.
+ */
+int bootops_mbedtls_init(void);
+
+/* Bytes in the static heap (BOOTOPS_MBEDTLS_ARENA_SIZE). */
+unsigned long bootops_mbedtls_arena_size(void);
+
+#endif

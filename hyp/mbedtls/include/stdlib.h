@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Freestanding <stdlib.h>: mbedtls/threading.h includes it unconditionally
+ * (MBEDTLS_THREADING_C) but uses nothing from it.  There is no malloc or
+ * exit at EL2: MBEDTLS_PLATFORM_NO_STD_FUNCTIONS keeps mbedTLS from
+ * wanting them.
+ */
+#ifndef BOOTOPS_SHIM_STDLIB_H
+#define BOOTOPS_SHIM_STDLIB_H
+
+#include <stddef.h>
+
+#endif

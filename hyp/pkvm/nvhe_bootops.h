@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Boot ops inside pKVM: the entry points the rest of the nVHE code calls,
+ * and the page transitions bootops-mem.c adds to pKVM's.
+ */
+#ifndef __KVM_NVHE_BOOTOPS_H__
+#define __KVM_NVHE_BOOTOPS_H__
+
+#include <linux/types.h>
+
+#include <bootops/bootops.h>
+
+struct pkvm_hyp_vcpu;
+
+#ifdef CONFIG_KVM_ARM_BOOTOPS
+int bootops_pkvm_init(void);
+/* vmid (> 0) if the vCPU may run on this CPU now, else -errno. */
+int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu);
+void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid);
+#else
+static inline int bootops_pkvm_init(void) { return 0; }
+static inline int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu) { return 0; }
+static inline void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid) { }
+#endif
+
+/* Page-table pages from hyp's pool (setup.c). */
+void *bootops_hyp_alloc_page(void);
+void bootops_hyp_free_page(void *addr);
+
+/* Page transitions (bootops-mem.c); see the table in bootops-platform.c. */
+int __pkvm_bootops_share_pin(u64 pfn);
+void __pkvm_bootops_unpin_unshare(u64 pfn);
+int __pkvm_bootops_donate_pinned(u64 pfn);
+int __pkvm_bootops_donate_host(u64 pfn);
+void __pkvm_bootops_reclaim(u64 pfn, bool scrub);
+bool __pkvm_bootops_page_is_guest(u64 pfn);
+bool __pkvm_bootops_host_exclusive(u64 pfn);
+int __pkvm_bootops_check_mmio(u64 pfn);
+
+#endif /* __KVM_NVHE_BOOTOPS_H__ */

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Boot-ops hypercall self-test: reading /sys/kernel/debug/kvm-bootops/selftest
+ * sends the real hyp hostile boot-ops hypercalls from EL1 and reports in
+ * TAP whether each got the documented answer.  It also checks the page
+ * transitions on pKVM: an image page taken by hyp comes back to the host
+ * zeroed at teardown.  Never touches a page while hyp owns it.
+ */
+#define pr_fmt(fmt) "kvm-bootops-selftest: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/gfp.h>
+#include <linux/kvm_host.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
+#include <asm/kvm_asm.h>
+#include <asm/kvm_bootops.h>
+#include <asm/sections.h>
+
+#include <bootops/abi.h>
+
+#define HC(fn, ...)	((int)kvm_call_hyp_nvhe(__bootops_##fn, ##__VA_ARGS__))
+
+struct st {
+	struct seq_file *m;
+	int n, failed;
+};
+
+static void expect(struct st *t, const char *what, long got, long want)
+{
+	t->n++;
+	if (got == want) {
+		seq_printf(t->m, "ok %d - %s\n", t->n, what);
+		return;
+	}
+	t->failed++;
+	seq_printf(t->m, "not ok %d - %s # got %ld, want %ld\n", t->n, what, got, want);
+}
+
+static const u64 bad_ids[] = {
+	BOOTOPS_MAX_VMS + 1, 1ULL << 31, 0xffffffffULL, (1ULL << 32) + 1, ~0ULL,
+};
+
+static u8 zero_sig[BOOTOPS_SIG_SIZE];
+
+static void test_ids(struct st *t, u32 vmid)
+{
+	char what[96];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_ids); i++) {
+		u64 bad = bad_ids[i];
+
+		snprintf(what, sizeof(what), "vmid %#llx refused by every hypercall", bad);
+		expect(t, what,
+		       !!(HC(register_vcpu, bad, 0, 0) == -EINVAL &&
+			  kvm_bootops_hvc_set_boot_info(bad, 0, PAGE_SIZE, zero_sig) == -EINVAL &&
+			  HC(remap_vm_image, bad, 0, 0) == -EINVAL &&
+			  HC(verify_and_load_images, bad) == -EINVAL &&
+			  HC(map_io, bad, 0, 0x9000000) == -EINVAL &&
+			  HC(alloc_smmu, bad, 0, 0) == -EINVAL &&
+			  HC(assign_smmu, bad, 0, 0) == -EINVAL &&
+			  HC(map_smmu, bad, 0, 0, 0, 0) == -EINVAL &&
+			  HC(clear_smmu, bad, 0, 0, 0) == -EINVAL &&
+			  HC(teardown_vm, bad) == -EINVAL), 1);
+	}
+	expect(t, "vmid 0 is not a VM", HC(verify_and_load_images, 0), -EINVAL);
+	expect(t, "vcpuid MAX_VCPUS", HC(register_vcpu, vmid, BOOTOPS_MAX_VCPUS, 0), -EINVAL);
+	expect(t, "vcpuid 2^32", HC(register_vcpu, vmid, 1ULL << 32, 0), -EINVAL);
+	expect(t, "register vcpu 0", HC(register_vcpu, vmid, 0, 0), 0);
+	expect(t, "register vcpu 0 twice", HC(register_vcpu, vmid, 0, 0), -EEXIST);
+	expect(t, "load_idx MAX_LOAD_INFO", HC(remap_vm_image, vmid, 0, BOOTOPS_MAX_LOAD_INFO),
+	       -EINVAL);
+	expect(t, "smmu index out of range", HC(alloc_smmu, 0, 0, BOOTOPS_SMMU_NUM), -EINVAL);
+	expect(t, "smmu bank out of range", HC(alloc_smmu, 0, BOOTOPS_SMMU_NUM_CB, 0), -EINVAL);
+}
+
+static void test_boot_info(struct st *t, u32 vmid)
+{
+	int i;
+
+	expect(t, "image size 0", kvm_bootops_hvc_set_boot_info(vmid, 0, 0, zero_sig), -EINVAL);
+	expect(t, "image size 2^64-1", kvm_bootops_hvc_set_boot_info(vmid, 0, ~0ULL, zero_sig),
+	       -EINVAL);
+	expect(t, "image size 2^64-4096",
+	       kvm_bootops_hvc_set_boot_info(vmid, 0, -4096ULL, zero_sig), -EINVAL);
+	expect(t, "image above the size limit",
+	       kvm_bootops_hvc_set_boot_info(vmid, 0, BOOTOPS_MAX_IMAGE_SIZE + 1, zero_sig),
+	       -EINVAL);
+	expect(t, "unaligned load address",
+	       kvm_bootops_hvc_set_boot_info(vmid, 0x80000800, PAGE_SIZE, zero_sig), -EINVAL);
+	expect(t, "wrapping range",
+	       kvm_bootops_hvc_set_boot_info(vmid, -PAGE_SIZE, 2 * PAGE_SIZE, zero_sig), -EINVAL);
+	expect(t, "beyond the IPA limit",
+	       kvm_bootops_hvc_set_boot_info(vmid, 1ULL << 52, PAGE_SIZE, zero_sig), -EINVAL);
+	for (i = 0; i < BOOTOPS_MAX_LOAD_INFO - 2; i++)
+		expect(t, "declare another image",
+		       kvm_bootops_hvc_set_boot_info(vmid, 0x90000000 + i * SZ_1M, PAGE_SIZE,
+						     zero_sig), i + 1);
+	expect(t, "overlapping image",
+	       kvm_bootops_hvc_set_boot_info(vmid, 0x90000000, PAGE_SIZE, zero_sig), -EEXIST);
+	expect(t, "fifth image", kvm_bootops_hvc_set_boot_info(vmid, 0x98000000, PAGE_SIZE,
+							       zero_sig), 4);
+	expect(t, "sixth image", kvm_bootops_hvc_set_boot_info(vmid, 0x99000000, PAGE_SIZE,
+							       zero_sig), -ENOSPC);
+}
+
+/* Image 0 of vmid: one page at 0x80000000, declared by the caller. */
+static void test_remap(struct st *t, u32 vmid, struct page *page, struct page *other)
+{
+	u64 hyp_pfn = PHYS_PFN(__pa_symbol(__hyp_bss_start));
+
+	expect(t, "remap a hyp page", HC(remap_vm_image, vmid, hyp_pfn, 0), -EPERM);
+	expect(t, "remap a device page", HC(remap_vm_image, vmid, 0x9000, 0), -EPERM);
+	expect(t, "remap a page beyond memory", HC(remap_vm_image, vmid, 1ULL << 40, 0), -EINVAL);
+	expect(t, "remap pfn 2^64-1", HC(remap_vm_image, vmid, ~0ULL, 0), -EINVAL);
+	expect(t, "verify with an incomplete slot", HC(verify_and_load_images, vmid), -EPERM);
+	expect(t, "remap a host page", HC(remap_vm_image, vmid, page_to_pfn(page), 0), 0);
+	expect(t, "remap one page more than declared",
+	       HC(remap_vm_image, vmid, page_to_pfn(other), 0), -ENOSPC);
+	expect(t, "the same page for another image",
+	       HC(remap_vm_image, vmid, page_to_pfn(page), 1), -EPERM);
+}
+
+static void test_devices(struct st *t, u32 vmid, struct page *page)
+{
+	u64 hyp_pa = __pa_symbol(__hyp_bss_start);
+
+	expect(t, "map_io of RAM", HC(map_io, vmid, 0xa0000000, page_to_phys(page)), -EPERM);
+	expect(t, "map_io of a hyp page", HC(map_io, vmid, 0xa0000000, hyp_pa), -EPERM);
+	expect(t, "map_io over an image", HC(map_io, vmid, 0x80000000, 0x9000000), -EEXIST);
+	expect(t, "map_io of a device page", HC(map_io, vmid, 0xa0000000, 0x9000000), 0);
+	expect(t, "map_io twice", HC(map_io, vmid, 0xa0000000, 0x9001000), -EEXIST);
+	expect(t, "smmu bank to the host", HC(alloc_smmu, 0, 1, 0), 0);
+	expect(t, "DMA to a hyp page", HC(map_smmu, 0, 1, 0, 0, hyp_pa), -EPERM);
+	expect(t, "DMA to a device page", HC(map_smmu, 0, 1, 0, 0, 0x9000000), -EPERM);
+	expect(t, "DMA to an image page", HC(map_smmu, 0, 1, 0, 0, page_to_phys(page)), -EPERM);
+	expect(t, "clear an unmapped iova", HC(clear_smmu, 0, 1, 0, 0), -ENOENT);
+	expect(t, "smmu bank to a VM", HC(alloc_smmu, vmid, 1, 0), 0);
+	expect(t, "host maps through the VM's bank", HC(map_smmu, 0, 1, 0, 0, 0), -EPERM);
+}
+
+static void test_image_lifecycle(struct st *t)
+{
+	struct page *page = alloc_page(GFP_KERNEL), *other = alloc_page(GFP_KERNEL);
+	u32 vmid;
+	u8 *va;
+	int ret;
+
+	if (!page || !other) {
+		expect(t, "allocate test pages", -ENOMEM, 0);
+		goto out;
+	}
+	va = page_address(page);
+	memset(va, 0xa5, PAGE_SIZE);
+	ret = HC(register_kvm, 0x1000);
+	expect(t, "register a VM", ret > 0 && ret <= BOOTOPS_MAX_VMS, 1);
+	if (ret <= 0)
+		goto out;
+	vmid = ret;
+	test_ids(t, vmid);
+	expect(t, "declare an image", kvm_bootops_hvc_set_boot_info(vmid, 0x80000000, PAGE_SIZE,
+								   zero_sig), 0);
+	expect(t, "remap into an undeclared slot", HC(remap_vm_image, vmid, page_to_pfn(page), 1),
+	       -ENOENT);
+	test_boot_info(t, vmid);
+	test_remap(t, vmid, page, other);
+	test_devices(t, vmid, page);
+	/* Slots 1-4 have no pages: complete them with nothing? No: tear down. */
+	expect(t, "verify refused while slots are incomplete", HC(verify_and_load_images, vmid),
+	       -EPERM);
+	expect(t, "teardown", HC(teardown_vm, vmid), 0);
+	expect(t, "lent page returned with the host's data", va[7], 0xa5);
+	expect(t, "teardown twice", HC(teardown_vm, vmid), -ENOENT);
+
+	ret = HC(register_kvm, 0x2000);
+	vmid = ret;
+	expect(t, "vmid reused", ret > 0, 1);
+	expect(t, "declare an image again",
+	       kvm_bootops_hvc_set_boot_info(vmid, 0x80000000, PAGE_SIZE, zero_sig), 0);
+	expect(t, "remap for a bad signature", HC(remap_vm_image, vmid, page_to_pfn(page), 0), 0);
+	expect(t, "bad signature rejected", HC(verify_and_load_images, vmid), -EKEYREJECTED);
+	expect(t, "rejected VM takes no new vCPU", HC(register_vcpu, vmid, 1, 0), -EPERM);
+	expect(t, "rejected VM cannot verify again", HC(verify_and_load_images, vmid), -EPERM);
+	expect(t, "host cannot lend the VM's page", HC(map_smmu, 0, 1, 0, 0x1000,
+							page_to_phys(page)), -EPERM);
+	expect(t, "teardown of the rejected VM", HC(teardown_vm, vmid), 0);
+	/* Safe to read again only now: hyp gave the page back. */
+	expect(t, "page came back scrubbed", memchr_inv(va, 0, PAGE_SIZE) == NULL, 1);
+	expect(t, "torn-down VM's bank has no owner", HC(map_smmu, 0, 1, 0, 0x1000,
+							  page_to_phys(other)), -EPERM);
+	expect(t, "bank back to the host", HC(alloc_smmu, 0, 1, 0), 0);
+	expect(t, "host DMA to its own page", HC(map_smmu, 0, 1, 0, 0x1000, page_to_phys(other)), 0);
+	expect(t, "host bank unmap", HC(clear_smmu, 0, 1, 0, 0x1000), 0);
+out:
+	if (page)
+		__free_page(page);
+	if (other)
+		__free_page(other);
+}
+
+static void test_cycles(struct st *t)
+{
+	int i, first = HC(register_kvm, 0), ret;
+
+	ret = HC(teardown_vm, first);
+	for (i = 0; i < 1000 && !ret; i++) {
+		int vmid = HC(register_kvm, i);
+
+		ret = vmid != first || HC(register_vcpu, vmid, i % 8, 0) ||
+		      HC(teardown_vm, vmid);
+	}
+	expect(t, "1000 register/teardown cycles reuse one vmid", ret, 0);
+}
+
+static int selftest_show(struct seq_file *m, void *v)
+{
+	struct st t = { .m = m };
+
+	seq_puts(m, "TAP version 13\n");
+	test_image_lifecycle(&t);
+	test_cycles(&t);
+	seq_printf(m, "1..%d\n", t.n);
+	seq_printf(m, "# %d passed, %d failed\n", t.n - t.failed, t.failed);
+	pr_info("%d passed, %d failed\n", t.n - t.failed, t.failed);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(selftest);
+
+static int __init bootops_selftest_init(void)
+{
+	struct dentry *dir;
+
+	if (!is_protected_kvm_enabled())
+		return 0;
+	dir = debugfs_create_dir("kvm-bootops", NULL);
+	debugfs_create_file("selftest", 0400, dir, NULL, &selftest_fops);
+	return 0;
+}
+late_initcall(bootops_selftest_init);

@@ -1,0 +1,879 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The executable model (see model.h).  Each m_<primitive>() is a direct
+ * transcription of its entry in Documentation/bootops.rst, "Primitives,
+ * checks and error codes": the numbered checks in order, then the effect.
+ * It is deliberately naive: linear searches, no page tables, no locks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <mbedtls/sha256.h>
+
+#include "crypto_fast.h"
+#include "model.h"
+
+typedef unsigned __int128 u128;
+
+/* ---------------------------------------------------------------------- */
+/* Small containers.                                                       */
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p) {
+		perror("model: realloc");
+		abort();
+	}
+	return p;
+}
+
+static void dirty_add(struct m_dirty *d, u64 a, u64 b)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 64;
+		d->e = xrealloc(d->e, d->cap * sizeof(*d->e));
+	}
+	d->e[d->n][0] = a;
+	d->e[d->n][1] = b;
+	d->n++;
+}
+
+const struct m_map *m_vec_find(const struct m_vec *v, u64 addr)
+{
+	u64 i;
+
+	for (i = 0; i < v->n; i++)
+		if (v->e[i].addr == addr)
+			return &v->e[i];
+	return NULL;
+}
+
+static void vec_add(struct m_vec *v, u64 addr, u64 pfn, u64 attr)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 16;
+		v->e = xrealloc(v->e, v->cap * sizeof(*v->e));
+	}
+	v->e[v->n++] = (struct m_map){ .addr = addr, .pfn = pfn, .attr = attr };
+}
+
+static void vec_del(struct m_vec *v, u64 addr)
+{
+	u64 i;
+
+	for (i = 0; i < v->n; i++) {
+		if (v->e[i].addr == addr) {
+			v->e[i] = v->e[--v->n];
+			return;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* The machine.                                                            */
+
+bool m_is_ram(u64 pfn)
+{
+	return pfn >= M_RAM_FIRST && pfn - M_RAM_FIRST < M_RAM_PAGES;
+}
+
+bool m_is_mmio(u64 pfn)
+{
+	return pfn >= SIM_MMIO_PFN && pfn - SIM_MMIO_PFN < SIM_MMIO_PAGES;
+}
+
+bool m_is_hyp_mmio(u64 pfn)
+{
+	return pfn >= SIM_MMIO_PFN && pfn - SIM_MMIO_PFN < SIM_MMIO_HYP_PAGES;
+}
+
+static bool is_host_ram(u64 pfn)
+{
+	return pfn >= M_HOST_FIRST && pfn - M_HOST_FIRST < M_HOST_PAGES;
+}
+
+struct m_page m_page_of(const struct model *m, u64 pfn)
+{
+	if (!m_is_ram(pfn))
+		return (struct m_page){ .owner = M_OWNER_NONE };
+	return m->page[pfn - M_RAM_FIRST];
+}
+
+static struct m_page *page(struct model *m, u64 pfn)
+{
+	dirty_add(&m->dpage, pfn, 0);
+	return &m->page[pfn - M_RAM_FIRST];
+}
+
+/* "host-exclusive: RAM the host owns, not shared, not claimed, no host DMA" */
+bool m_host_exclusive(const struct model *m, u64 pfn)
+{
+	struct m_page p = m_page_of(m, pfn);
+
+	return m_is_ram(pfn) && p.owner == M_OWNER_HOST && !p.claimed && !p.pins;
+}
+
+static u8 *mem_of(struct model *m, u64 pfn)
+{
+	return m->mem + (pfn - M_HOST_FIRST) * M_PAGE;
+}
+
+/* Scrub: "zeroed and returned to the host". */
+static void scrub_and_return(struct model *m, u64 pfn)
+{
+	struct m_page *p = page(m, pfn);
+
+	p->owner = M_OWNER_HOST;
+	p->claimed = false;
+	if (is_host_ram(pfn)) {
+		memset(mem_of(m, pfn), 0, M_PAGE);
+		dirty_add(&m->dmem, pfn, 0);
+	}
+}
+
+void m_init(struct model *m)
+{
+	u64 i, v, b, c;
+
+	for (v = 0; v <= M_MAX_VMS; v++) {
+		struct m_vm *vm = &m->vm[v];
+
+		for (i = 0; i < M_MAX_LOAD; i++)
+			vm->load[i].npfn = 0;
+		vm->state = BOOTOPS_VM_UNUSED;
+		vm->kvm = 0;
+		vm->nload = 0;
+		memset(vm->vcpu, 0, sizeof(vm->vcpu));
+		vm->s2.n = 0;
+	}
+	for (i = 0; i < M_RAM_PAGES; i++)
+		m->page[i] = (struct m_page){
+			.owner = i < M_HYP_PAGES ? M_OWNER_HYP : M_OWNER_HOST,
+		};
+	if (!m->mem)
+		m->mem = xrealloc(NULL, M_HOST_PAGES * M_PAGE);
+	memset(m->mem, 0, M_HOST_PAGES * M_PAGE);
+	for (b = 0; b < M_NSMMU; b++) {
+		for (c = 0; c < M_NCB; c++) {
+			m->bank[b][c].owner = M_OWNER_NONE;
+			m->bank[b][c].map.n = 0;
+		}
+	}
+	m->remapped = 0;
+	m->cpu = 0;
+	m->remap_fail = m->tables_fail = false;
+	m_clear_dirty(m);
+}
+
+void m_clear_dirty(struct model *m)
+{
+	m->dpage.n = m->ds2.n = m->dbank.n = m->dmem.n = 0;
+	m->alt_enomem = false;
+	m->undo.valid = false;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Helpers of the document's vocabulary.                                   */
+
+static bool vmid_in_range(u64 vmid)
+{
+	return vmid >= 1 && vmid <= M_MAX_VMS;
+}
+
+static bool vcpuid_in_range(u64 vcpuid)
+{
+	return vcpuid < M_MAX_VCPUS;
+}
+
+/* pages(size) * 4K; callers only pass sizes already checked <= max. */
+u64 m_image_bytes(u64 size)
+{
+	return ((size + M_PAGE - 1) / M_PAGE) * M_PAGE;
+}
+
+static u128 ipa_limit(void)
+{
+	return (u128)1 << M_IPA_BITS;
+}
+
+/* Common prefix "VM UNUSED: -ENOENT; not READY: -EPERM". */
+static int vm_ready(struct model *m, u64 vmid)
+{
+	if (m->vm[vmid].state == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	if (m->vm[vmid].state != BOOTOPS_VM_READY)
+		return -EPERM;
+	return 0;
+}
+
+/* Does [a, a + len) touch a declared image's page range? */
+static bool in_declared_image(struct model *m, u64 vmid, u64 a, u64 len)
+{
+	struct m_vm *vm = &m->vm[vmid];
+	u32 i;
+
+	for (i = 0; i < vm->nload; i++) {
+		u128 lo = vm->load[i].load_addr;
+		u128 hi = lo + vm->load[i].npages * M_PAGE;
+
+		if ((u128)a < hi && lo < (u128)a + len)
+			return true;
+	}
+	return false;
+}
+
+static void s2_add(struct model *m, u64 vmid, u64 ipa, u64 pfn, bool device)
+{
+	vec_add(&m->vm[vmid].s2, ipa, pfn, device);
+	dirty_add(&m->ds2, vmid, ipa);
+}
+
+static void s2_del(struct model *m, u64 vmid, u64 ipa)
+{
+	vec_del(&m->vm[vmid].s2, ipa);
+	dirty_add(&m->ds2, vmid, ipa);
+}
+
+static u64 bank_id(u64 index, u64 cbndx)
+{
+	return index * M_NCB + cbndx;
+}
+
+/* "The bank's previous table is freed with every mapping in it (host pins dropped)". */
+static void bank_empty(struct model *m, u64 index, u64 cbndx)
+{
+	struct m_bank *bank = &m->bank[index][cbndx];
+	u64 i;
+
+	for (i = 0; i < bank->map.n; i++) {
+		if (bank->owner == M_OWNER_HOST)
+			page(m, bank->map.e[i].pfn)->pins--;
+		dirty_add(&m->dbank, bank_id(index, cbndx), bank->map.e[i].addr);
+	}
+	bank->map.n = 0;
+}
+
+static void undo_record(struct model *m, u64 pfn, struct m_vec *vec)
+{
+	m->undo.valid = true;
+	m->undo.pfn = m_is_ram(pfn) ? pfn : ~0ULL;
+	if (m_is_ram(pfn))
+		m->undo.page = m->page[pfn - M_RAM_FIRST];
+	m->undo.vec = vec;
+	m->undo.vec_n = vec ? vec->n : 0;
+}
+
+void m_undo_alt_enomem(struct model *m)
+{
+	if (!m->undo.valid)
+		return;
+	if (m->undo.pfn != ~0ULL)
+		m->page[m->undo.pfn - M_RAM_FIRST] = m->undo.page;
+	if (m->undo.vec)
+		m->undo.vec->n = m->undo.vec_n;
+	m->undo.valid = false;
+}
+
+/* ---------------------------------------------------------------------- */
+/* VMs and vCPUs.                                                          */
+
+int m_register_kvm(struct model *m, u64 kvm_handle)
+{
+	u64 vmid;
+
+	for (vmid = 1; vmid <= M_MAX_VMS; vmid++) {
+		struct m_vm *vm = &m->vm[vmid];
+
+		if (vm->state != BOOTOPS_VM_UNUSED)
+			continue;
+		vm->state = BOOTOPS_VM_READY;
+		vm->kvm = kvm_handle;
+		vm->nload = 0;
+		memset(vm->vcpu, 0, sizeof(vm->vcpu));
+		return (int)vmid;
+	}
+	return -ENOSPC;
+}
+
+int m_register_vcpu(struct model *m, u64 vmid, u64 vcpuid, u64 handle)
+{
+	struct m_vcpu *vcpu;
+
+	if (!vmid_in_range(vmid) || !vcpuid_in_range(vcpuid))
+		return -EINVAL;
+	if (m->vm[vmid].state == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	if (m->vm[vmid].state != BOOTOPS_VM_READY)
+		return -EPERM;
+	vcpu = &m->vm[vmid].vcpu[vcpuid];
+	if (vcpu->state != BOOTOPS_VCPU_UNUSED)
+		return -EEXIST;
+	vcpu->state = BOOTOPS_VCPU_READY;
+	vcpu->handle = handle;
+	vcpu->reset = 1;
+	return 0;
+}
+
+int m_set_vcpu_active(struct model *m, u64 vmid, u64 vcpuid)
+{
+	struct m_vcpu *vcpu;
+
+	if (!vmid_in_range(vmid) || !vcpuid_in_range(vcpuid))
+		return -EINVAL;
+	if (m->vm[vmid].state == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	if (m->vm[vmid].state != BOOTOPS_VM_VERIFIED)
+		return -EPERM;
+	vcpu = &m->vm[vmid].vcpu[vcpuid];
+	if (vcpu->state == BOOTOPS_VCPU_UNUSED)
+		return -ENOENT;
+	if (vcpu->state == BOOTOPS_VCPU_ACTIVE)
+		return -EBUSY;
+	vcpu->state = BOOTOPS_VCPU_ACTIVE;
+	vcpu->cpu = m->cpu;
+	return 0;
+}
+
+int m_set_vcpu_inactive(struct model *m, u64 vmid, u64 vcpuid)
+{
+	struct m_vcpu *vcpu;
+
+	if (!vmid_in_range(vmid) || !vcpuid_in_range(vcpuid))
+		return -EINVAL;
+	if (m->vm[vmid].state == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	vcpu = &m->vm[vmid].vcpu[vcpuid];
+	if (vcpu->state == BOOTOPS_VCPU_UNUSED)
+		return -ENOENT;
+	if (vcpu->state == BOOTOPS_VCPU_READY)
+		return -EPERM;
+	if (vcpu->cpu != m->cpu)
+		return -EPERM;
+	vcpu->state = BOOTOPS_VCPU_READY;
+	return 0;
+}
+
+int m_vcpu_take_reset(struct model *m, u64 vmid, u64 vcpuid)
+{
+	struct m_vcpu *vcpu;
+	int flag;
+
+	if (!vmid_in_range(vmid) || !vcpuid_in_range(vcpuid))
+		return -EINVAL;
+	vcpu = &m->vm[vmid].vcpu[vcpuid];
+	if (vcpu->state == BOOTOPS_VCPU_UNUSED)
+		return -ENOENT;
+	flag = vcpu->reset;
+	vcpu->reset = 0;
+	return flag;
+}
+
+int m_teardown_vm(struct model *m, u64 vmid)
+{
+	struct m_vm *vm;
+	u64 i, k, b, c;
+
+	if (!vmid_in_range(vmid))
+		return -EINVAL;
+	vm = &m->vm[vmid];
+	if (vm->state == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	for (i = 0; i < M_MAX_VCPUS; i++)
+		if (vm->vcpu[i].state == BOOTOPS_VCPU_ACTIVE)
+			return -EBUSY;
+
+	/* SMMU banks owned by the VM lose table and owner. */
+	for (b = 0; b < M_NSMMU; b++) {
+		for (c = 0; c < M_NCB; c++) {
+			if (m->bank[b][c].owner != vmid)
+				continue;
+			bank_empty(m, b, c);
+			m->bank[b][c].owner = M_OWNER_NONE;
+		}
+	}
+	/* Image pages: out of the remap area; the VM's are scrubbed, the
+	 * only-claimed ones released. */
+	for (i = 0; i < vm->nload; i++) {
+		struct m_load *l = &vm->load[i];
+
+		for (k = 0; k < l->npfn; k++) {
+			u64 pfn = l->pfn[k];
+
+			m->remapped--;
+			if (m_page_of(m, pfn).owner == vmid) {
+				const struct m_map *e = m_vec_find(&vm->s2, l->load_addr + k * M_PAGE);
+
+				if (e && e->pfn == pfn)
+					s2_del(m, vmid, e->addr);
+				scrub_and_return(m, pfn);
+			} else {
+				page(m, pfn)->claimed = false;
+			}
+		}
+		l->npfn = 0;
+	}
+	vm->nload = 0;
+	/* The rest of the stage 2: VM-owned pages scrubbed and returned. */
+	while (vm->s2.n) {
+		struct m_map e = vm->s2.e[vm->s2.n - 1];
+
+		if (m_page_of(m, e.pfn).owner == vmid)
+			scrub_and_return(m, e.pfn);
+		s2_del(m, vmid, e.addr);
+	}
+	memset(vm->vcpu, 0, sizeof(vm->vcpu));
+	vm->kvm = 0;
+	vm->state = BOOTOPS_VM_UNUSED;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Boot images.                                                            */
+
+/* Is there a run of n free remap slots, given the runs in use? */
+static bool remap_run_free(struct model *m, u64 n)
+{
+	u64 start = 0;
+
+	/* Repeatedly skip past any run that overlaps [start, start + n). */
+	for (;;) {
+		bool moved = false;
+		u64 v;
+		u32 i;
+
+		if (start + n > M_REMAP_PAGES)
+			return false;
+		for (v = 1; v <= M_MAX_VMS; v++) {
+			struct m_vm *vm = &m->vm[v];
+
+			if (vm->state == BOOTOPS_VM_UNUSED)
+				continue;
+			for (i = 0; i < vm->nload; i++) {
+				struct m_load *l = &vm->load[i];
+
+				if (l->remap_start == M_REMAP_UNKNOWN)
+					continue;
+				if (l->remap_start < start + n &&
+				    start < l->remap_start + l->npages) {
+					start = l->remap_start + l->npages;
+					moved = true;
+				}
+			}
+		}
+		if (!moved)
+			return true;
+	}
+}
+
+int m_set_boot_info(struct model *m, u64 vmid, u64 load_addr, u64 size, const u8 sig[M_SIG])
+{
+	struct m_vm *vm;
+	struct m_load *l;
+	u64 npages, i;
+	int ret;
+
+	if (!vmid_in_range(vmid))
+		return -EINVAL;
+	ret = vm_ready(m, vmid);
+	if (ret)
+		return ret;
+	vm = &m->vm[vmid];
+	if (size == 0 || size > M_MAX_IMAGE || load_addr % M_PAGE ||
+	    (u128)load_addr + m_image_bytes(size) > ipa_limit())
+		return -EINVAL;
+	if (vm->nload >= M_MAX_LOAD)
+		return -ENOSPC;
+	npages = m_image_bytes(size) / M_PAGE;
+	if (in_declared_image(m, vmid, load_addr, npages * M_PAGE))
+		return -EEXIST;
+	for (i = 0; i < vm->s2.n; i++)
+		if (vm->s2.e[i].addr >= load_addr &&
+		    vm->s2.e[i].addr - load_addr < npages * M_PAGE)
+			return -EEXIST;
+	if (!remap_run_free(m, npages))
+		return -ENOMEM;
+
+	l = &vm->load[vm->nload];
+	l->load_addr = load_addr;
+	l->size = size;
+	l->npages = npages;
+	memcpy(l->sig, sig, M_SIG);
+	l->npfn = 0;
+	l->remap_start = M_REMAP_UNKNOWN;
+	return (int)vm->nload++;
+}
+
+bool m_resolve_remap(struct model *m, u64 vmid, u64 idx, u64 start)
+{
+	struct m_load *l = &m->vm[vmid].load[idx];
+	u64 v;
+	u32 i;
+
+	if (start > M_REMAP_PAGES || l->npages > M_REMAP_PAGES - start)
+		return false;
+	for (v = 1; v <= M_MAX_VMS; v++) {
+		struct m_vm *vm = &m->vm[v];
+
+		if (vm->state == BOOTOPS_VM_UNUSED)
+			continue;
+		for (i = 0; i < vm->nload; i++) {
+			struct m_load *o = &vm->load[i];
+
+			if (o == l || o->remap_start == M_REMAP_UNKNOWN)
+				continue;
+			if (o->remap_start < start + l->npages && start < o->remap_start + o->npages)
+				return false;
+		}
+	}
+	l->remap_start = start;
+	return true;
+}
+
+int m_remap_vm_image(struct model *m, u64 vmid, u64 pfn, u64 load_idx)
+{
+	struct m_load *l;
+	int ret;
+
+	if (!vmid_in_range(vmid) || load_idx >= M_MAX_LOAD)
+		return -EINVAL;
+	ret = vm_ready(m, vmid);
+	if (ret)
+		return ret;
+	if (load_idx >= m->vm[vmid].nload)
+		return -ENOENT;
+	l = &m->vm[vmid].load[load_idx];
+	if (l->npfn >= l->npages)
+		return -ENOSPC;
+	/* "pfn is not RAM: -EINVAL; not host-exclusive ...: -EPERM;
+	 *  device pages are not RAM and give -EPERM" */
+	if (m_is_mmio(pfn))
+		return -EPERM;
+	if (!m_is_ram(pfn))
+		return -EINVAL;
+	if (!m_host_exclusive(m, pfn))
+		return -EPERM;
+	if (m->remap_fail)
+		return -ENOMEM;
+
+	page(m, pfn)->claimed = true;
+	if (l->npfn == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->pfn = xrealloc(l->pfn, l->cap * sizeof(*l->pfn));
+	}
+	l->pfn[l->npfn++] = pfn;
+	m->remapped++;
+	return 0;
+}
+
+static void put_le64(u8 *p, u64 v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (u8)(v >> (8 * i));
+}
+
+/* include/bootops/image.h: magic, load_addr, size, 0, SHA-256(bytes). */
+static void image_header(u64 load_addr, u64 size, const u8 digest[32], u8 hdr[64])
+{
+	memset(hdr, 0, 64);
+	memcpy(hdr, "BOOTOPS1", 8);
+	put_le64(hdr + 8, load_addr);
+	put_le64(hdr + 16, size);
+	memcpy(hdr + 32, digest, 32);
+}
+
+void m_sign_image(u64 load_addr, u64 size, const u8 *bytes, u8 sig[M_SIG])
+{
+	u8 digest[32], hdr[64], hash[32];
+
+	mbedtls_sha256_ret(bytes, size, digest, 0);
+	image_header(load_addr, size, digest, hdr);
+	mbedtls_sha256_ret(hdr, sizeof(hdr), hash, 0);
+	crypto_fast_sign(hash, sig);
+}
+
+/* Does l's signature fit its recorded address, size and the page bytes? */
+static bool image_valid(const struct m_load *l)
+{
+	mbedtls_sha256_context ctx;
+	u8 digest[32], hdr[64], hash[32], sig[M_SIG];
+	u64 k, left = l->size;
+
+	mbedtls_sha256_init(&ctx);
+	mbedtls_sha256_starts_ret(&ctx, 0);
+	/* The machine's bytes, page k of the image being pfn[k]. */
+	for (k = 0; k < l->npages; k++) {
+		u64 n = left < M_PAGE ? left : M_PAGE;
+
+		mbedtls_sha256_update_ret(&ctx, sim_page_bytes(l->pfn[k]), n);
+		left -= n;
+	}
+	mbedtls_sha256_finish_ret(&ctx, digest);
+	mbedtls_sha256_free(&ctx);
+	image_header(l->load_addr, l->size, digest, hdr);
+	mbedtls_sha256_ret(hdr, sizeof(hdr), hash, 0);
+	crypto_fast_sign(hash, sig);
+	return !memcmp(sig, l->sig, M_SIG);
+}
+
+int m_verify_and_load_images(struct model *m, u64 vmid)
+{
+	struct m_vm *vm;
+	bool all_valid = true;
+	u64 k;
+	u32 i;
+	int ret;
+
+	if (!vmid_in_range(vmid))
+		return -EINVAL;
+	ret = vm_ready(m, vmid);
+	if (ret)
+		return ret;
+	vm = &m->vm[vmid];
+	for (i = 0; i < vm->nload; i++)
+		if (vm->load[i].npfn < vm->load[i].npages)
+			return -EPERM;
+
+	/* Final from here.  Signatures are decided over the bytes as they are
+	 * now: nothing below changes bytes [0, size) of an image. */
+	for (i = 0; i < vm->nload; i++)
+		if (!image_valid(&vm->load[i]))
+			all_valid = false;
+	for (i = 0; i < vm->nload; i++) {
+		struct m_load *l = &vm->load[i];
+		u64 tail = l->size % M_PAGE;
+
+		for (k = 0; k < l->npages; k++) {
+			struct m_page *p = page(m, l->pfn[k]);
+
+			p->owner = (u32)vmid;
+			p->claimed = false;
+			s2_add(m, vmid, l->load_addr + k * M_PAGE, l->pfn[k], false);
+		}
+		if (tail) {
+			u64 last = l->pfn[l->npages - 1];
+
+			memset(mem_of(m, last) + tail, 0, M_PAGE - tail);
+			dirty_add(&m->dmem, last, 0);
+		}
+	}
+	vm->state = all_valid ? BOOTOPS_VM_VERIFIED : BOOTOPS_VM_REJECTED;
+	return all_valid ? 0 : -EKEYREJECTED;
+}
+
+u64 m_search_load_info(struct model *m, u64 vmid, u64 addr)
+{
+	struct m_vm *vm;
+	u32 i;
+
+	if (!vmid_in_range(vmid))
+		return 0;
+	vm = &m->vm[vmid];
+	if (vm->state != BOOTOPS_VM_VERIFIED)
+		return 0;
+	for (i = 0; i < vm->nload; i++) {
+		struct m_load *l = &vm->load[i];
+
+		if (addr >= l->load_addr && addr - l->load_addr < l->size) {
+			u64 off = addr - l->load_addr;
+
+			return l->pfn[off / M_PAGE] * M_PAGE + off % M_PAGE;
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Device memory and SMMU.                                                 */
+
+int m_map_io(struct model *m, u64 vmid, u64 gpa, u64 pa)
+{
+	u64 pfn = pa / M_PAGE;
+	int ret;
+
+	if (!vmid_in_range(vmid))
+		return -EINVAL;
+	ret = vm_ready(m, vmid);
+	if (ret)
+		return ret;
+	if (gpa % M_PAGE || pa % M_PAGE || (u128)gpa + M_PAGE > ipa_limit())
+		return -EINVAL;
+	if (in_declared_image(m, vmid, gpa, M_PAGE))
+		return -EEXIST;
+	if (m_is_ram(pfn) || m_is_hyp_mmio(pfn))
+		return -EPERM;
+	if (!m_is_mmio(pfn))
+		return -EINVAL;
+	if (m_vec_find(&m->vm[vmid].s2, gpa))
+		return -EEXIST;
+	if (m->tables_fail)
+		m->alt_enomem = true;
+	undo_record(m, ~0ULL, &m->vm[vmid].s2);
+	s2_add(m, vmid, gpa, pfn, true);
+	return 0;
+}
+
+static bool smmu_ids_in_range(u64 vmid, u64 cbndx, u64 index)
+{
+	return vmid <= M_MAX_VMS && cbndx < M_NCB && index < M_NSMMU;
+}
+
+/* "vmid != 0 and VM UNUSED: -ENOENT; vmid != 0 and not READY: -EPERM" */
+static int smmu_owner_state(struct model *m, u64 vmid)
+{
+	return vmid == M_OWNER_HOST ? 0 : vm_ready(m, vmid);
+}
+
+int m_alloc_smmu(struct model *m, u64 vmid, u64 cbndx, u64 index)
+{
+	int ret;
+
+	if (!smmu_ids_in_range(vmid, cbndx, index))
+		return -EINVAL;
+	ret = smmu_owner_state(m, vmid);
+	if (ret)
+		return ret;
+	if (m->tables_fail)
+		return -ENOMEM;		/* a fresh table is always needed */
+	bank_empty(m, index, cbndx);
+	m->bank[index][cbndx].owner = (u32)vmid;
+	return 0;
+}
+
+int m_assign_smmu(struct model *m, u64 vmid, u64 pfn, u64 gfn)
+{
+	u64 ipa;
+	int ret;
+
+	if (!vmid_in_range(vmid))
+		return -EINVAL;
+	ret = vm_ready(m, vmid);
+	if (ret)
+		return ret;
+	if ((u128)gfn * M_PAGE + M_PAGE > ipa_limit())
+		return -EINVAL;
+	ipa = gfn * M_PAGE;
+	if (in_declared_image(m, vmid, ipa, M_PAGE) || m_vec_find(&m->vm[vmid].s2, ipa))
+		return -EEXIST;
+	if (m->tables_fail)
+		m->alt_enomem = true;
+	if (!m_is_ram(pfn))
+		return -EINVAL;
+	if (!m_host_exclusive(m, pfn))
+		return -EPERM;
+	undo_record(m, pfn, &m->vm[vmid].s2);
+	page(m, pfn)->owner = (u32)vmid;
+	s2_add(m, vmid, ipa, pfn, false);
+	return 0;
+}
+
+static int smmu_common(struct model *m, u64 vmid, u64 cbndx, u64 index, u64 iova)
+{
+	int ret;
+
+	if (!smmu_ids_in_range(vmid, cbndx, index))
+		return -EINVAL;
+	ret = smmu_owner_state(m, vmid);
+	if (ret)
+		return ret;
+	if (iova % M_PAGE || iova >> M_IOVA_BITS)
+		return -EINVAL;
+	if (m->bank[index][cbndx].owner != vmid)
+		return -EPERM;
+	return 0;
+}
+
+int m_map_smmu(struct model *m, u64 vmid, u64 cbndx, u64 index, u64 iova, u64 pte)
+{
+	u64 pfn = (pte >> 12) & ((1ULL << 36) - 1);	/* pte[47:12] */
+	struct m_bank *bank;
+	int ret;
+
+	ret = smmu_common(m, vmid, cbndx, index, iova);
+	if (ret)
+		return ret;
+	bank = &m->bank[index][cbndx];
+	if (m_vec_find(&bank->map, iova))
+		return -EEXIST;
+	if (vmid == M_OWNER_HOST) {
+		/* "not host-exclusive (device, hyp, claimed, a VM's): -EPERM
+		 *  (-EINVAL if not a page at all)"; pinned pages stay mappable:
+		 *  a page is "mapped by one or more host SMMU banks" (counted). */
+		struct m_page p = m_page_of(m, pfn);
+
+		if (m_is_mmio(pfn))
+			return -EPERM;
+		if (!m_is_ram(pfn))
+			return -EINVAL;
+		if (p.owner != M_OWNER_HOST || p.claimed)
+			return -EPERM;
+	} else {
+		const struct m_map *e = m_vec_find(&m->vm[vmid].s2, iova);
+
+		if (!e || e->pfn != pfn || m_page_of(m, pfn).owner != vmid)
+			return -EPERM;
+	}
+	if (m->tables_fail)
+		m->alt_enomem = true;
+	undo_record(m, pfn, &bank->map);
+	if (vmid == M_OWNER_HOST)
+		page(m, pfn)->pins++;
+	vec_add(&bank->map, iova, pfn, pte & M_SMMU_ATTRS);
+	dirty_add(&m->dbank, bank_id(index, cbndx), iova);
+	return 0;
+}
+
+int m_clear_smmu(struct model *m, u64 vmid, u64 cbndx, u64 index, u64 iova)
+{
+	const struct m_map *e;
+	struct m_bank *bank;
+	int ret;
+
+	ret = smmu_common(m, vmid, cbndx, index, iova);
+	if (ret)
+		return ret;
+	bank = &m->bank[index][cbndx];
+	e = m_vec_find(&bank->map, iova);
+	if (!e)
+		return -ENOENT;
+	if (vmid == M_OWNER_HOST)
+		page(m, e->pfn)->pins--;
+	vec_del(&bank->map, iova);
+	dirty_add(&m->dbank, bank_id(index, cbndx), iova);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The host's accesses.                                                    */
+
+static int host_access(struct model *m, u64 pfn, u64 off, u64 len)
+{
+	if (!m_is_ram(pfn) || off > M_PAGE || len > M_PAGE - off)
+		return -EFAULT;
+	if (m_page_of(m, pfn).owner != M_OWNER_HOST)
+		return -EFAULT;
+	return 0;
+}
+
+int m_host_write(struct model *m, u64 pfn, u64 off, const void *src, u64 len)
+{
+	int ret = host_access(m, pfn, off, len);
+
+	if (ret)
+		return ret;
+	memcpy(mem_of(m, pfn) + off, src, len);
+	dirty_add(&m->dmem, pfn, 0);
+	return 0;
+}
+
+int m_host_read(struct model *m, u64 pfn, u64 off, void *dst, u64 len)
+{
+	int ret = host_access(m, pfn, off, len);
+
+	if (ret)
+		return ret;
+	memcpy(dst, mem_of(m, pfn) + off, len);
+	return 0;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Shared between refine.c and stress.c. */
+#ifndef __BOOTOPS_REFINE_H__
+#define __BOOTOPS_REFINE_H__
+
+#include <bootops/port.h>
+
+/*
+ * Real threads, each its own simulated CPU, hammering the vCPU and VM life
+ * cycle; checks that no vCPU is ever active on two CPUs at once.  Returns
+ * 0 on success.  Prints "stress: 1 passed, 0 failed" (or 0/1).
+ */
+int stress_run(unsigned int threads, double seconds, u64 seed);
+
+#endif /* __BOOTOPS_REFINE_H__ */

@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# Tests of tools/bootops-sign (make -C tools/bootops-sign test).
+#
+#   1. the command line: keygen, sign, verify, anchor, and their errors
+#      (closing line "cli: N passed, N failed");
+#   2. the cross-check: test_cross.c, linked with hyp's own verify.c and
+#      crypto_mbedtls.c and an anchor made by `bootops-sign anchor`, must
+#      accept the tool's signatures and reject every change (closing line
+#      "bootops-sign: N passed, N failed", the last line of the run).
+#
+# Environment: O (build dir with bootops-sign), CC.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+O=${O:-$ROOT/build/tools}
+CC=${CC:-cc}
+TOOL=$O/bootops-sign
+W=$O/bootops-sign-test
+[ -x "$TOOL" ] || { echo "test.sh: $TOOL not built (make -C tools/bootops-sign)" >&2; exit 2; }
+rm -rf "$W"
+mkdir -p "$W"
+cd "$W"
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok $((pass + fail)) - $*"; }
+notok() { fail=$((fail + 1)); echo "not ok $((pass + fail)) - $*"; }
+
+# expect CODE PATTERN DESC -- CMD...: exit status CODE and PATTERN (grep -E)
+# in its stdout+stderr.
+expect() {
+	local code=$1 pat=$2 desc=$3 out rc
+	shift 4
+	set +e
+	out=$("$@" 2>&1)
+	rc=$?
+	set -e
+	if [ "$rc" -eq "$code" ] && grep -qE -- "$pat" <<<"$out"; then
+		ok "$desc"
+	else
+		notok "$desc (exit $rc, wanted $code; output: $(head -c 300 <<<"$out" | tr '\n' ' '))"
+	fi
+}
+
+A=0x80000000		# a 4 KiB-aligned guest address
+
+# Images: one odd size, one exact page, one multi-page.
+head -c 12345 /dev/urandom >img
+head -c 4096 /dev/urandom >page
+head -c 200000 /dev/urandom >big
+
+# --- keys -----------------------------------------------------------
+expect 0 'wrote' "keygen writes a key pair" -- "$TOOL" keygen key.pem key.pub
+if [ "$(stat -c %a key.pem)" = 600 ] && grep -q 'BEGIN EC PRIVATE KEY' key.pem &&
+	grep -q 'BEGIN PUBLIC KEY' key.pub; then
+	ok "private key is SEC1 PEM, mode 0600; public key is SubjectPublicKeyInfo PEM"
+else
+	notok "key file formats/modes ($(stat -c %a key.pem))"
+fi
+expect 2 'File exists.*--force' "keygen refuses to overwrite a key" -- "$TOOL" keygen key.pem key.pub
+expect 0 'wrote' "keygen --force overwrites" -- "$TOOL" keygen --force other.pem other.pub
+expect 0 'wrote' "keygen: a second, different key" -- "$TOOL" keygen --force other.pem other.pub
+cmp -s key.pub other.pub && notok "two keygens gave the same key" || ok "two keygens give different keys"
+
+# --- sign / verify ---------------------------------------------------
+expect 0 '' "sign" -- "$TOOL" sign --key key.pem --load-addr $A img img.sig
+[ "$(stat -c %s img.sig)" = 64 ] && ok "signature file is 64 bytes" || notok "signature size $(stat -c %s img.sig)"
+expect 0 '^OK$' "verify: good signature -> OK, exit 0" -- \
+	"$TOOL" verify --pubkey key.pub --load-addr $A img img.sig
+expect 0 '^OK$' "verify: same address in decimal" -- \
+	"$TOOL" verify --pubkey key.pub --load-addr 2147483648 img img.sig
+expect 0 '^OK$' "verify: --opt=value form" -- \
+	"$TOOL" verify --pubkey=key.pub --load-addr=$A img img.sig
+"$TOOL" sign --key key.pem --load-addr $A img img.sig2
+cmp -s img.sig img.sig2 && ok "signing is deterministic (RFC 6979)" || notok "signing not deterministic"
+
+# flip_bit FILE OFFSET MASK: xor one byte in place.
+flip_bit() {
+	local b
+	b=$(od -An -tu1 -j"$2" -N1 "$1" | tr -d ' ')
+	printf "$(printf '\\x%02x' $((b ^ $3)))" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+cp img flip
+flip_bit flip 6000 0x10
+[ "$(cmp -l img flip | wc -l)" = 1 ] || notok "test setup: flip"
+expect 1 '^BAD SIGNATURE$' "one flipped bit in the image -> BAD SIGNATURE, exit 1" -- \
+	"$TOOL" verify --pubkey key.pub --load-addr $A flip img.sig
+expect 1 '^BAD SIGNATURE$' "another key -> BAD SIGNATURE" -- \
+	"$TOOL" verify --pubkey other.pub --load-addr $A img img.sig
+expect 1 '^BAD SIGNATURE$' "another load address (+4 KiB) -> BAD SIGNATURE" -- \
+	"$TOOL" verify --pubkey key.pub --load-addr 0x80001000 img img.sig
+head -c 12344 img >short
+expect 1 '^BAD SIGNATURE$' "truncated image -> BAD SIGNATURE" -- \
+	"$TOOL" verify --pubkey key.pub --load-addr $A short img.sig
+{ cat img; printf '\0'; } >long
+expect 1 '^BAD SIGNATURE$' "image with a zero byte appended -> BAD SIGNATURE" -- \
+	"$TOOL" verify --pubkey key.pub --load-addr $A long img.sig
+cp img.sig badsig
+flip_bit badsig 63 0x01
+expect 1 '^BAD SIGNATURE$' "one flipped bit in the signature -> BAD SIGNATURE" -- \
+	"$TOOL" verify --pubkey key.pub --load-addr $A img badsig
+head -c 63 img.sig >sig63
+expect 2 'exactly 64 bytes' "truncated signature file (63 bytes) -> error, exit 2" -- \
+	"$TOOL" verify --pubkey key.pub --load-addr $A img sig63
+{ cat img.sig; printf 'x'; } >sig65
+expect 2 'exactly 64 bytes' "65-byte signature file -> error" -- \
+	"$TOOL" verify --pubkey key.pub --load-addr $A img sig65
+: >empty
+expect 2 'exactly 64 bytes' "empty signature file -> error" -- \
+	"$TOOL" verify --pubkey key.pub --load-addr $A img empty
+expect 2 'empty image' "empty image -> error" -- \
+	"$TOOL" sign --key key.pem --load-addr $A empty e.sig
+expect 2 'not 4 KiB aligned' "unaligned address -> error" -- \
+	"$TOOL" sign --key key.pem --load-addr 0x80000800 img u.sig
+expect 2 'not a decimal or 0x-hex' "malformed address -> error" -- \
+	"$TOOL" sign --key key.pem --load-addr 12abc img u.sig
+expect 2 'does not fit in 64 bits' "address beyond 64 bits -> error" -- \
+	"$TOOL" sign --key key.pem --load-addr 0x10000000000000000 img u.sig
+expect 2 'wraps around' "image that would wrap the address space -> error" -- \
+	"$TOOL" sign --key key.pem --load-addr 0xfffffffffffff000 img u.sig
+expect 2 'cannot open missing' "unreadable image -> error" -- \
+	"$TOOL" sign --key key.pem --load-addr $A missing u.sig
+expect 2 'cannot open nokey.pem' "unreadable key -> error" -- \
+	"$TOOL" sign --key nokey.pem --load-addr $A img u.sig
+[ ! -e u.sig ] && ok "no signature file is left behind by a failed sign" || notok "u.sig exists"
+head -c 100 key.pem >trunc.pem
+expect 2 'not a private key' "truncated private key file -> error" -- \
+	"$TOOL" sign --key trunc.pem --load-addr $A img u.sig
+head -c 100 key.pub >trunc.pub
+expect 2 'not a public key' "truncated public key file -> error" -- \
+	"$TOOL" verify --pubkey trunc.pub --load-addr $A img img.sig
+expect 2 'is a public key' "public key given to sign -> error" -- \
+	"$TOOL" sign --key key.pub --load-addr $A img u.sig
+
+# Keys of the wrong type (throwaway test keys, made with openssl).
+cat >p384.pem <<'EOF'
+-----BEGIN PRIVATE KEY-----
+MIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBDDfeY7CucUNSepIG2p9
+C3vhfHdHQ6ZvmkJdn/dlDunL33fZSMfKri507aR9LzCwNb2hZANiAARSg2lbiq6J
+sZg3lxR9c3bqkzMxNl4H/yKmCYGh1XDDdnCGdHHmUL6O/fuzLxxDmOcfWADzISow
+oCjuL4a4bpT7TuWbted7eKUGgc9oo/fYpLMoHECkQGbf3VMa24a6G1k=
+-----END PRIVATE KEY-----
+EOF
+cat >rsa.pub <<'EOF'
+-----BEGIN PUBLIC KEY-----
+MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCk85gM49rrMIxGzTwdrKDmze4Z
+WA8wAhgsDZx0McxEBwMI/rtuzLzUp0bCv6KlyQb+6hysQFkPmaRGGPhAdG7KLyZ8
+Dk70/ub5EEb/awV+Yg5AIFhZ39XbaiUDUOBUpg0o5QEbjjxwINVDeCK6Ghja2PxD
+ntdqJgWpiqiBi6QRPQIDAQAB
+-----END PUBLIC KEY-----
+EOF
+# A P-256 key in PKCS#8 form (openssl genpkey's default output).
+cat >pkcs8.pem <<'EOF'
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgPvzb1i47PtSYJXVF
+AIsSNumscnHRDIRE5WUNiyNsukmhRANCAAQCIltwaSjLA939aZEQ/qLz+qhZ0Cxb
+8eQMU6Ru2PmLbr3Q4B2Od9+FDC4UJ9xhfYn6xsKfnHwPk+QiwqF6e04X
+-----END PRIVATE KEY-----
+EOF
+expect 2 'secp384r1.*needs P-256' "P-384 key for sign -> error" -- \
+	"$TOOL" sign --key p384.pem --load-addr $A img u.sig
+expect 2 'RSA key.*P-256' "RSA key for verify -> error" -- \
+	"$TOOL" verify --pubkey rsa.pub --load-addr $A img img.sig
+expect 2 'RSA key.*P-256' "RSA key for anchor -> error" -- "$TOOL" anchor rsa.pub rsa.c
+expect 2 'secp384r1' "P-384 key for anchor -> error" -- "$TOOL" anchor p384.pem p384.c
+[ ! -e rsa.c ] && [ ! -e p384.c ] && ok "no anchor file is written for a refused key" ||
+	notok "anchor written for a wrong key"
+expect 0 '' "PKCS#8 P-256 private key signs" -- \
+	"$TOOL" sign --key pkcs8.pem --load-addr 0 page page8.sig
+expect 0 '^OK$' "... and verifies with that private key file as the public key" -- \
+	"$TOOL" verify --pubkey pkcs8.pem --load-addr 0 page page8.sig
+
+sed '1d;$d' key.pub | base64 -d >key.pub.der
+expect 0 '^OK$' "DER public key verifies" -- \
+	"$TOOL" verify --pubkey key.pub.der --load-addr $A img img.sig
+
+# --- usage ----------------------------------------------------------
+expect 2 'missing command' "no arguments -> usage, exit 2" -- "$TOOL"
+expect 2 "unknown command" "unknown command -> usage" -- "$TOOL" frobnicate
+expect 2 'unknown option --frob' "unknown option -> usage" -- \
+	"$TOOL" sign --frob --key key.pem --load-addr $A img u.sig
+expect 2 'needs IMAGE and SIG' "missing SIG -> usage" -- \
+	"$TOOL" sign --key key.pem --load-addr $A img
+expect 2 '--load-addr is required' "missing --load-addr -> usage" -- \
+	"$TOOL" verify --pubkey key.pub img img.sig
+expect 2 'too many arguments' "extra argument -> usage" -- \
+	"$TOOL" verify --pubkey key.pub --load-addr $A img img.sig extra
+expect 0 'ECDSA P-256' "--help" -- "$TOOL" --help
+expect 0 'usage: bootops-sign' "sign --help" -- "$TOOL" sign --help
+
+# --- interoperability: OpenSSL checks the same bytes ------------------
+# The header is rebuilt here independently (python3), the raw r || s is
+# DER-encoded, and openssl verifies ECDSA-SHA256 over the header.
+if command -v openssl >/dev/null && command -v python3 >/dev/null; then
+	python3 - img $A img.sig hdr.bin sig.der <<'PY'
+import hashlib, struct, sys
+img, addr, sig, hdr_out, der_out = sys.argv[1:]
+data = open(img, 'rb').read()
+hdr = b'BOOTOPS1' + struct.pack('<QQQ', int(addr, 0), len(data), 0) + hashlib.sha256(data).digest()
+assert len(hdr) == 64
+open(hdr_out, 'wb').write(hdr)
+raw = open(sig, 'rb').read()
+def der_int(b):
+    b = b.lstrip(b'\0') or b'\0'
+    if b[0] & 0x80:
+        b = b'\0' + b
+    return b'\x02' + bytes([len(b)]) + b
+body = der_int(raw[:32]) + der_int(raw[32:])
+open(der_out, 'wb').write(b'\x30' + bytes([len(body)]) + body)
+PY
+	expect 0 'Verified OK' "OpenSSL verifies the signature over an independently built header" -- \
+		openssl dgst -sha256 -verify key.pub -signature sig.der hdr.bin
+else
+	echo "ok $((pass + fail + 1)) - # SKIP OpenSSL interoperability (no openssl or python3)"
+	pass=$((pass + 1))
+fi
+
+# --- anchor -----------------------------------------------------------
+expect 0 'wrote anchor.c' "anchor writes a C file" -- "$TOOL" anchor key.pub anchor.c
+if grep -q 'const u8 bootops_trust_anchor\[BOOTOPS_PUBKEY_SIZE\]' anchor.c &&
+	grep -q '#include <bootops/trust_anchor.h>' anchor.c &&
+	[ "$(grep -o '0x[0-9a-f][0-9a-f],' anchor.c | wc -l)" = 65 ] &&
+	grep -q '^	0x04,' anchor.c; then
+	ok "anchor.c defines bootops_trust_anchor: 65 bytes, 0x04 first"
+else
+	notok "anchor.c content"
+fi
+expect 0 '' "anchor.c compiles (-Wall -Wextra -Werror)" -- \
+	"$CC" -Wall -Wextra -Werror -I"$ROOT/include" -I"$ROOT/hyp/include" -c anchor.c -o anchor.o
+"$TOOL" anchor key.pem anchor-from-priv.c >/dev/null 2>&1
+cmp -s <(grep 0x anchor.c) <(grep 0x anchor-from-priv.c) &&
+	ok "anchor from the private key file is the same point" || notok "anchor from private key differs"
+
+echo "cli: $pass passed, $fail failed"
+cli_fail=$fail
+
+# --- cross-check with hyp's own verification ----------------------------
+"$TOOL" sign --key key.pem --load-addr 0 page page.sig
+"$TOOL" sign --key key.pem --load-addr 0x40200000 big big.sig
+"$TOOL" sign --key other.pem --load-addr $A img img.other.sig
+"$TOOL" sign --key pkcs8.pem --load-addr $A img img.pkcs8.sig
+"$CC" -O2 -Wall -Wextra -Werror -I"$ROOT/include" -I"$ROOT/hyp/include" \
+	"$HERE/test_cross.c" "$ROOT/hyp/verify.c" "$ROOT/hyp/crypto_mbedtls.c" anchor.c \
+	-o test_cross -lmbedcrypto
+./test_cross $A img img.sig 0 page page.sig 0x40200000 big big.sig \
+	--wrong-key $A img img.other.sig $A img img.pkcs8.sig || exit 1
+[ "$cli_fail" -eq 0 ]
