@@ -159,14 +159,14 @@ static void test_image_lifecycle(struct st *t)
 		goto out;
 	vmid = ret;
 	test_ids(t, vmid);
-	expect(t, "declare an image", kvm_bootops_hvc_set_boot_info(vmid, 0x80000000, PAGE_SIZE,
-								   zero_sig), 0);
+	ret = kvm_bootops_hvc_set_boot_info(vmid, 0x80000000, PAGE_SIZE, zero_sig);
+	expect(t, "declare an image", ret, 0);
 	expect(t, "remap into an undeclared slot", HC(remap_vm_image, vmid, page_to_pfn(page), 1),
 	       -ENOENT);
 	test_boot_info(t, vmid);
 	test_remap(t, vmid, page, other);
 	test_devices(t, vmid, page);
-	/* Slots 1-4 have no pages: complete them with nothing? No: tear down. */
+	/* Slots 1-4 never got their page. */
 	expect(t, "verify refused while slots are incomplete", HC(verify_and_load_images, vmid),
 	       -EPERM);
 	expect(t, "teardown", HC(teardown_vm, vmid), 0);
@@ -182,15 +182,16 @@ static void test_image_lifecycle(struct st *t)
 	expect(t, "bad signature rejected", HC(verify_and_load_images, vmid), -EKEYREJECTED);
 	expect(t, "rejected VM takes no new vCPU", HC(register_vcpu, vmid, 1, 0), -EPERM);
 	expect(t, "rejected VM cannot verify again", HC(verify_and_load_images, vmid), -EPERM);
-	expect(t, "host cannot lend the VM's page", HC(map_smmu, 0, 1, 0, 0x1000,
-							page_to_phys(page)), -EPERM);
+	ret = HC(map_smmu, 0, 1, 0, 0x1000, page_to_phys(page));
+	expect(t, "host cannot DMA-map the VM's page", ret, -EPERM);
 	expect(t, "teardown of the rejected VM", HC(teardown_vm, vmid), 0);
 	/* Safe to read again only now: hyp gave the page back. */
-	expect(t, "page came back scrubbed", memchr_inv(va, 0, PAGE_SIZE) == NULL, 1);
-	expect(t, "torn-down VM's bank has no owner", HC(map_smmu, 0, 1, 0, 0x1000,
-							  page_to_phys(other)), -EPERM);
+	expect(t, "page came back scrubbed", !memchr_inv(va, 0, PAGE_SIZE), 1);
+	ret = HC(map_smmu, 0, 1, 0, 0x1000, page_to_phys(other));
+	expect(t, "torn-down VM's bank has no owner", ret, -EPERM);
 	expect(t, "bank back to the host", HC(alloc_smmu, 0, 1, 0), 0);
-	expect(t, "host DMA to its own page", HC(map_smmu, 0, 1, 0, 0x1000, page_to_phys(other)), 0);
+	ret = HC(map_smmu, 0, 1, 0, 0x1000, page_to_phys(other));
+	expect(t, "host DMA to its own page", ret, 0);
 	expect(t, "host bank unmap", HC(clear_smmu, 0, 1, 0, 0x1000), 0);
 out:
 	if (page)

@@ -37,9 +37,27 @@ int kvm_bootops_hvc_set_boot_info(u64 vmid, u64 load_addr, u64 size,
 	return res.a1;
 }
 
+static bool bootops_disabled;
+
+/*
+ * kvm-arm.bootops=off turns boot ops off for the whole boot, hyp included
+ * (it is told before it is initialised and the host cannot change it
+ * afterwards).  Only for measuring what boot ops cost.
+ */
+static int __init early_bootops_cfg(char *arg)
+{
+	return kstrtobool(arg, &bootops_disabled);
+}
+early_param("kvm-arm.bootops", early_bootops_cfg);
+
+bool kvm_bootops_off(void)
+{
+	return bootops_disabled;
+}
+
 static bool bootops_on(void)
 {
-	return is_protected_kvm_enabled();
+	return is_protected_kvm_enabled() && !bootops_disabled;
 }
 
 int kvm_bootops_init_vm(struct kvm *kvm)

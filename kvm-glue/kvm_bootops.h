@@ -9,10 +9,14 @@
 #define __ARM64_KVM_BOOTOPS_H__
 
 #include <linux/kvm_host.h>
+#include <asm/kvm_asm.h>
 
 #define BOOTOPS_HVC_SIG_SIZE	64
 
 #ifdef CONFIG_KVM_ARM_BOOTOPS
+/* kvm-arm.bootops=off: hyp enforces nothing (for measuring the cost). */
+extern bool kvm_nvhe_sym(bootops_off);
+bool kvm_bootops_off(void);
 int kvm_bootops_hvc_set_boot_info(u64 vmid, u64 load_addr, u64 size,
 				  const u8 sig[BOOTOPS_HVC_SIG_SIZE]);
 int kvm_bootops_init_vm(struct kvm *kvm);
@@ -21,6 +25,7 @@ int kvm_bootops_vcpu_precreate(struct kvm *kvm);
 void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu);
 int kvm_bootops_first_run(struct kvm *kvm);
 #else
+static inline bool kvm_bootops_off(void) { return true; }
 static inline int kvm_bootops_init_vm(struct kvm *kvm) { return 0; }
 static inline void kvm_bootops_destroy_vm(struct kvm *kvm) { }
 static inline int kvm_bootops_vcpu_precreate(struct kvm *kvm) { return 0; }

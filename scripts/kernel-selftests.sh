@@ -40,6 +40,7 @@ DEFAULT_TESTS=(
 	aarch64/no-vgic-v3
 	aarch64/vgic_irq
 	aarch64/vpmu_counter_access
+	aarch64/bootops_test
 )
 
 run=0
@@ -96,6 +97,11 @@ for t in "${tests[@]}"; do
 	args+=(--add "$BINDIR/$t:/tests/$t" --test "$t")
 done
 log "built and stripped into build/kvm-selftests-bin/"
+
+# The EL1 hypercall self-test (debugfs), relayed as one test.
+aarch64-linux-gnu-gcc -static -O2 -Wall -Werror -o "$BINDIR/bootops_hcalls" \
+	"$ROOT/selftests/qemu/bootops_hcalls.c"
+args+=(--add "$BINDIR/bootops_hcalls:/tests/bootops_hcalls" --test bootops_hcalls)
 
 "$ROOT/scripts/build-initramfs.sh" -o "$OUT" "${args[@]}" | grep -v ': added '
 log "initramfs ready: ${OUT#"$ROOT"/}"

@@ -27,6 +27,9 @@
 #include <bootops/pgtable.h>
 #include <bootops/platform.h>
 
+/* Set by the host before hyp is initialised (kvm-arm.bootops=off). */
+bool bootops_off;
+
 static unsigned long remap_base;
 static struct bootops_pgt vm_s2[BOOTOPS_MAX_VMS + 1];
 static DEFINE_HYP_SPINLOCK(bootops_s2_lock);
@@ -54,6 +57,9 @@ int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu)
 	u32 vmid = READ_ONCE(hyp_vm->host_kvm->arch.bootops_vmid);
 	int ret;
 
+	if (bootops_off)
+		return 0;
+
 	ret = bootops_vcpu_enter(vmid, hyp_vcpu->vcpu.vcpu_idx, (u64)hyp_vm->host_kvm);
 	return ret ? ret : vmid;
 }
@@ -61,7 +67,8 @@ int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu)
 /* Same CPU, vCPU ACTIVE since enter: this cannot fail. */
 void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid)
 {
-	bootops_set_vcpu_inactive(vmid, hyp_vcpu->vcpu.vcpu_idx);
+	if (vmid)
+		bootops_set_vcpu_inactive(vmid, hyp_vcpu->vcpu.vcpu_idx);
 }
 
 int bootops_plat_claim_image_page(u64 pfn)

@@ -8,6 +8,9 @@
  * exits 0 only if every step passed.
  *
  *   kvm_smoke [ITERATIONS]     (default 1: create/run/destroy that many VMs)
+ *   kvm_smoke --bench N        time N create/run/destroy cycles, print the
+ *                              mean and median latency (a benchmark: the
+ *                              steps are still checked, failures still fail)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 #include <linux/psci.h>
@@ -40,7 +44,7 @@ static const uint32_t guest_code[] = {
 	0x14000000,
 };
 
-static int tests_run, tests_failed;
+static int tests_run, tests_failed, quiet;
 
 /* One TAP test point; "detail" is printed as a TAP directive-free comment. */
 static void check(int ok, const char *what, const char *detail)
@@ -48,6 +52,8 @@ static void check(int ok, const char *what, const char *detail)
 	tests_run++;
 	if (!ok)
 		tests_failed++;
+	if (quiet && ok)
+		return;
 	printf("%sok %d - %s%s%s\n", ok ? "" : "not ", tests_run, what,
 	       detail && *detail ? " # " : "", detail ? detail : "");
 	fflush(stdout);
@@ -174,9 +180,53 @@ out:
 	return tests_failed != failed_before;
 }
 
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* VM create + vCPU create + first guest instruction + destroy, n times. */
+static int bench(int n)
+{
+	double *t = calloc(n, sizeof(*t)), sum = 0;
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), fails = 0;
+
+	if (kvm < 0 || !t)
+		return 1;
+	quiet = 1;
+	one_vm(kvm, -1);	/* warm-up */
+	for (int i = 0; i < n; i++) {
+		double start = now_us();
+
+		fails += one_vm(kvm, i);
+		t[i] = now_us() - start;
+		sum += t[i];
+	}
+	qsort(t, n, sizeof(*t), cmp_double);
+	printf("bench: vm lifecycle: %d cycles, mean %.0f us, median %.0f us, %d failed\n",
+	       n, sum / n, t[n / 2], fails);
+	close(kvm);
+	free(t);
+	return fails || tests_failed;
+}
+
 int main(int argc, char **argv)
 {
-	int iterations = argc > 1 ? atoi(argv[1]) : 1;
+	int iterations;
+
+	if (argc > 2 && !strcmp(argv[1], "--bench"))
+		return bench(atoi(argv[2]) > 0 ? atoi(argv[2]) : 100);
+	iterations = argc > 1 ? atoi(argv[1]) : 1;
 	int kvm, ret, fails = 0;
 	char detail[64];
 
