@@ -44,8 +44,19 @@ static int ecdsa_p256_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
 	return ret;
 }
 
+/*
+ * One verification at a time: at EL2 mbedTLS allocates from a small fixed
+ * arena (hyp/mbedtls/platform_el2.c), which holds about three at once.
+ */
+static bootops_lock_t verify_lock;
+
 int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
 			  const u8 sig[BOOTOPS_SIG_SIZE])
 {
-	return ecdsa_p256_verify(hash, sig) ? -EKEYREJECTED : 0;
+	int ret;
+
+	bootops_lock(&verify_lock);
+	ret = ecdsa_p256_verify(hash, sig);
+	bootops_unlock(&verify_lock);
+	return ret ? -EKEYREJECTED : 0;
 }

@@ -156,6 +156,23 @@ if [ "$headers_only" = 1 ]; then
 	exit 0
 fi
 
+# --- 3a. boot-ops inputs: mbedTLS source and the image-signing key ---------
+# The key pair stays in build/keys: the kernel embeds the public half, the
+# demo and tests sign guest images with the private half.
+KEYS="$BUILD/keys"
+KEY_PUB="$KEYS/bootops-dev.pub.pem"
+prepare_bootops_inputs() {
+	bash "$ROOT/scripts/fetch-mbedtls.sh" >/dev/null
+	MBED=$(cat "$BUILD/mbedtls-src/.fetched")
+	if [ ! -f "$KEY_PUB" ]; then
+		mkdir -p "$KEYS"
+		openssl ecparam -name prime256v1 -genkey -noout -out "$KEYS/bootops-dev.pem"
+		openssl ec -in "$KEYS/bootops-dev.pem" -pubout -out "$KEY_PUB" 2>/dev/null
+		log "generated a development image-signing key: build/keys/bootops-dev.pem"
+	fi
+}
+prepare_bootops_inputs
+
 # --- 3. .config --------------------------------------------------------------
 # Generate into a scratch directory and only replace $OBJ/.config when the
 # result differs, so an unchanged config never triggers rebuild work.
@@ -169,6 +186,13 @@ gen_config() {
 		# -n: allnoconfig base; unknown/unsettable symbols only warn.
 		scripts/kconfig/merge_config.sh -n -O "$gen" "$FRAGMENT"
 	) >"$gen/merge.log" 2>&1 || { cat "$gen/merge.log"; die "merge_config.sh failed"; }
+	# Paths depend on where the repo lives, so they are set here.
+	"$SRC/scripts/config" --file "$gen/.config" \
+		--set-str KVM_ARM_BOOTOPS_MBEDTLS_DIR "$MBED" \
+		--set-str KVM_ARM_BOOTOPS_KEY "$KEY_PUB"
+	make -C "$SRC" O="$gen" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- olddefconfig \
+		>>"$gen/merge.log" 2>&1 ||
+		{ cat "$gen/merge.log"; die "olddefconfig failed"; }
 
 	# Every fragment line must be in the result.
 	local line sym missing=()

@@ -13,5 +13,8 @@ int bootops_mbedtls_init(void);
 
 /* Bytes in the static heap (BOOTOPS_MBEDTLS_ARENA_SIZE). */
 unsigned long bootops_mbedtls_arena_size(void);
+/* Most bytes (headers included) ever allocated at once, and now. */
+unsigned long bootops_mbedtls_heap_peak(void);
+unsigned long bootops_mbedtls_heap_in_use(void);
 
 #endif

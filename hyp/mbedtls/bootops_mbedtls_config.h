@@ -48,43 +48,20 @@
 /* ---- Platform: memory, exit ----------------------------------------- */
 
 /*
- * All allocation goes through mbedtls_calloc()/mbedtls_free(), which
- * platform.c forwards to the functions installed with
- * mbedtls_platform_set_calloc_free().  With NO_STD_FUNCTIONS it installs
- * no libc default (calloc fails until bootops_mbedtls_init() has run) and
- * platform.h includes neither <stdio.h> nor <stdlib.h>.
+ * mbedtls_calloc()/mbedtls_free() are bound at compile time to calloc()
+ * and free(), which hyp/mbedtls/platform_el2.c provides over a static
+ * arena.  The run-time hooks (mbedtls_platform_set_calloc_free(),
+ * MBEDTLS_THREADING_C) are not used: they store function pointers in
+ * initialised data, and the nVHE hypervisor has none (only .bss).
+ * Verifications are serialised by hyp/crypto_mbedtls.c, so nothing else
+ * needs a lock.  NO_STD_FUNCTIONS keeps <stdio.h> out.
  */
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_PLATFORM_MEMORY
 #define MBEDTLS_PLATFORM_NO_STD_FUNCTIONS
-
-/*
- * memory_buffer_alloc.c: the allocator TF-A uses for its mbedTLS at EL3,
- * over a static arena (hyp/mbedtls/platform_el2.c).  Blocks are aligned
- * to 8 bytes so that 64-bit limbs are naturally aligned (the default is 4).
- */
-#define MBEDTLS_MEMORY_BUFFER_ALLOC_C
-#define MBEDTLS_MEMORY_ALIGN_MULTIPLE	8
-
-/*
- * memory_buffer_alloc.c calls mbedtls_exit(1) when it finds its heap
- * corrupted.  There is no exit() at EL2: hyp/mbedtls/platform_el2.c
- * panics instead.
- */
-#define MBEDTLS_PLATFORM_EXIT_MACRO	bootops_mbedtls_exit
-
-/*
- * Several CPUs can verify images of different VMs at the same time (each
- * under its own VM lock), and they share the one arena.  THREADING_ALT
- * makes memory_buffer_alloc take a lock around every calloc/free, so the
- * arena cannot be corrupted whoever calls; the lock is bootops_lock_t (a
- * hyp spinlock in the kernel), declared in hyp/mbedtls/threading_alt.h
- * and installed by bootops_mbedtls_init().  No other file of the EL2 set
- * uses the mutexes.  (It does not make the arena big enough for any
- * number of verifications at once: see platform_el2.c.)
- */
-#define MBEDTLS_THREADING_C
-#define MBEDTLS_THREADING_ALT
+#define MBEDTLS_PLATFORM_CALLOC_MACRO	calloc
+#define MBEDTLS_PLATFORM_FREE_MACRO	free
+#include <stdlib.h>			/* their declarations */
 
 /* ---- Algorithms ----------------------------------------------------- */
 

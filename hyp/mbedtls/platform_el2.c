@@ -1,107 +1,156 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * mbedTLS platform glue for EL2: a static heap and the few hooks the
- * library needs when there is no libc (configuration:
- * hyp/mbedtls/bootops_mbedtls_config.h).
+ * mbedTLS's heap at EL2: calloc() and free() over a static arena.
  *
- * As TF-A does for its mbedTLS at EL3, every mbedtls_calloc()/free() is
- * served by memory_buffer_alloc.c from one static arena.  The arena lives
- * in hyp's .bss, which pKVM keeps away from the host.  Its size comes
- * from measuring the peak that ECDSA P-256 verification needs with this
- * very configuration (tools/bootops-sign/measure_heap.c; the numbers are
- * in Documentation/signing.rst).
+ * The nVHE hypervisor has no writable initialised data (only .bss), so
+ * mbedTLS's run-time hooks (mbedtls_platform_set_calloc_free(),
+ * mbedtls_threading_set_alt()), which write function pointers, cannot be
+ * used: mbedTLS is built without MBEDTLS_PLATFORM_MEMORY and threading and
+ * calls calloc()/free() directly, which this file provides.
  *
- * bootops_mbedtls_init() must run once before the first verification,
- * from hyp's single-threaded init; until then mbedtls_calloc() returns
- * NULL and every verification fails (closed).
+ * First fit with splitting and coalescing.  One verification holds at
+ * most 1,720 bytes in 32 blocks (tools/bootops-sign/measure_heap.c) and
+ * verifications are serialised (hyp/crypto_mbedtls.c), so 16 KiB leaves a
+ * wide margin.  An allocation that does not fit fails, and the image is
+ * rejected: the allocator fails closed.
  */
 #include <bootops/port.h>
+#include <bootops/crypto.h>
 
-#include <mbedtls/memory_buffer_alloc.h>
-#include <mbedtls/platform.h>
-#include <mbedtls/threading.h>
-
-#ifdef __KVM_NVHE_HYPERVISOR__
-#include <linux/bug.h>
-#endif
+#include <stdlib.h>
 
 #include "bootops_mbedtls.h"
 
-/*
- * One ECDSA P-256 verification needs an arena of 4,296 to 4,480 bytes
- * (smallest arena that verifies, over runs of 69 signatures with fresh
- * keys: tools/bootops-sign/measure_heap.c); that is 1,720 bytes of
- * payload in up to 32 blocks, each with a 64-byte header.  16 KiB is 3.6
- * times the largest.  Verifications of different VMs may run on
- * different CPUs at once; the allocator is locked, so the arena cannot be
- * corrupted, but it holds only about three verifications at a time, and
- * a failed allocation rejects a good image (fails closed).
- * hyp/crypto_mbedtls.c should therefore verify one signature at a time
- * (one lock around the ECDSA part), which also makes the bound exact.
- */
 #ifndef BOOTOPS_MBEDTLS_ARENA_SIZE
 #define BOOTOPS_MBEDTLS_ARENA_SIZE	(16 * 1024)
 #endif
 
-static unsigned char bootops_mbedtls_arena[BOOTOPS_MBEDTLS_ARENA_SIZE]
-	__attribute__((__aligned__(16)));
-static int bootops_mbedtls_ready;
+struct block {
+	u32 size;		/* bytes, header included, multiple of 16 */
+	u32 used;
+	u64 pad;		/* keeps payloads 16-byte aligned */
+};
 
-/* MBEDTLS_THREADING_ALT: memory_buffer_alloc's lock around calloc/free. */
-static void mutex_init(mbedtls_threading_mutex_t *m)
+#define HDR	sizeof(struct block)
+
+static u8 arena[BOOTOPS_MBEDTLS_ARENA_SIZE] __attribute__((__aligned__(16)));
+static bootops_lock_t heap_lock;
+static u64 in_use, peak;
+
+static struct block *block_at(u64 off)
 {
-	bootops_lock_init(&m->lock);
-	m->valid = 1;
+	return (struct block *)(arena + off);
 }
 
-static void mutex_free(mbedtls_threading_mutex_t *m)
+static u64 off_of(struct block *b)
 {
-	m->valid = 0;
-}
-
-static int mutex_lock(mbedtls_threading_mutex_t *m)
-{
-	if (!m->valid)
-		return MBEDTLS_ERR_THREADING_BAD_INPUT_DATA;
-	bootops_lock(&m->lock);
-	return 0;
-}
-
-static int mutex_unlock(mbedtls_threading_mutex_t *m)
-{
-	if (!m->valid)
-		return MBEDTLS_ERR_THREADING_BAD_INPUT_DATA;
-	bootops_unlock(&m->lock);
-	return 0;
+	return (u8 *)b - arena;
 }
 
 int bootops_mbedtls_init(void)
 {
-	if (bootops_mbedtls_ready)
-		return 0;
-	mbedtls_threading_set_alt(mutex_init, mutex_free, mutex_lock, mutex_unlock);
-	/* Also installs the (locked) calloc/free with mbedtls_platform_set_calloc_free(). */
-	mbedtls_memory_buffer_alloc_init(bootops_mbedtls_arena,
-					 sizeof(bootops_mbedtls_arena));
-	bootops_mbedtls_ready = 1;
+	struct block *b = block_at(0);
+
+	bootops_lock(&heap_lock);
+	b->size = sizeof(arena);
+	b->used = 0;
+	in_use = 0;
+	peak = 0;
+	bootops_unlock(&heap_lock);
 	return 0;
+}
+
+/* Splits b so that it is exactly size bytes, if the rest can hold a block. */
+static void split(struct block *b, u64 size)
+{
+	struct block *rest;
+
+	if (b->size - size < 2 * HDR)
+		return;
+	rest = block_at(off_of(b) + size);
+	rest->size = b->size - size;
+	rest->used = 0;
+	b->size = size;
+}
+
+static void *heap_alloc(u64 bytes)
+{
+	u64 size = (bytes + HDR + 15) & ~15ULL, off;
+
+	if (!bytes || bytes > sizeof(arena))
+		return NULL;
+	for (off = 0; off < sizeof(arena) && block_at(off)->size; off += block_at(off)->size) {
+		struct block *b = block_at(off);
+
+		if (b->used || b->size < size)
+			continue;
+		split(b, size);
+		b->used = 1;
+		in_use += b->size;
+		peak = in_use > peak ? in_use : peak;
+		memset(b + 1, 0, b->size - HDR);
+		return b + 1;
+	}
+	return NULL;
+}
+
+/* Frees b and merges every run of free blocks (the arena is small). */
+static void heap_free(struct block *b)
+{
+	u64 off;
+
+	b->used = 0;
+	in_use -= b->size;
+	for (off = 0; off < sizeof(arena); off += block_at(off)->size) {
+		struct block *cur = block_at(off), *next;
+
+		while (!cur->used && off + cur->size < sizeof(arena)) {
+			next = block_at(off + cur->size);
+			if (next->used)
+				break;
+			cur->size += next->size;
+		}
+	}
+}
+
+void *calloc(size_t nmemb, size_t size)
+{
+	void *p;
+
+	if (size && nmemb > (size_t)-1 / size)
+		return NULL;
+	bootops_lock(&heap_lock);
+	p = heap_alloc((u64)nmemb * size);
+	bootops_unlock(&heap_lock);
+	return p;
+}
+
+void free(void *ptr)
+{
+	if (!ptr)
+		return;
+	bootops_lock(&heap_lock);
+	heap_free((struct block *)ptr - 1);
+	bootops_unlock(&heap_lock);
 }
 
 unsigned long bootops_mbedtls_arena_size(void)
 {
-	return sizeof(bootops_mbedtls_arena);
+	return sizeof(arena);
 }
 
-/*
- * MBEDTLS_PLATFORM_EXIT_MACRO: memory_buffer_alloc.c found its own heap
- * corrupted.  Nothing sensible can continue.
- */
-void bootops_mbedtls_exit(int status)
+unsigned long bootops_mbedtls_heap_peak(void)
 {
-	(void)status;
-#ifdef __KVM_NVHE_HYPERVISOR__
-	BUG();
-#else
-	__builtin_trap();
-#endif
+	return peak;
+}
+
+unsigned long bootops_mbedtls_heap_in_use(void)
+{
+	return in_use;
+}
+
+/* The EL2 crypto backend's init: mbedTLS's heap. */
+int bootops_crypto_init(void)
+{
+	return bootops_mbedtls_init();
 }

@@ -24,6 +24,7 @@
 #include <nvhe/pkvm.h>
 
 #include <bootops/bootops.h>
+#include <bootops/crypto.h>
 #include <bootops/pgtable.h>
 #include <bootops/platform.h>
 
@@ -38,10 +39,14 @@ static DEFINE_PER_CPU(u32, bootops_cpu_id);
 int bootops_pkvm_init(void)
 {
 	unsigned long cpu;
+	int ret;
 
 	for (cpu = 0; cpu < hyp_nr_cpus; cpu++)
 		*per_cpu_ptr(&bootops_cpu_id, cpu) = cpu;
 	bootops_init();
+	ret = bootops_crypto_init();
+	if (ret)
+		return ret;
 	return pkvm_alloc_private_va_range(BOOTOPS_REMAP_PAGES * PAGE_SIZE,
 					   &remap_base);
 }

@@ -10,6 +10,8 @@
 #include <bootops/port.h>
 #include <bootops/image.h>
 
+/* Once, before the first verification (EL2 only: sets up mbedTLS's heap). */
+int bootops_crypto_init(void);
 int bootops_crypto_sha256(const void *data, u64 len, u8 out[BOOTOPS_DIGEST_SIZE]);
 /* 0 if sig is the trust anchor's signature of hash, else -EKEYREJECTED. */
 int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],

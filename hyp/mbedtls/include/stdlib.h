@@ -10,4 +10,8 @@
 
 #include <stddef.h>
 
+/* mbedTLS's heap at EL2 (hyp/mbedtls/platform_el2.c). */
+void *calloc(size_t nmemb, size_t size);
+void free(void *ptr);
+
 #endif

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Build bootops-vmm, the hello guest, the in-guest image tests and their
+# signed fixtures, all into build/vmm/.
+#
+#   scripts/build-vmm.sh [--key PRIVATE.pem] [--no-fixtures] [--print-args]
+#
+#   --key FILE     the owner key to sign the guest with (default
+#                  build/keys/bootops-dev.pem: the development key the
+#                  kernel's trust anchor was made from by the kernel build)
+#   --no-fixtures  only compile (no key needed)
+#   --print-args   print the scripts/build-initramfs.sh arguments at the end
+#
+# Makes:
+#   build/vmm/bootops-vmm       static aarch64 VMM (tools/bootops-vmm/vmm.c)
+#   build/vmm/bootops_images    static aarch64 TAP test (selftests/qemu/)
+#   build/vmm/hello.{elf,bin,lst}  the guest (tools/bootops-vmm/guest/)
+#   build/vmm/hello.sig            hello.bin signed for LOAD_ADDR
+#   build/vmm/hello.tampered.bin   hello.bin with one bit flipped
+#   build/vmm/hello.other-key.sig  signed by build/keys/other.pem (made once)
+#   build/vmm/hello.other-addr.sig signed for OTHER_ADDR
+#   build/vmm/hello.padded.bin     hello.bin + one zero byte, and
+#   build/vmm/hello.other-size.sig its signature (for LOAD_ADDR)
+#   build/vmm/hello.zero.sig       64 zero bytes
+#   build/vmm/hello.short.sig      63 bytes (the VMM must refuse it)
+#   build/vmm/initramfs-args.txt   arguments for scripts/build-initramfs.sh,
+#                                  one per line: the binaries and fixtures
+#                                  (/tests/bootops-vmm, /tests/bootops_images,
+#                                  /tests/vmm/*) and three test lines
+#   build/vmm/demo-args.txt        the same without bootops_images (demo)
+#
+# Every fixture is checked with `bootops-sign verify` against the key's
+# public half before it is used.  Environment: CROSS (default
+# aarch64-linux-gnu-).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD="$ROOT/build"
+OUT="$BUILD/vmm"
+CROSS=${CROSS:-aarch64-linux-gnu-}
+SIGN="$BUILD/tools/bootops-sign"
+KEY="$BUILD/keys/bootops-dev.pem"
+OTHER_KEY="$BUILD/keys/other.pem"
+LOAD_ADDR=0x80000000		# hello.S links here; the memslot starts here
+OTHER_ADDR=0x80010000		# a second address inside the memslot
+MEM=2M@0x80000000
+
+fixtures=1
+print_args=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--key) KEY=$(realpath -m "$2"); shift ;;
+	--no-fixtures) fixtures=0 ;;
+	--print-args) print_args=1 ;;
+	-h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+	*) echo "build-vmm: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+log() { echo "build-vmm: $*"; }
+die() { echo "build-vmm: ERROR: $*" >&2; exit 1; }
+
+for t in gcc as ld objcopy objdump; do
+	command -v "${CROSS}$t" >/dev/null || die "${CROSS}$t not found (scripts/install-deps.sh)"
+done
+mkdir -p "$OUT"
+
+# --- the guest ------------------------------------------------------------------
+G="$ROOT/tools/bootops-vmm/guest"
+"${CROSS}gcc" -E -P -o "$OUT/hello.s" "$G/hello.S"
+"${CROSS}as" -o "$OUT/hello.o" "$OUT/hello.s"
+"${CROSS}ld" -nostdlib -static -T "$G/hello.lds" -o "$OUT/hello.elf" "$OUT/hello.o"
+"${CROSS}objcopy" -O binary "$OUT/hello.elf" "$OUT/hello.bin"
+"${CROSS}objdump" -d "$OUT/hello.elf" >"$OUT/hello.lst"
+entry=$("${CROSS}objdump" -f "$OUT/hello.elf" | awk '/start address/ { print $NF }')
+[ $((entry)) = $((LOAD_ADDR)) ] || die "hello.elf entry $entry, want $LOAD_ADDR"
+# The bytes must contain the message and end in the PSCI SYSTEM_OFF call.
+grep -q 'hello from a verified guest' "$OUT/hello.bin" || die "hello.bin: no message"
+grep -qE 'hvc[[:space:]]+#0x0' "$OUT/hello.lst" || die "hello.bin: no hvc #0"
+grep -qE 'strb[[:space:]]+w1, \[x2\]$' "$OUT/hello.lst" || die "hello.bin: UART store is not strb w1, [x2]"
+log "guest: build/vmm/hello.bin ($(stat -c %s "$OUT/hello.bin") bytes, linked at $LOAD_ADDR)"
+
+# --- VMM and tests ----------------------------------------------------------------
+HDRS=()
+if [ -f "$BUILD/kernel-headers/include/linux/kvm.h" ]; then
+	HDRS=(-isystem "$BUILD/kernel-headers/include")
+	if [ -f "$BUILD/kernel-headers/include/asm/kvm_bootops.h" ]; then
+		log "uapi: build/kernel-headers (with asm/kvm_bootops.h)"
+	else
+		log "uapi: build/kernel-headers + include/uapi/kvm_bootops.h"
+	fi
+else
+	log "uapi: the cross libc's <linux/kvm.h> + include/uapi/kvm_bootops.h"
+fi
+CFLAGS=(-static -O2 -Wall -Wextra -Werror "${HDRS[@]}" -I "$ROOT/include/uapi"
+	-I "$ROOT/tools/bootops-vmm")
+V="$ROOT/tools/bootops-vmm"
+"${CROSS}gcc" "${CFLAGS[@]}" -o "$OUT/bootops-vmm" "$V/vmm.c"
+"${CROSS}gcc" "${CFLAGS[@]}" -DVMM_NO_MAIN -DLOAD_ADDR="${LOAD_ADDR}ULL" \
+	-DOTHER_ADDR="${OTHER_ADDR}ULL" -o "$OUT/bootops_images" \
+	"$ROOT/selftests/qemu/bootops_images.c" "$V/vmm.c"
+"${CROSS}strip" "$OUT/bootops-vmm" "$OUT/bootops_images"
+for b in bootops-vmm bootops_images; do
+	file "$OUT/$b" 2>/dev/null | grep -q 'statically linked' ||
+		{ command -v file >/dev/null && die "$b is not statically linked"; }
+done
+log "built build/vmm/bootops-vmm and build/vmm/bootops_images (static)"
+
+if [ "$fixtures" = 0 ]; then
+	log "--no-fixtures: not signing"
+	exit 0
+fi
+
+# --- signatures and fixtures ------------------------------------------------------
+[ -f "$KEY" ] || die "no signing key $KEY: it comes with the kernel build" \
+	"(scripts/build-kernel.sh), or give --key"
+if [ ! -x "$SIGN" ] || [ "$ROOT/tools/bootops-sign/bootops-sign.c" -nt "$SIGN" ]; then
+	make -s -C "$ROOT/tools/bootops-sign" >/dev/null
+fi
+PUB=${KEY%.pem}.pub.pem
+[ -f "$PUB" ] || PUB=$KEY	# verify takes a private key's public half
+if [ ! -f "$OTHER_KEY" ]; then
+	mkdir -p "$(dirname "$OTHER_KEY")"
+	"$SIGN" keygen "$OTHER_KEY" "${OTHER_KEY%.pem}.pub.pem" >/dev/null
+	log "made the second key build/keys/other.pem"
+fi
+[ "$(realpath "$OTHER_KEY")" != "$(realpath "$KEY")" ] || die "--key is the other key"
+
+sign() { "$SIGN" sign --key "$1" --load-addr "$2" "$3" "$4" >/dev/null; }
+verify() {	# verify PUB ADDR IMAGE SIG -> OK | BAD
+	if "$SIGN" verify --pubkey "$1" --load-addr "$2" "$3" "$4" >/dev/null 2>&1; then
+		echo OK
+	else
+		echo BAD
+	fi
+}
+expect() {	# expect WANT PUB ADDR IMAGE SIG
+	local got
+	got=$(verify "$2" "$3" "$4" "$5")
+	[ "$got" = "$1" ] || die "bootops-sign verify $(basename "$4") $(basename "$5") at $3: $got, want $1"
+}
+
+cd "$OUT"
+sign "$KEY" $LOAD_ADDR hello.bin hello.sig
+# One bit: the lowest of the message's first byte ('h' -> 'i'), so a guest
+# that ran anyway would say so.
+off=$(grep -obUa 'hello from' hello.bin | head -n1 | cut -d: -f1)
+python3 - "$off" <<'EOF'
+import sys
+off = int(sys.argv[1])
+b = bytearray(open("hello.bin", "rb").read())
+b[off] ^= 0x01
+open("hello.tampered.bin", "wb").write(b)
+EOF
+[ "$(cmp -l hello.bin hello.tampered.bin | wc -l)" = 1 ] || die "tampered copy differs in more than one byte"
+sign "$OTHER_KEY" $LOAD_ADDR hello.bin hello.other-key.sig
+sign "$KEY" $OTHER_ADDR hello.bin hello.other-addr.sig
+{ cat hello.bin; printf '\0'; } >hello.padded.bin
+sign "$KEY" $LOAD_ADDR hello.padded.bin hello.other-size.sig
+head -c 64 /dev/zero >hello.zero.sig
+head -c 63 hello.sig >hello.short.sig
+
+# What each fixture is, by the tool that does what hyp does.
+expect OK  "$PUB" $LOAD_ADDR  hello.bin          hello.sig
+expect BAD "$PUB" $LOAD_ADDR  hello.tampered.bin hello.sig
+expect BAD "$PUB" $LOAD_ADDR  hello.bin          hello.other-key.sig
+expect OK  "${OTHER_KEY%.pem}.pub.pem" $LOAD_ADDR hello.bin hello.other-key.sig
+expect BAD "$PUB" $LOAD_ADDR  hello.bin          hello.other-addr.sig
+expect OK  "$PUB" $OTHER_ADDR hello.bin          hello.other-addr.sig
+expect BAD "$PUB" $LOAD_ADDR  hello.bin          hello.other-size.sig
+expect OK  "$PUB" $LOAD_ADDR  hello.padded.bin   hello.other-size.sig
+expect BAD "$PUB" $LOAD_ADDR  hello.bin          hello.zero.sig
+log "fixtures signed with ${KEY#"$ROOT"/} and checked with bootops-sign verify"
+
+# --- initramfs arguments ----------------------------------------------------------
+FIX=(hello.bin hello.sig hello.tampered.bin hello.other-key.sig hello.other-addr.sig
+     hello.padded.bin hello.other-size.sig hello.zero.sig hello.short.sig)
+RUN_GOOD="bootops-vmm --mem $MEM --image /tests/vmm/hello.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
+RUN_BAD="bootops-vmm --expect-reject --mem $MEM --image /tests/vmm/hello.tampered.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
+write_args() {	# write_args FILE WITH_IMAGES_TEST
+	{
+		echo --add
+		echo "$OUT/bootops-vmm:/tests/bootops-vmm"
+		if [ "$2" = 1 ]; then
+			echo --add
+			echo "$OUT/bootops_images:/tests/bootops_images"
+		fi
+		for f in "${FIX[@]}"; do
+			echo --add
+			echo "$OUT/$f:/tests/vmm/$f"
+		done
+		if [ "$2" = 1 ]; then
+			echo --test
+			echo bootops_images
+		fi
+		echo --test
+		echo "$RUN_GOOD"
+		echo --test
+		echo "$RUN_BAD"
+	} >"$1.tmp"
+	mv "$1.tmp" "$1"
+}
+write_args "$OUT/initramfs-args.txt" 1
+write_args "$OUT/demo-args.txt" 0
+log "initramfs arguments: build/vmm/initramfs-args.txt ($(wc -l <"$OUT/initramfs-args.txt") lines)"
+if [ "$print_args" = 1 ]; then
+	mapfile -t a <"$OUT/initramfs-args.txt"
+	printf '%q ' "${a[@]}"
+	echo
+fi

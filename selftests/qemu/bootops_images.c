@@ -1,0 +1,629 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bootops_images: what KVM_ARM_BOOTOPS_DECLARE_IMAGE and the first KVM_RUN
+ * of a boot ops VM accept and refuse, from user space in the QEMU guest
+ * (kvm-arm.mode=protected).  Prints TAP; exits 0 only if every check passed.
+ *
+ *   bootops_images [FIXTURE_DIR]        (default /tests/vmm)
+ *
+ * Uses the VMM library of tools/bootops-vmm (vmm.c built with VMM_NO_MAIN)
+ * and the fixtures scripts/build-vmm.sh makes in build/vmm/:
+ *
+ *   hello.bin             the guest (tools/bootops-vmm/guest/hello.S)
+ *   hello.sig             signed by the kernel's trust anchor key for LOAD_ADDR
+ *   hello.tampered.bin    hello.bin with one bit flipped
+ *   hello.other-key.sig   hello.bin at LOAD_ADDR, signed by another key
+ *   hello.other-addr.sig  hello.bin signed for OTHER_ADDR
+ *   hello.other-size.sig  hello.padded.bin (hello.bin + one zero byte)
+ *                         signed for LOAD_ADDR
+ *   hello.padded.bin
+ *
+ * Every test uses a fresh VM with one 2 MiB memslot at MEM_BASE.  Each
+ * refused declaration is followed by a good one on the same VM where that
+ * makes sense: a refusal must change nothing.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "vmm.h"
+
+#ifndef LOAD_ADDR
+#define LOAD_ADDR	0x80000000ULL	/* keep in sync with scripts/build-vmm.sh */
+#endif
+#ifndef OTHER_ADDR
+#define OTHER_ADDR	0x80010000ULL
+#endif
+#define MEM_BASE	0x80000000ULL
+#define MEM_SIZE	(2ULL << 20)
+#define MAX_IMAGE_SIZE	(256ULL << 20)	/* hyp's BOOTOPS_MAX_IMAGE_SIZE */
+#define MAX_IMAGES	5		/* hyp's BOOTOPS_MAX_LOAD_INFO */
+#define RUN_TIMEOUT_MS	10000
+#define MESSAGE		"hello from a verified guest\n"
+
+struct blob {
+	const char *name;
+	void *data;
+	size_t size;
+};
+
+static const char *dir = "/tests/vmm";
+static struct blob hello = { .name = "hello.bin" },
+		   tampered = { .name = "hello.tampered.bin" },
+		   padded = { .name = "hello.padded.bin" };
+static uint8_t sig_good[VMM_SIG_SIZE], sig_other_key[VMM_SIG_SIZE],
+	       sig_other_addr[VMM_SIG_SIZE], sig_other_size[VMM_SIG_SIZE],
+	       sig_zero[VMM_SIG_SIZE];
+static int kvm = -1, tests_run, tests_failed;
+
+static void check(int ok, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void check(int ok, const char *name, const char *fmt, ...)
+{
+	char detail[256] = "";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	tests_run++;
+	tests_failed += !ok;
+	printf("%sok %d - %s%s%s\n", ok ? "" : "not ", tests_run, name,
+	       *detail ? " # " : "", detail);
+	fflush(stdout);
+}
+
+static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+/* "0", "3", "EINVAL": a declaration/run result for the TAP line. */
+static const char *res(int ret)
+{
+	static char buf[4][32];
+	static int i;
+
+	i = (i + 1) % 4;
+	if (ret >= 0)
+		snprintf(buf[i], sizeof(buf[i]), "%d", ret);
+	else
+		snprintf(buf[i], sizeof(buf[i]), "%s", vmm_errname(ret));
+	return buf[i];
+}
+
+static const char *exit_name(int ret)
+{
+	switch (ret) {
+	case VMM_EXIT_SHUTDOWN: return "SHUTDOWN";
+	case VMM_EXIT_UNHANDLED: return "unhandled exit";
+	case VMM_EXIT_TIMEOUT: return "timeout";
+	}
+	return res(ret);
+}
+
+static void load_blob(struct blob *b)
+{
+	char path[512];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, b->name);
+	ret = vmm_read_file(path, MEM_SIZE, &b->data, &b->size);
+	if (ret) {
+		printf("Bail out! fixture %s: %s (run scripts/build-vmm.sh)\n", path,
+		       strerror(-ret));
+		exit(1);
+	}
+}
+
+static void load_sig(const char *name, uint8_t sig[VMM_SIG_SIZE])
+{
+	char path[512];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ret = vmm_read_sig(path, sig, NULL);
+	if (ret) {
+		printf("Bail out! fixture %s: %s\n", path,
+		       ret == -EMSGSIZE ? "not 64 bytes" : strerror(-ret));
+		exit(1);
+	}
+}
+
+/* A fresh VM; bails out if that is impossible (nothing else could work). */
+static void new_vm(struct vmm *v, bool bootops)
+{
+	int ret = vmm_create(v, kvm, bootops, MEM_BASE, MEM_SIZE);
+
+	if (ret) {
+		printf("Bail out! KVM_CREATE_VM (%s) + memslot: %s%s\n",
+		       bootops ? "KVM_VM_TYPE_ARM_BOOTOPS" : "type 0", res(ret),
+		       bootops && ret == -EINVAL ?
+		       ": kernel without boot ops, or not in protected mode" : "");
+		exit(1);
+	}
+}
+
+static int put(struct vmm *v, const struct blob *b, uint64_t addr)
+{
+	int ret = vmm_load(v, addr, b->data, b->size);
+
+	if (ret)
+		diag("cannot copy %s to 0x%llx: %s", b->name,
+		     (unsigned long long)addr, res(ret));
+	return ret;
+}
+
+/* Copy b to addr, declare it with size and sig; the index or -errno. */
+static int put_declare(struct vmm *v, const struct blob *b, uint64_t addr,
+		       uint64_t size, const uint8_t *sig)
+{
+	if (put(v, b, addr))
+		return -ERANGE;
+	return vmm_declare(v, addr, size, sig);
+}
+
+static int declare_at(struct vmm *v, uint64_t addr, uint64_t size)
+{
+	return vmm_declare(v, addr, size, sig_good);
+}
+
+/* vCPU at LOAD_ADDR, run to the end; the vmm_run() result. */
+static int start(struct vmm *v, uint64_t entry)
+{
+	int ret = vmm_vcpu_init(v, entry);
+
+	if (ret) {
+		diag("vCPU setup: %s", res(ret));
+		return ret;
+	}
+	ret = vmm_run(v, RUN_TIMEOUT_MS);
+	if (ret == VMM_EXIT_UNHANDLED || ret == VMM_EXIT_TIMEOUT)
+		diag("run: %s", v->why);
+	if (v->out_len)
+		diag("guest: %.*s", (int)strcspn(v->out, "\n"), v->out);
+	return ret;
+}
+
+static bool ran_ok(struct vmm *v, int ret)
+{
+	return ret == VMM_EXIT_SHUTDOWN && !strcmp(v->out, MESSAGE);
+}
+
+/* --- the guest runs ------------------------------------------------------ */
+
+static void test_plain_vm_runs(void)
+{
+	struct vmm v;
+	int ret;
+
+	new_vm(&v, false);
+	put(&v, &hello, LOAD_ADDR);
+	ret = start(&v, LOAD_ADDR);
+	check(ran_ok(&v, ret), "plain VM (no flag, no image declared) runs the guest",
+	      "run: %s, %zu bytes of output", exit_name(ret), v.out_len);
+	vmm_destroy(&v);
+}
+
+static void test_good_image(void)
+{
+	struct vmm v;
+	int idx, ret;
+
+	new_vm(&v, true);
+	idx = put_declare(&v, &hello, LOAD_ADDR, hello.size, sig_good);
+	check(idx == 0, "signed image declared", "index %s, want 0", res(idx));
+	ret = start(&v, LOAD_ADDR);
+	check(ran_ok(&v, ret), "signed image verified: the guest prints its message and shuts down",
+	      "run: %s, output \"%.*s\"", exit_name(ret),
+	      (int)strcspn(v.out, "\n"), v.out);
+	vmm_destroy(&v);
+}
+
+/* Positive controls for the address and size fixtures, and two images. */
+static void test_two_good_images(void)
+{
+	struct vmm v;
+	int i0, i1, ret;
+
+	new_vm(&v, true);
+	i0 = put_declare(&v, &hello, LOAD_ADDR, hello.size, sig_good);
+	i1 = put_declare(&v, &hello, OTHER_ADDR, hello.size, sig_other_addr);
+	ret = start(&v, OTHER_ADDR);
+	check(i0 == 0 && i1 == 1 && ran_ok(&v, ret),
+	      "two signed images (the second signed for and declared at OTHER_ADDR) run",
+	      "indices %s, %s; run from 0x%llx: %s", res(i0), res(i1),
+	      OTHER_ADDR, exit_name(ret));
+	vmm_destroy(&v);
+}
+
+static void test_padded_image(void)
+{
+	struct vmm v;
+	int idx, ret;
+
+	new_vm(&v, true);
+	idx = put_declare(&v, &padded, LOAD_ADDR, padded.size, sig_other_size);
+	ret = start(&v, LOAD_ADDR);
+	check(idx == 0 && ran_ok(&v, ret),
+	      "image signed with its size + 1 and declared so runs",
+	      "index %s, run: %s", res(idx), exit_name(ret));
+	vmm_destroy(&v);
+}
+
+/* --- bad signatures: EKEYREJECTED at the first KVM_RUN, for good ---------- */
+
+static void reject_case(const char *name, const struct blob *b, uint64_t addr,
+			uint64_t size, const uint8_t *sig)
+{
+	char tname[200];
+	struct vmm v;
+	int idx, r1, r2, r3;
+
+	new_vm(&v, true);
+	idx = put_declare(&v, b, addr, size, sig);
+	r1 = vmm_vcpu_init(&v, addr);
+	if (!r1)
+		r1 = vmm_run_once(&v);
+	r2 = vmm_run_once(&v);
+	r3 = vmm_run(&v, RUN_TIMEOUT_MS);
+	snprintf(tname, sizeof(tname), "%s: rejected (EKEYREJECTED), and again at every KVM_RUN",
+		 name);
+	check(idx == 0 && r1 == -EKEYREJECTED && r2 == -EKEYREJECTED &&
+	      r3 == -EKEYREJECTED && v.out_len == 0 && v.runs == 0, tname,
+	      "declare %s; KVM_RUN %s, %s, %s; guest output %zu bytes",
+	      res(idx), res(r1), res(r2), res(r3), v.out_len);
+	vmm_destroy(&v);
+}
+
+static void test_rejections(void)
+{
+	reject_case("one flipped bit", &tampered, LOAD_ADDR, tampered.size, sig_good);
+	reject_case("signed by another key", &hello, LOAD_ADDR, hello.size, sig_other_key);
+	reject_case("signed for another address", &hello, LOAD_ADDR, hello.size,
+		    sig_other_addr);
+	reject_case("declared at another address than signed", &hello, OTHER_ADDR,
+		    hello.size, sig_good);
+	reject_case("signed with another size", &hello, LOAD_ADDR, hello.size,
+		    sig_other_size);
+	reject_case("declared one byte longer than signed", &hello, LOAD_ADDR,
+		    hello.size + 1, sig_good);
+	reject_case("declared one byte shorter than signed", &hello, LOAD_ADDR,
+		    hello.size - 1, sig_good);
+	reject_case("zeroed signature", &hello, LOAD_ADDR, hello.size, sig_zero);
+}
+
+static void test_one_bad_among_good(void)
+{
+	struct vmm v;
+	int i0, i1, ret;
+
+	new_vm(&v, true);
+	i0 = put_declare(&v, &hello, LOAD_ADDR, hello.size, sig_good);
+	i1 = put_declare(&v, &tampered, OTHER_ADDR, tampered.size, sig_other_addr);
+	ret = start(&v, LOAD_ADDR);
+	check(i0 == 0 && i1 == 1 && ret == -EKEYREJECTED && v.out_len == 0,
+	      "a good image and a tampered one: the VM is rejected",
+	      "indices %s, %s; run: %s", res(i0), res(i1), exit_name(ret));
+	vmm_destroy(&v);
+}
+
+/* --- declarations the kernel refuses ------------------------------------- */
+
+static void test_no_image(void)
+{
+	struct vmm v;
+	int ret;
+
+	new_vm(&v, true);
+	put(&v, &hello, LOAD_ADDR);	/* in memory, not declared */
+	ret = start(&v, LOAD_ADDR);
+	check(ret == -ENOEXEC && v.out_len == 0,
+	      "boot ops VM with no image declared: KVM_RUN fails with ENOEXEC",
+	      "run: %s", exit_name(ret));
+	vmm_destroy(&v);
+}
+
+static void test_declare_after_run(void)
+{
+	struct vmm v;
+	int idx, ret, late;
+
+	new_vm(&v, true);
+	idx = put_declare(&v, &hello, LOAD_ADDR, hello.size, sig_good);
+	ret = start(&v, LOAD_ADDR);
+	late = put_declare(&v, &hello, OTHER_ADDR, hello.size, sig_other_addr);
+	check(idx == 0 && ran_ok(&v, ret) && late == -EBUSY,
+	      "image declared after the first KVM_RUN (verified VM): EBUSY",
+	      "first run %s, late declaration %s", exit_name(ret), res(late));
+	vmm_destroy(&v);
+
+	new_vm(&v, true);
+	idx = put_declare(&v, &tampered, LOAD_ADDR, tampered.size, sig_good);
+	ret = start(&v, LOAD_ADDR);
+	late = put_declare(&v, &hello, OTHER_ADDR, hello.size, sig_other_addr);
+	check(idx == 0 && ret == -EKEYREJECTED && late == -EBUSY,
+	      "image declared after a rejected KVM_RUN: EBUSY",
+	      "first run %s, late declaration %s", exit_name(ret), res(late));
+	vmm_destroy(&v);
+}
+
+/* After refusals, the VM takes the good image as index 0 and runs it. */
+static void then_good_runs(struct vmm *v, const char *name, const char *what)
+{
+	char tname[200];
+	int idx = put_declare(v, &hello, LOAD_ADDR, hello.size, sig_good), ret;
+
+	ret = start(v, LOAD_ADDR);
+	snprintf(tname, sizeof(tname), "%s: nothing changed, the signed image is index 0 and runs",
+		 name);
+	check(idx == 0 && ran_ok(v, ret), tname, "%s; index %s, run %s", what,
+	      res(idx), exit_name(ret));
+}
+
+static void test_bad_ranges(void)
+{
+	struct {
+		const char *what;
+		uint64_t addr, size;
+		int want;
+	} cases[] = {
+		{ "address 4 KiB + 2 KiB", LOAD_ADDR + 0x800, 0x100, -EINVAL },
+		{ "address + 1", LOAD_ADDR + 1, 0x100, -EINVAL },
+		{ "size 0", LOAD_ADDR, 0, -EINVAL },
+		{ "size 256 MiB + 1", LOAD_ADDR, MAX_IMAGE_SIZE + 1, -EINVAL },
+		{ "size 2^64 - 1", LOAD_ADDR, ~0ULL, -EINVAL },
+		{ "range wrapping past 2^64", 0xfffffffffffff000ULL, 0x2000, -EINVAL },
+		{ "just past the memslot", MEM_BASE + MEM_SIZE, 0x1000, -EFAULT },
+		{ "across the memslot's end", MEM_BASE + MEM_SIZE - 0x1000, 0x1001, -EFAULT },
+		{ "below the memslot", MEM_BASE - 0x1000, 0x1000, -EFAULT },
+		{ "starting below the memslot", MEM_BASE - 0x1000, 0x2000, -EFAULT },
+		{ "far outside the memslot", 0x40000000ULL, 0x1000, -EFAULT },
+	};
+	char tname[200], what[512] = "";
+	struct vmm v;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int ret;
+
+		new_vm(&v, true);
+		ret = declare_at(&v, cases[i].addr, cases[i].size);
+		snprintf(tname, sizeof(tname), "declare %s (0x%llx, %#llx bytes): %s",
+			 cases[i].what, (unsigned long long)cases[i].addr,
+			 (unsigned long long)cases[i].size, res(cases[i].want));
+		check(ret == cases[i].want, tname, "got %s", res(ret));
+		vmm_destroy(&v);
+	}
+
+	/* All of them on one VM, then a good image. */
+	new_vm(&v, true);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int ret = declare_at(&v, cases[i].addr, cases[i].size);
+
+		if (ret != cases[i].want)
+			snprintf(what + strlen(what), sizeof(what) - strlen(what),
+				 "[%s: %s] ", cases[i].what, res(ret));
+	}
+	then_good_runs(&v, "after every refused range on one VM",
+		       *what ? what : "all refused as above");
+	vmm_destroy(&v);
+}
+
+static void test_overlap(void)
+{
+	/* The first image: two pages at base (0x1800 bytes), never run. */
+	const uint64_t base = LOAD_ADDR + 0x4000;
+	struct {
+		const char *what;
+		uint64_t addr, size;
+	} cases[] = {
+		{ "the same range", base, 0x1800 },
+		{ "same start, shorter", base, 0x10 },
+		{ "starting in its last page", base + 0x1000, 0x1000 },
+		{ "ending in its first page", base - 0x1000, 0x1001 },
+		{ "covering it", base - 0x1000, 0x4000 },
+	};
+	struct vmm v;
+	int first, other, ret, run;
+
+	new_vm(&v, true);
+	first = declare_at(&v, base, 0x1800);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char tname[200];
+
+		ret = declare_at(&v, cases[i].addr, cases[i].size);
+		snprintf(tname, sizeof(tname), "declare overlapping an earlier image (%s): EEXIST",
+			 cases[i].what);
+		check(first == 0 && ret == -EEXIST, tname,
+		      "first %s at 0x%llx + 0x1800; 0x%llx + %#llx: %s", res(first),
+		      (unsigned long long)base, (unsigned long long)cases[i].addr,
+		      (unsigned long long)cases[i].size, res(ret));
+	}
+	/* Adjacent pages do not overlap. */
+	ret = declare_at(&v, base + 0x2000, 0x1000);
+	check(ret == 1, "declare the page right after an image: accepted", "index %s",
+	      res(ret));
+	ret = declare_at(&v, base - 0x1000, 0x1000);
+	check(ret == 2, "declare the page right before an image: accepted", "index %s",
+	      res(ret));
+	vmm_destroy(&v);
+
+	/* A refusal leaves the table as it was: the next image is index 1. */
+	new_vm(&v, true);
+	first = put_declare(&v, &hello, LOAD_ADDR, hello.size, sig_good);
+	ret = declare_at(&v, LOAD_ADDR, hello.size);
+	other = put_declare(&v, &hello, OTHER_ADDR, hello.size, sig_other_addr);
+	run = start(&v, LOAD_ADDR);
+	check(first == 0 && ret == -EEXIST && other == 1 && ran_ok(&v, run),
+	      "after an EEXIST refusal the next image is index 1 and the VM runs",
+	      "indices %s, %s, %s; run %s", res(first), res(ret), res(other),
+	      exit_name(run));
+	vmm_destroy(&v);
+}
+
+static void test_sixth_image(void)
+{
+	int idx[MAX_IMAGES + 1], ret;
+	char got[128] = "";
+	struct vmm v;
+	bool ok = true;
+
+	new_vm(&v, true);
+	for (int i = 0; i <= MAX_IMAGES; i++) {
+		idx[i] = declare_at(&v, LOAD_ADDR + 0x10000 * i, 0x1000);
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
+			 i ? " " : "", res(idx[i]));
+		ok &= i < MAX_IMAGES ? idx[i] == i : idx[i] == -ENOSPC;
+	}
+	check(ok, "five images accepted (indices 0-4), the sixth: ENOSPC", "%s", got);
+	/* Each is the good image's signature over the wrong bytes/addresses:
+	 * the run is a rejection, not a hang or a crash. */
+	ret = start(&v, LOAD_ADDR);
+	check(ret == -EKEYREJECTED, "five declared images with bad signatures: rejected",
+	      "run %s", exit_name(ret));
+	vmm_destroy(&v);
+}
+
+static void test_plain_vm_declare(void)
+{
+	struct vmm v;
+	int ret, run;
+
+	new_vm(&v, false);
+	ret = put_declare(&v, &hello, LOAD_ADDR, hello.size, sig_good);
+	run = start(&v, LOAD_ADDR);
+	check(ret == -EINVAL && ran_ok(&v, run),
+	      "declare on a VM created without the flag: EINVAL (and it still runs)",
+	      "declare %s, run %s", res(ret), exit_name(run));
+	vmm_destroy(&v);
+}
+
+static void test_flags_reserved(void)
+{
+	struct kvm_arm_bootops_image img;
+	struct vmm v;
+	const char *field[] = { "flags = 1", "flags = 1 << 63", "reserved[0] = 1",
+				"reserved[1] = 1", "reserved[2] = 1 << 63" };
+	int ret;
+
+	for (int i = 0; i < 5; i++) {
+		char tname[120];
+
+		memset(&img, 0, sizeof(img));
+		img.guest_phys_addr = LOAD_ADDR;
+		img.size = hello.size;
+		memcpy(img.signature, sig_good, VMM_SIG_SIZE);
+		switch (i) {
+		case 0: img.flags = 1; break;
+		case 1: img.flags = 1ULL << 63; break;
+		case 2: img.reserved[0] = 1; break;
+		case 3: img.reserved[1] = 1; break;
+		case 4: img.reserved[2] = 1ULL << 63; break;
+		}
+		new_vm(&v, true);
+		put(&v, &hello, LOAD_ADDR);
+		ret = vmm_declare_raw(&v, &img);
+		snprintf(tname, sizeof(tname), "declare with %s: EINVAL", field[i]);
+		check(ret == -EINVAL, tname, "got %s", res(ret));
+		if (i == 4)
+			then_good_runs(&v, "after a nonzero flags/reserved refusal",
+				       "same VM");
+		vmm_destroy(&v);
+	}
+}
+
+/* The VMM refuses a signature file that is not exactly 64 bytes. */
+static void test_sig_file_size(void)
+{
+	static const size_t sizes[] = { 0, 63, 65, 128 };
+	char path[] = "/tmp/bootops_images.sigXXXXXX";
+	uint8_t sig[VMM_SIG_SIZE], buf[128] = { 0 };
+	char got[96] = "";
+	bool ok = true;
+	int fd = mkstemp(path), ret;
+
+	if (fd < 0) {
+		check(0, "signature files not of 64 bytes are refused by the VMM",
+		      "mkstemp: %s", strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		long size = -2;
+
+		if (ftruncate(fd, 0) || pwrite(fd, buf, sizes[i], 0) != (ssize_t)sizes[i])
+			ok = false;
+		ret = vmm_read_sig(path, sig, &size);
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%zu: %s",
+			 i ? ", " : "", sizes[i], res(ret));
+		ok &= ret == -EMSGSIZE && size == (long)sizes[i];
+	}
+	if (ftruncate(fd, 0) || pwrite(fd, buf, 64, 0) != 64)
+		ok = false;
+	ret = vmm_read_sig(path, sig, NULL);
+	ok &= ret == 0;
+	check(ok, "signature files not of 64 bytes are refused by the VMM (64 accepted)",
+	      "%s; 64: %s", got, res(ret));
+	close(fd);
+	unlink(path);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		dir = argv[1];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n");
+
+	load_blob(&hello);
+	load_blob(&tampered);
+	load_blob(&padded);
+	load_sig("hello.sig", sig_good);
+	load_sig("hello.other-key.sig", sig_other_key);
+	load_sig("hello.other-addr.sig", sig_other_addr);
+	load_sig("hello.other-size.sig", sig_other_size);
+	if (hello.size < 2 || tampered.size != hello.size || padded.size != hello.size + 1) {
+		printf("Bail out! fixtures in %s do not match each other\n", dir);
+		return 1;
+	}
+	diag("fixtures from %s: hello.bin %zu bytes, load 0x%llx, other address 0x%llx",
+	     dir, hello.size, LOAD_ADDR, OTHER_ADDR);
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0) {
+		printf("Bail out! /dev/kvm: %s\n", strerror(errno));
+		return 1;
+	}
+
+	test_sig_file_size();
+	test_plain_vm_runs();
+	test_good_image();
+	test_two_good_images();
+	test_padded_image();
+	test_rejections();
+	test_one_bad_among_good();
+	test_no_image();
+	test_declare_after_run();
+	test_bad_ranges();
+	test_overlap();
+	test_sixth_image();
+	test_plain_vm_declare();
+	test_flags_reserved();
+
+	close(kvm);
+	printf("1..%d\n", tests_run);
+	printf("# bootops_images: %d/%d passed\n", tests_run - tests_failed, tests_run);
+	return tests_failed ? 1 : 0;
+}

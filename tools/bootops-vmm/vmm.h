@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bootops-vmm: a minimal arm64 VMM for boot ops, as a small library shared
+ * by the command line tool (vmm.c's main) and the in-guest refusal tests
+ * (selftests/qemu/bootops_images.c, built with -DVMM_NO_MAIN).
+ *
+ * One VM, one memslot of anonymous memory, one vCPU (PSCI 0.2), a
+ * PL011-like UART data register at VMM_UART_BASE with no memslot behind
+ * it: guest stores there are KVM_EXIT_MMIO exits, and each byte written
+ * goes to the VMM's output.  PSCI SYSTEM_OFF ends the run.
+ *
+ * Library functions print nothing; they return 0 (or an index) on success
+ * and a negative errno on failure.
+ */
+#ifndef BOOTOPS_VMM_H
+#define BOOTOPS_VMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/kvm.h>
+
+/*
+ * The boot ops uAPI.  Once the kernel that implements it is built, its
+ * headers_install output (build/kernel-headers/include) has
+ * <asm/kvm_bootops.h>, possibly already pulled in by <linux/kvm.h>; use it
+ * then.  Otherwise use the repository's copy, include/uapi/kvm_bootops.h
+ * (-I include/uapi).  Both are checked against the ABI below.
+ */
+#if !defined(KVM_ARM_BOOTOPS_DECLARE_IMAGE) && defined(__has_include)
+#if __has_include(<asm/kvm_bootops.h>)
+#include <asm/kvm_bootops.h>
+#endif
+#endif
+#ifndef KVM_ARM_BOOTOPS_DECLARE_IMAGE
+#include "kvm_bootops.h"
+#endif
+
+_Static_assert(KVM_VM_TYPE_ARM_BOOTOPS == (1UL << 30), "KVM_VM_TYPE_ARM_BOOTOPS");
+_Static_assert(KVM_ARM_BOOTOPS_SIG_SIZE == 64, "signature size");
+_Static_assert(sizeof(struct kvm_arm_bootops_image) == 112, "struct size");
+_Static_assert(offsetof(struct kvm_arm_bootops_image, signature) == 16, "signature offset");
+_Static_assert(offsetof(struct kvm_arm_bootops_image, flags) == 80, "flags offset");
+_Static_assert(offsetof(struct kvm_arm_bootops_image, reserved) == 88, "reserved offset");
+_Static_assert(KVM_ARM_BOOTOPS_DECLARE_IMAGE ==
+	       _IOW(KVMIO, 0xd6, struct kvm_arm_bootops_image), "ioctl number");
+
+#ifndef EKEYREJECTED
+#define EKEYREJECTED 129
+#endif
+
+#define VMM_UART_BASE		0x09000000ULL	/* PL011 UARTDR at offset 0 */
+#define VMM_UART_SIZE		0x1000ULL
+#define VMM_SIG_SIZE		KVM_ARM_BOOTOPS_SIG_SIZE
+#define VMM_MAX_IMAGES		16		/* command line; hyp takes 5 */
+
+/* vmm_run() results other than a negative errno from KVM_RUN. */
+enum vmm_exit {
+	VMM_EXIT_SHUTDOWN = 0,	/* PSCI SYSTEM_OFF */
+	VMM_EXIT_UNHANDLED = 1,	/* any other exit: see vmm.why */
+	VMM_EXIT_TIMEOUT = 2,	/* timeout_ms elapsed */
+};
+
+struct vmm {
+	int kvm, vm, vcpu;		/* -1 when not open */
+	bool own_kvm;			/* kvm was opened by vmm_create() */
+	bool bootops;			/* created with KVM_VM_TYPE_ARM_BOOTOPS */
+	uint8_t *mem;			/* the memslot's host mapping */
+	uint64_t mem_base, mem_size;
+	struct kvm_run *run;
+	size_t run_size;
+	unsigned int runs;		/* KVM_RUN calls that returned 0 */
+
+	/* Guest UART output: kept in out[] (NUL-terminated, truncated to
+	 * fit), and written to echo as it comes when echo is not NULL. */
+	char out[4096];
+	size_t out_len;
+	FILE *echo;
+
+	char why[160];			/* what an unhandled exit was */
+};
+
+/* "0x80000000", "2147483648", "2M", "64K", "1G"; 0 or -EINVAL. */
+int vmm_parse_u64(const char *s, uint64_t *val);
+/* errno -> "EKEYREJECTED" (or "E<number>"). */
+const char *vmm_errname(int err);
+
+/* Whole file into a malloc'ed buffer; 0 or -errno (-EFBIG above max). */
+int vmm_read_file(const char *path, size_t max, void **data, size_t *size);
+/* A raw 64-byte signature file: 0, -errno, or -EMSGSIZE if the file is
+ * not exactly 64 bytes long (*size_out, if given, gets its size). */
+int vmm_read_sig(const char *path, uint8_t sig[VMM_SIG_SIZE], long *size_out);
+
+/*
+ * Open /dev/kvm (kvm < 0) or use the given fd, create the VM (type
+ * KVM_VM_TYPE_ARM_BOOTOPS if bootops, else 0; default IPA size) and one
+ * memslot of mem_size bytes at guest physical mem_base, zero-filled and
+ * populated.  On failure everything is undone.
+ */
+int vmm_create(struct vmm *v, int kvm, bool bootops, uint64_t mem_base,
+	       uint64_t mem_size);
+/* Copy data into guest memory at gpa; -ERANGE if not inside the memslot. */
+int vmm_load(struct vmm *v, uint64_t gpa, const void *data, size_t size);
+/* KVM_ARM_BOOTOPS_DECLARE_IMAGE: the image index (>= 0) or -errno. */
+int vmm_declare(struct vmm *v, uint64_t gpa, uint64_t size,
+		const uint8_t sig[VMM_SIG_SIZE]);
+int vmm_declare_raw(struct vmm *v, const struct kvm_arm_bootops_image *img);
+/* vCPU 0: PREFERRED_TARGET + VCPU_INIT with PSCI 0.2, PC = entry. */
+int vmm_vcpu_init(struct vmm *v, uint64_t entry);
+/* One KVM_RUN: 0 or -errno. */
+int vmm_run_once(struct vmm *v);
+/*
+ * Run until the guest shuts down: VMM_EXIT_SHUTDOWN, VMM_EXIT_UNHANDLED,
+ * VMM_EXIT_TIMEOUT (timeout_ms > 0), or the negative errno of a failed
+ * KVM_RUN (e.g. -EKEYREJECTED, -ENOEXEC).
+ */
+int vmm_run(struct vmm *v, int timeout_ms);
+/* Undo vmm_create() and vmm_vcpu_init(); safe on a partly set up vmm. */
+void vmm_destroy(struct vmm *v);
+
+#endif /* BOOTOPS_VMM_H */
