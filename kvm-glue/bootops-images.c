@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Boot ops, EL1 glue for VMs that require verified images: the
+ * KVM_ARM_BOOTOPS_DECLARE_IMAGE ioctl turns one image the VMM wrote into
+ * guest memory into set_boot_info plus one remap_vm_image per page.  The
+ * pages are pinned for the VM's lifetime: hyp takes them at the first run
+ * and gives them back, zeroed, at teardown, before they are unpinned.
+ */
+#define pr_fmt(fmt) "kvm-bootops: " fmt
+
+#include <linux/kvm_host.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <asm/kvm_asm.h>
+#include <asm/kvm_bootops.h>
+#include <asm/kvm_bootops_images.h>
+
+#define BOOTOPS_IMAGE_MAX	(256ULL << 20)	/* as hyp's BOOTOPS_MAX_IMAGE_SIZE */
+
+/* Strips KVM_VM_TYPE_ARM_BOOTOPS from the KVM_CREATE_VM type. */
+int kvm_bootops_vm_type(struct kvm *kvm, unsigned long *type)
+{
+	if (!(*type & KVM_VM_TYPE_ARM_BOOTOPS))
+		return 0;
+	if (!is_protected_kvm_enabled() || kvm_bootops_off())
+		return -EINVAL;
+	*type &= ~KVM_VM_TYPE_ARM_BOOTOPS;
+	kvm->arch.bootops_required = true;
+	return 0;
+}
+
+static bool image_args_valid(const struct kvm_arm_bootops_image *img)
+{
+	int i;
+
+	if (img->flags)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(img->reserved); i++)
+		if (img->reserved[i])
+			return false;
+	return true;
+}
+
+/* The same range checks hyp makes, so a bad range is EINVAL, not EFAULT. */
+static bool image_range_valid(u64 gpa, u64 size)
+{
+	return size && size <= BOOTOPS_IMAGE_MAX && PAGE_ALIGNED(gpa) &&
+	       gpa + PAGE_ALIGN(size) > gpa;
+}
+
+/* The memslot holding all of [gpa, gpa + size), or NULL. */
+static struct kvm_memory_slot *image_memslot(struct kvm *kvm, u64 gpa, u64 size)
+{
+	struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
+	u64 last = (gpa + PAGE_ALIGN(size)) >> PAGE_SHIFT;
+
+	if (!slot || last > slot->base_gfn + slot->npages)
+		return NULL;
+	return slot;
+}
+
+static int grow_pins(struct kvm *kvm, unsigned long more)
+{
+	unsigned long n = kvm->arch.bootops_nr_pages + more;
+	struct page **pages;
+
+	pages = krealloc_array(kvm->arch.bootops_pages, n, sizeof(*pages),
+			       GFP_KERNEL_ACCOUNT);
+	if (!pages)
+		return -ENOMEM;
+	kvm->arch.bootops_pages = pages;
+	return 0;
+}
+
+/* Pins the page behind gfn and lends it to hyp as the next page of image idx. */
+static int lend_page(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn, int idx)
+{
+	unsigned long hva = gfn_to_hva_memslot(slot, gfn);
+	struct page *page;
+	int ret;
+
+	ret = pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
+	if (ret != 1)
+		return ret < 0 ? ret : -EFAULT;
+	ret = kvm_call_hyp_nvhe(__bootops_remap_vm_image, kvm->arch.bootops_vmid,
+				page_to_pfn(page), idx);
+	if (ret) {
+		unpin_user_page(page);
+		return ret;
+	}
+	kvm->arch.bootops_pages[kvm->arch.bootops_nr_pages++] = page;
+	return 0;
+}
+
+static int declare_image(struct kvm *kvm, const struct kvm_arm_bootops_image *img)
+{
+	u64 npages = PAGE_ALIGN(img->size) >> PAGE_SHIFT, k;
+	struct kvm_memory_slot *slot;
+	int idx, ret;
+
+	if (kvm->arch.bootops_status)
+		return -EBUSY;
+	if (!image_range_valid(img->guest_phys_addr, img->size))
+		return -EINVAL;
+	slot = image_memslot(kvm, img->guest_phys_addr, img->size);
+	if (!slot)
+		return -EFAULT;
+	ret = grow_pins(kvm, npages);
+	if (ret)
+		return ret;
+	idx = kvm_bootops_hvc_set_boot_info(kvm->arch.bootops_vmid, img->guest_phys_addr,
+					    img->size, img->signature);
+	if (idx < 0)
+		return idx;
+	/* A failure part-way leaves the image incomplete: the VM cannot run. */
+	for (k = 0; k < npages; k++) {
+		ret = lend_page(kvm, slot, (img->guest_phys_addr >> PAGE_SHIFT) + k, idx);
+		if (ret)
+			return ret;
+	}
+	pr_info_ratelimited("vmid %u: image %d declared at %#llx, %llu bytes\n",
+			    kvm->arch.bootops_vmid, idx, img->guest_phys_addr, img->size);
+	return idx;
+}
+
+int kvm_bootops_declare_image(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_arm_bootops_image img;
+	int ret, srcu_idx;
+
+	if (copy_from_user(&img, argp, sizeof(img)))
+		return -EFAULT;
+	if (!kvm->arch.bootops_required || !image_args_valid(&img))
+		return -EINVAL;
+	/* config_lock: serialised with the first run, which verifies. */
+	mutex_lock(&kvm->arch.config_lock);
+	srcu_idx = srcu_read_lock(&kvm->srcu);
+	ret = declare_image(kvm, &img);
+	srcu_read_unlock(&kvm->srcu, srcu_idx);
+	mutex_unlock(&kvm->arch.config_lock);
+	return ret;
+}
+
+/* A VM that requires verified images must have at least one. */
+int kvm_bootops_check_images(struct kvm *kvm)
+{
+	if (kvm->arch.bootops_required && !kvm->arch.bootops_nr_pages)
+		return -ENOEXEC;
+	return 0;
+}
+
+/* After hyp's teardown, which gave every page back zeroed. */
+void kvm_bootops_release_images(struct kvm *kvm)
+{
+	unpin_user_pages(kvm->arch.bootops_pages, kvm->arch.bootops_nr_pages);
+	kfree(kvm->arch.bootops_pages);
+	kvm->arch.bootops_pages = NULL;
+	kvm->arch.bootops_nr_pages = 0;
+}
