@@ -100,10 +100,11 @@ V="$ROOT/tools/bootops-vmm"
 	-DOTHER_ADDR="${OTHER_ADDR}ULL" -o "$OUT/bootops_images" \
 	"$ROOT/selftests/qemu/bootops_images.c" "$V/vmm.c"
 "${CROSS}strip" "$OUT/bootops-vmm" "$OUT/bootops_images"
-for b in bootops-vmm bootops_images; do
-	file "$OUT/$b" 2>/dev/null | grep -q 'statically linked' ||
-		{ command -v file >/dev/null && die "$b is not statically linked"; }
-done
+if command -v file >/dev/null; then
+	for b in bootops-vmm bootops_images; do
+		file "$OUT/$b" | grep -q 'statically linked' || die "$b is not statically linked"
+	done
+fi
 log "built build/vmm/bootops-vmm and build/vmm/bootops_images (static)"
 
 if [ "$fixtures" = 0 ]; then

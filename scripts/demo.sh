@@ -43,9 +43,10 @@ verdict() {	# verdict N: the test point of test N
 	*) echo "did not run" ;;
 	esac
 }
-section() {	# section N: the output of test N, without the "# "
+section() {	# section N: the output of test N, without the "# " (and
+		# without the kernel's console lines printed meanwhile)
 	sed -n "/^# \[$1\] running /,/^# \[$1\] .*: [0-9.]* s\$/p" "$LOG" |
-		sed '1d;$d; s/^# //'
+		sed '1d;$d' | sed -n 's/^# //p'
 }
 guest() {	# guest N: what guest N printed, then the VMM's verdict lines
 	local said
@@ -57,10 +58,10 @@ guest() {	# guest N: what guest N printed, then the VMM's verdict lines
 
 echo "demo: pKVM: $(grep -oE 'Protected [nh]VHE mode initialized successfully' "$LOG" | head -n1 || echo 'NOT initialised')"
 echo "demo:"
-echo "demo: guest 1 (signed): $(verdict 1)"
+echo "demo: guest 1 (signed, must run): $(verdict 1)"
 guest 1
 echo "demo:"
-echo "demo: guest 2 (tampered): $(verdict 2)"
+echo "demo: guest 2 (tampered, must be refused): $(verdict 2)"
 guest 2
 echo "demo:"
 echo "demo: what the kernel logged (kvm-bootops):"
@@ -68,8 +69,8 @@ grep -E '^# dmesg: .*kvm-bootops' "$LOG" | sed 's/^# dmesg: /demo:   /' ||
 	echo "demo:   (nothing)"
 echo "demo:"
 if [ "$rc" = 0 ]; then
-	echo "demo: PASS: the signed guest ran, the tampered one never did (log: build/qemu-demo.log)"
+	echo "demo: PASS: the signed guest ran, the tampered one never did (log: ${LOG#"$ROOT"/})"
 else
-	echo "demo: FAIL: run-qemu.sh exited $rc (log: build/qemu-demo.log)"
+	echo "demo: FAIL: run-qemu.sh exited $rc (log: ${LOG#"$ROOT"/})"
 fi
 exit "$rc"

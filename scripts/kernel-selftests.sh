@@ -98,6 +98,11 @@ for t in "${tests[@]}"; do
 done
 log "built and stripped into build/kvm-selftests-bin/"
 
+# bootops-vmm, the hello guest, its signed fixtures and bootops_images
+"$ROOT/scripts/build-vmm.sh"
+mapfile -t vmm_args <"$BUILD/vmm/initramfs-args.txt"
+args+=("${vmm_args[@]}")
+
 # The EL1 hypercall self-test (debugfs), relayed as one test.
 aarch64-linux-gnu-gcc -static -O2 -Wall -Werror -o "$BINDIR/bootops_hcalls" \
 	"$ROOT/selftests/qemu/bootops_hcalls.c"

@@ -23,6 +23,9 @@ static inline int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu) { retu
 static inline void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid) { }
 #endif
 
+/* A host stage-2 fault on a VM's page: reflected to the host (host-abort.c). */
+bool bootops_pkvm_host_abort(u64 addr);
+
 /* Page-table pages from hyp's pool (setup.c). */
 void *bootops_hyp_alloc_page(void);
 void bootops_hyp_free_page(void *addr);

@@ -25,6 +25,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,6 +234,73 @@ static void test_good_image(void)
 	      "run: %s, output \"%.*s\"", exit_name(ret),
 	      (int)strcspn(v.out, "\n"), v.out);
 	vmm_destroy(&v);
+}
+
+static sigjmp_buf fault_jmp;
+
+static void on_segv(int sig __attribute__((unused)))
+{
+	siglongjmp(fault_jmp, 1);
+}
+
+/* 1 if the access faulted (SIGSEGV), 0 if it went through. */
+static int user_access_faults(volatile uint8_t *p, bool write)
+{
+	struct sigaction sa = { .sa_handler = on_segv }, old;
+	int faulted = 1;
+
+	sigaction(SIGSEGV, &sa, &old);
+	if (!sigsetjmp(fault_jmp, 1)) {
+		if (write)
+			*p = 0x42;
+		else
+			(void)*p;
+		faulted = 0;
+	}
+	sigaction(SIGSEGV, &old, NULL);
+	return faulted;
+}
+
+/*
+ * After verification the host has lost the image's pages: its own reads
+ * and writes fault (SIGSEGV), the kernel's copies fail with EFAULT, and
+ * the machine stays up.  Once the VM is gone the page is back, zeroed.
+ */
+static void test_host_loses_image(void)
+{
+	int zero = open("/dev/zero", O_RDONLY), pipefd[2];
+	uint8_t *img;
+	struct vmm v;
+	int ret;
+
+	if (pipe(pipefd))
+		pipefd[0] = pipefd[1] = -1;
+	new_vm(&v, true);
+	img = v.mem + (LOAD_ADDR - MEM_BASE);
+	put_declare(&v, &hello, LOAD_ADDR, hello.size, sig_good);
+	ret = start(&v, LOAD_ADDR);
+	check(ran_ok(&v, ret), "verified guest ran", "run: %s", exit_name(ret));
+	check(user_access_faults(img, false), "host read of a verified image page faults", "no fault");
+	check(user_access_faults(img, true), "host write to a verified image page faults", "no fault");
+	ret = write(pipefd[1], img, 1);
+	check(ret < 0 && errno == EFAULT, "kernel read of the page on the host's behalf: EFAULT",
+	      "write(pipe) returned %d (%s)", ret, strerror(errno));
+	ret = read(zero, img, 1);
+	check(ret < 0 && errno == EFAULT, "kernel write to the page on the host's behalf: EFAULT",
+	      "read(/dev/zero) returned %d (%s)", ret, strerror(errno));
+	/* Destroy the VM but keep the memory mapped, to look at the page. */
+	close(v.vcpu);
+	v.vcpu = -1;
+	munmap(v.run, v.run_size);
+	v.run = MAP_FAILED;
+	close(v.vm);
+	v.vm = -1;
+	check(!user_access_faults(img, false) && img[0] == 0 && img[hello.size - 1] == 0,
+	      "after teardown the page is the host's again, zeroed", "first byte %#x", img[0]);
+	vmm_destroy(&v);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(zero);
 }
 
 /* Positive controls for the address and size fixtures, and two images. */
@@ -610,6 +680,7 @@ int main(int argc, char **argv)
 	test_sig_file_size();
 	test_plain_vm_runs();
 	test_good_image();
+	test_host_loses_image();
 	test_two_good_images();
 	test_padded_image();
 	test_rejections();

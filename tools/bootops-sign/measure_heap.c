@@ -1,30 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * How much heap and time one EL2 signature check takes.
+ * Heap and time of EL2 signature checks, measured on the host with the
+ * real EL2 allocator.
  *
- * Built on the host (x86-64, libc) from the very mbedTLS files, the very
- * configuration (hyp/mbedtls/bootops_mbedtls_config.h) and the very glue
- * (hyp/mbedtls/platform_el2.c, hyp/crypto_mbedtls.c, hyp/verify.c) that
- * scripts/build-mbedtls-el2.sh builds for EL2.  Both are LP64 and the
- * allocator's block headers are made of size_t and pointers, so the heap
- * numbers are the ones EL2 sees.  measure_heap.sh makes the signatures
- * with tools/bootops-sign and the trust anchor with `bootops-sign anchor`.
+ * measure_heap.sh builds this program from the very files hyp links: the
+ * mbedTLS library files of hyp/mbedtls/sources.list, the EL2 configuration
+ * (hyp/mbedtls/bootops_mbedtls_config.h), hyp/crypto_mbedtls.c,
+ * hyp/verify.c and hyp/mbedtls/platform_el2.c, the allocator itself (one
+ * build per BOOTOPS_MBEDTLS_ARENA_SIZE).  Those objects ("the EL2 objects")
+ * are compiled with
  *
- *   measure_heap GOOD ADDR IMAGE SIG [ADDR IMAGE SIG ...] BAD ADDR IMAGE SIG ...
+ *   -Dcalloc=bootops_el2_calloc -Dfree=bootops_el2_free
+ *   -Dbootops_trust_anchor='(*bootops_measure_anchor)'
  *
- * Triples after GOOD must verify, after BAD must be rejected.  It reports:
- *   - payload peak: the most bytes mbedTLS holds at once (counting
- *     allocator), the number of blocks, and that nothing leaks;
- *   - arena peak: the smallest static arena with which memory_buffer_alloc
- *     serves every one of the checks (this is what matters at EL2: it
- *     includes block headers, alignment and fragmentation);
- *   - that the production arena (BOOTOPS_MBEDTLS_ARENA_SIZE) holds at
- *     least twice that, and stays consistent when several threads verify
- *     at once: serialised by a lock as hyp/crypto_mbedtls.c should (no
- *     wrong result allowed), and unserialised (reported only: the arena
- *     can run out and a good image then fails closed);
+ * so that mbedtls_calloc()/mbedtls_free(), which the configuration binds to
+ * calloc()/free(), reach platform_el2.c and not libc, and so that the
+ * anchor is a pointer this program sets before each check (a fresh key
+ * per check).  This file is compiled without them and uses libc for its
+ * own memory.  The link wraps bootops_el2_calloc/free (ld --wrap): the
+ * wrappers only count and forward.  The host and EL2 are both LP64, the
+ * bignum limbs are 64-bit on both, and the allocator's header is three
+ * fixed-size fields, so the byte counts are the ones EL2 sees.
+ *
+ *   measure_heap [--fit] [--first N] LIST
+ *
+ * LIST: one check per line, "good|bad ANCHOR ADDR IMAGE SIG": ANCHOR a
+ * 65-byte raw public key (0x04 || X || Y), SIG 64 bytes (r || s).  Good
+ * checks must be accepted, bad ones rejected.
+ *
+ * Default: the measurement, TAP lines numbered from N (default 1):
+ *   - before bootops_crypto_init() every check fails closed;
+ *   - with the arena this program was built with (production: 16 KiB)
+ *     every good check is accepted and every bad one rejected;
+ *   - the heap in use is 0 after every verification (no leak);
+ *   - the allocator's peak (bootops_mbedtls_heap_peak(), headers
+ *     included), and at that moment the payload and the number of blocks;
+ *   - several threads verifying at once (crypto_mbedtls.c's lock
+ *     serialises them): no wrong result, nothing leaked;
  *   - verification time and SHA-256 throughput on this host.
- * Ends with "measure-heap: N passed, N failed".
+ * --fit: every check once, for measure_heap.sh's bisection of the arena
+ *   size.  Exit 0 if all gave the expected result and nothing leaked,
+ *   1 if only good checks failed (the arena was too small: fails closed),
+ *   2 otherwise (a bad check accepted, or a leak).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,110 +53,247 @@
 
 #include <bootops/bootops.h>
 #include <bootops/crypto.h>
-
-#include <mbedtls/memory_buffer_alloc.h>
-#include <mbedtls/platform.h>
+#include <bootops/trust_anchor.h>
 
 #include "bootops_mbedtls.h"
 
+/* The anchor crypto_mbedtls.c reads (see -Dbootops_trust_anchor above). */
+const u8 (*bootops_measure_anchor)[BOOTOPS_PUBKEY_SIZE];
+
 struct check {
+	const u8 *anchor;	/* BOOTOPS_PUBKEY_SIZE bytes */
 	u64 addr, size;
-	u8 *bytes;
+	const u8 *bytes;
 	u8 sig[BOOTOPS_SIG_SIZE];
 	int good;
 };
 
-static struct check checks[256];
-static int nchecks, passed, failed;
+static struct check *checks;
+static int nchecks, ngood, nkeys, first = 1, passed, failed;
 
 static void result(int ok, const char *what)
 {
-	printf("%sok %d - %s\n", ok ? "" : "not ", passed + failed + 1, what);
+	printf("%sok %d - %s\n", ok ? "" : "not ", first + passed + failed, what);
 	if (ok)
 		passed++;
 	else
 		failed++;
 }
 
-static u8 *read_all(const char *path, u64 *size)
-{
-	FILE *f = fopen(path, "rb");
-	long n;
-	u8 *buf;
+/* ---- input ---------------------------------------------------------- */
 
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+struct file {
+	char *path;
+	u8 *bytes;
+	u64 size;
+};
+
+static struct file *files;
+static int nfiles;
+
+/* The bytes of path, read once. */
+static struct file *load(const char *path)
+{
+	FILE *f;
+	long n;
+	int i;
+
+	for (i = 0; i < nfiles; i++)
+		if (!strcmp(files[i].path, path))
+			return &files[i];
+	files = realloc(files, (nfiles + 1) * sizeof(*files));
+	f = fopen(path, "rb");
+	if (!files || !f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET)) {
 		fprintf(stderr, "measure_heap: cannot read %s: %s\n", path, strerror(errno));
 		exit(2);
 	}
-	buf = malloc((size_t)n + 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+	files[nfiles].path = strdup(path);
+	files[nfiles].bytes = malloc((size_t)n + 1);
+	files[nfiles].size = (u64)n;
+	if (!files[nfiles].path || !files[nfiles].bytes ||
+	    fread(files[nfiles].bytes, 1, (size_t)n, f) != (size_t)n) {
+		fprintf(stderr, "measure_heap: cannot read %s\n", path);
 		exit(2);
-	fclose(f);
-	*size = (u64)n;
-	return buf;
-}
-
-/* Every check with the current allocator; 1 if all gave the expected result. */
-static int run_all(void)
-{
-	int i, ok = 1;
-
-	for (i = 0; i < nchecks; i++) {
-		struct check *c = &checks[i];
-		int ret = bootops_verify_image(c->addr, c->size, c->bytes, c->sig);
-
-		if (c->good ? ret != 0 : ret != -EKEYREJECTED)
-			ok = 0;
 	}
-	return ok;
+	fclose(f);
+	return &files[nfiles++];
 }
 
-/* ---- counting allocator (libc underneath) -------------------------- */
-
-static size_t live, peak, live_blocks, peak_blocks, nallocs, biggest;
-
-static void *count_calloc(size_t n, size_t size)
+static void read_list(const char *list)
 {
-	size_t *p;
+	char kind[8], anchor[1024], addr[64], image[1024], sig[1024], line[4200];
+	FILE *f = fopen(list, "r");
+	int lineno = 0;
 
-	if (!n || !size || n > (size_t)-1 / size)
-		return NULL;
-	p = calloc(1, n * size + 16);
-	if (!p)
-		return NULL;
-	p[0] = n * size;
-	live += n * size;
-	live_blocks++;
-	nallocs++;
-	if (n * size > biggest)
-		biggest = n * size;
-	if (live > peak)
-		peak = live;
-	if (live_blocks > peak_blocks)
-		peak_blocks = live_blocks;
-	return p + 2;
+	if (!f) {
+		fprintf(stderr, "measure_heap: cannot read %s: %s\n", list, strerror(errno));
+		exit(2);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct file *a, *s, *img;
+		struct check *c;
+		int i, seen = 0;
+
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (sscanf(line, "%7s %1023s %63s %1023s %1023s", kind, anchor, addr, image, sig) != 5 ||
+		    (strcmp(kind, "good") && strcmp(kind, "bad"))) {
+			fprintf(stderr, "%s:%d: want: good|bad ANCHOR ADDR IMAGE SIG\n", list, lineno);
+			exit(2);
+		}
+		for (i = 0; i < nfiles; i++)
+			seen |= !strcmp(files[i].path, anchor);
+		a = load(anchor);
+		s = load(sig);
+		img = load(image);
+		if (a->size != BOOTOPS_PUBKEY_SIZE || s->size != BOOTOPS_SIG_SIZE) {
+			fprintf(stderr, "%s:%d: anchor must be %d bytes, signature %d\n",
+				list, lineno, BOOTOPS_PUBKEY_SIZE, BOOTOPS_SIG_SIZE);
+			exit(2);
+		}
+		nkeys += !seen;
+		checks = realloc(checks, (nchecks + 1) * sizeof(*checks));
+		if (!checks)
+			exit(2);
+		c = &checks[nchecks++];
+		c->anchor = a->bytes;
+		c->addr = strtoull(addr, NULL, 0);
+		c->bytes = img->bytes;
+		c->size = img->size;
+		memcpy(c->sig, s->bytes, BOOTOPS_SIG_SIZE);
+		c->good = !strcmp(kind, "good");
+		ngood += c->good;
+	}
+	fclose(f);
+	if (!nchecks || !ngood || ngood == nchecks) {
+		fprintf(stderr, "measure_heap: %s needs good and bad checks\n", list);
+		exit(2);
+	}
 }
 
-static void count_free(void *ptr)
+/* ---- counting wrappers around the EL2 allocator ----------------------- */
+
+void *__real_bootops_el2_calloc(size_t nmemb, size_t size);
+void __real_bootops_el2_free(void *ptr);
+void *__wrap_bootops_el2_calloc(size_t nmemb, size_t size);
+void __wrap_bootops_el2_free(void *ptr);
+
+#define MAX_LIVE	512
+
+static struct {
+	int on;				/* off: forward only (timing, threads) */
+	void *ptr[MAX_LIVE];
+	size_t len[MAX_LIVE];
+	unsigned long live, payload;	/* blocks and requested bytes now */
+	unsigned long calls, nulls, bad_frees;
+	unsigned long top_in_use;	/* largest heap_in_use() seen */
+	unsigned long top_blocks, top_payload;	/* ... and at that moment */
+	size_t largest;
+} cnt;
+
+void *__wrap_bootops_el2_calloc(size_t nmemb, size_t size)
 {
-	size_t *p = ptr;
+	void *p = __real_bootops_el2_calloc(nmemb, size);
+	unsigned long i;
 
-	if (!p)
-		return;
-	p -= 2;
-	live -= p[0];
-	live_blocks--;
-	free(p);
+	if (!cnt.on)
+		return p;
+	cnt.calls++;
+	if (!p) {
+		cnt.nulls++;
+		return p;
+	}
+	if (cnt.live == MAX_LIVE) {
+		fprintf(stderr, "measure_heap: more than %d live blocks\n", MAX_LIVE);
+		exit(2);
+	}
+	i = cnt.live++;
+	cnt.ptr[i] = p;
+	cnt.len[i] = nmemb * size;
+	cnt.payload += nmemb * size;
+	if (nmemb * size > cnt.largest)
+		cnt.largest = nmemb * size;
+	if (bootops_mbedtls_heap_in_use() > cnt.top_in_use) {
+		cnt.top_in_use = bootops_mbedtls_heap_in_use();
+		cnt.top_blocks = cnt.live;
+		cnt.top_payload = cnt.payload;
+	}
+	return p;
 }
 
-/* ---- concurrent verifications on the production arena -------------- */
+void __wrap_bootops_el2_free(void *ptr)
+{
+	unsigned long i;
 
-#define ROUNDS		5
-#define MAX_THREADS	4
+	if (cnt.on && ptr) {
+		for (i = 0; i < cnt.live && cnt.ptr[i] != ptr; i++)
+			;
+		if (i == cnt.live) {
+			cnt.bad_frees++;
+		} else {
+			cnt.payload -= cnt.len[i];
+			cnt.live--;
+			cnt.ptr[i] = cnt.ptr[cnt.live];
+			cnt.len[i] = cnt.len[cnt.live];
+		}
+	}
+	__real_bootops_el2_free(ptr);
+}
 
-static int thread_failures, serialize;
-static bootops_lock_t verify_lock;	/* models a lock in crypto_mbedtls.c */
+/* ---- checks --------------------------------------------------------- */
 
+static int verify(const struct check *c)
+{
+	bootops_measure_anchor = (const u8 (*)[BOOTOPS_PUBKEY_SIZE])c->anchor;
+	return bootops_verify_image(c->addr, c->size, c->bytes, c->sig);
+}
+
+static int expected(const struct check *c, int ret)
+{
+	return c->good ? ret == 0 : ret == -EKEYREJECTED;
+}
+
+struct run {
+	int good_ok, bad_ok, leaks;		/* leaks: checks after which in_use != 0 */
+	unsigned long calls_min, calls_max;	/* calloc calls per verification */
+};
+
+/* Every check once, with the counting wrappers on. */
+static struct run run_all(void)
+{
+	struct run r = { .calls_min = (unsigned long)-1 };
+	int i;
+
+	cnt.on = 1;
+	for (i = 0; i < nchecks; i++) {
+		unsigned long calls = cnt.calls;
+		int ret = verify(&checks[i]);
+
+		if (expected(&checks[i], ret)) {
+			if (checks[i].good)
+				r.good_ok++;
+			else
+				r.bad_ok++;
+		}
+		r.leaks += bootops_mbedtls_heap_in_use() != 0 || cnt.live != 0;
+		calls = cnt.calls - calls;
+		r.calls_min = calls < r.calls_min ? calls : r.calls_min;
+		r.calls_max = calls > r.calls_max ? calls : r.calls_max;
+	}
+	cnt.on = 0;
+	return r;
+}
+
+/* ---- concurrent verifications ---------------------------------------- */
+
+#define THREADS	4
+#define ROUNDS	10
+
+static int thread_wrong;
+
+/* Checks of the first key only: the anchor pointer is global. */
 static void *worker(void *arg)
 {
 	long t = (long)arg;
@@ -147,35 +301,17 @@ static void *worker(void *arg)
 
 	for (r = 0; r < ROUNDS; r++) {
 		for (i = 0; i < nchecks; i++) {
-			struct check *c = &checks[(i + t) % nchecks];
+			const struct check *c = &checks[(i + t) % nchecks];
 			int ret;
 
-			if (serialize)
-				bootops_lock(&verify_lock);
+			if (c->anchor != checks[0].anchor)
+				continue;
 			ret = bootops_verify_image(c->addr, c->size, c->bytes, c->sig);
-			if (serialize)
-				bootops_unlock(&verify_lock);
-			if (c->good ? ret != 0 : ret != -EKEYREJECTED)
-				__atomic_add_fetch(&thread_failures, 1, __ATOMIC_RELAXED);
+			if (!expected(c, ret))
+				__atomic_add_fetch(&thread_wrong, 1, __ATOMIC_RELAXED);
 		}
 	}
 	return NULL;
-}
-
-/* Wrong results of nthreads verifying all checks ROUNDS times at once. */
-static int stress(int nthreads, int serialized)
-{
-	pthread_t th[MAX_THREADS];
-	int i;
-
-	thread_failures = 0;
-	serialize = serialized;
-	bootops_lock_init(&verify_lock);
-	for (i = 0; i < nthreads; i++)
-		pthread_create(&th[i], NULL, worker, (void *)(long)i);
-	for (i = 0; i < nthreads; i++)
-		pthread_join(th[i], NULL);
-	return thread_failures;
 }
 
 static double now(void)
@@ -186,152 +322,136 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int main(int argc, char **argv)
+/* ---- modes ---------------------------------------------------------- */
+
+static int fit(void)
 {
-	static unsigned char arena[1 << 16] __attribute__((aligned(16)));
-	int i, good = 1, ngood = 0;
-	size_t lo, hi, min_arena;
-	char msg[256];
-	double t0, t;
+	struct run r;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (i = 1; i < argc; ) {
-		struct check *c;
-		u64 siglen;
-		u8 *sig;
-
-		if (!strcmp(argv[i], "GOOD") || !strcmp(argv[i], "BAD")) {
-			good = !strcmp(argv[i], "GOOD");
-			i++;
-			continue;
-		}
-		if (i + 3 > argc || nchecks == (int)(sizeof(checks) / sizeof(checks[0]))) {
-			fprintf(stderr, "usage: measure_heap GOOD ADDR IMAGE SIG ... BAD ADDR IMAGE SIG ...\n");
-			return 2;
-		}
-		c = &checks[nchecks++];
-		c->addr = strtoull(argv[i], NULL, 0);
-		c->bytes = read_all(argv[i + 1], &c->size);
-		sig = read_all(argv[i + 2], &siglen);
-		if (siglen != BOOTOPS_SIG_SIZE) {
-			fprintf(stderr, "measure_heap: %s: not 64 bytes\n", argv[i + 2]);
-			return 2;
-		}
-		memcpy(c->sig, sig, sizeof(c->sig));
-		free(sig);
-		c->good = good;
-		ngood += good;
-		i += 3;
-	}
-	if (!nchecks) {
-		fprintf(stderr, "measure_heap: no signatures given\n");
+	bootops_crypto_init();
+	r = run_all();
+	printf("# arena %lu: %d/%d good accepted, %d/%d bad rejected, %lu allocations "
+	       "failed, in use after every check: %s\n", bootops_mbedtls_arena_size(),
+	       r.good_ok, ngood, r.bad_ok, nchecks - ngood, cnt.nulls,
+	       r.leaks ? "NOT 0" : "0");
+	if (r.leaks || cnt.bad_frees || r.bad_ok != nchecks - ngood)
 		return 2;
-	}
+	return r.good_ok == ngood ? 0 : 1;
+}
 
-	/* 1. Before bootops_mbedtls_init(), mbedtls_calloc() fails: closed. */
-	result(nchecks && checks[0].good ?
-	       bootops_verify_image(checks[0].addr, checks[0].size, checks[0].bytes,
-				    checks[0].sig) == -EKEYREJECTED : 1,
-	       "before bootops_mbedtls_init(): a good signature is rejected (no heap)");
+static int measure(void)
+{
+	unsigned long peak;
+	struct run r;
+	char msg[512];
+	double t0, t;
+	int i, n;
 
-	/* 2. The production path. */
-	bootops_mbedtls_init();
-	snprintf(msg, sizeof(msg), "production arena (%lu bytes): %d good accepted, %d bad rejected",
-		 bootops_mbedtls_arena_size(), ngood, nchecks - ngood);
-	result(run_all(), msg);
-	result(mbedtls_memory_buffer_alloc_verify() == 0, "arena consistent afterwards");
+	/* 1. No heap before bootops_crypto_init(): every check fails closed. */
+	r = run_all();
+	snprintf(msg, sizeof(msg), "before bootops_crypto_init(): all %d checks rejected "
+		 "(%lu allocations, all failed), nothing in use", nchecks, cnt.calls);
+	result(r.good_ok == 0 && r.bad_ok == nchecks - ngood && !r.leaks &&
+	       cnt.nulls == cnt.calls && !bootops_mbedtls_heap_peak(), msg);
+
+	/* 2. The arena this binary was built with. */
+	bootops_crypto_init();
+	memset(&cnt, 0, sizeof(cnt));
+	r = run_all();
+	snprintf(msg, sizeof(msg), "%lu-byte arena: %d/%d good signatures accepted, %d/%d bad "
+		 "rejected (%d keys)", bootops_mbedtls_arena_size(), r.good_ok, ngood, r.bad_ok,
+		 nchecks - ngood, nkeys);
+	result(r.good_ok == ngood && r.bad_ok == nchecks - ngood && !cnt.nulls, msg);
+
+	/* 3. Nothing leaks. */
+	snprintf(msg, sizeof(msg), "heap in use back to 0 after each of the %d verifications, "
+		 "every block freed once (%lu calloc calls)", nchecks, cnt.calls);
+	result(!r.leaks && !cnt.bad_frees && bootops_mbedtls_heap_in_use() == 0, msg);
+
+	/* 4. The peak, as the allocator counts it, and what it is made of. */
+	peak = bootops_mbedtls_heap_peak();
+	snprintf(msg, sizeof(msg), "allocator's peak (%lu bytes) = largest in-use seen at any "
+		 "allocation", peak);
+	result(peak && peak == cnt.top_in_use, msg);
+	printf("# heap peak: %lu bytes, headers included (bootops_mbedtls_heap_peak()), over %d "
+	       "verifications with %d keys\n", peak, nchecks, nkeys);
+	printf("#   at the peak: %lu blocks, %lu bytes requested; largest block %zu bytes; "
+	       "%lu-%lu calloc calls per verification\n", cnt.top_blocks, cnt.top_payload,
+	       cnt.largest, r.calls_min, r.calls_max);
 
 	/*
-	 * 3. Verifications on several CPUs share the arena; its lock is
-	 * port.h's bootops_lock_t (a hyp spinlock at EL2).  Serialised, as
-	 * crypto_mbedtls.c should do it, nothing may go wrong; unserialised,
-	 * the arena stays consistent but may run out (fails closed).
+	 * 5. Several CPUs verifying at once: crypto_mbedtls.c's lock lets one
+	 * verification at a time use the arena.
 	 */
+	thread_wrong = 0;
 	{
-		int wrong = stress(MAX_THREADS, 1);
+		pthread_t th[THREADS];
 
-		snprintf(msg, sizeof(msg), "%d threads x %d rounds, verification serialised: "
-			 "%d wrong results, arena consistent", MAX_THREADS, ROUNDS, wrong);
-		result(wrong == 0 && mbedtls_memory_buffer_alloc_verify() == 0, msg);
-		for (i = 2; i <= MAX_THREADS; i++) {
-			wrong = stress(i, 0);
-			printf("# %d threads unserialised: %d of %d good checks failed for lack "
-			       "of heap\n", i, wrong, i * ROUNDS * ngood);
-		}
-		result(mbedtls_memory_buffer_alloc_verify() == 0,
-		       "arena consistent after unserialised runs");
+		bootops_measure_anchor = (const u8 (*)[BOOTOPS_PUBKEY_SIZE])checks[0].anchor;
+		for (i = 0; i < THREADS; i++)
+			pthread_create(&th[i], NULL, worker, (void *)(long)i);
+		for (i = 0; i < THREADS; i++)
+			pthread_join(th[i], NULL);
 	}
+	snprintf(msg, sizeof(msg), "%d threads x %d rounds at once (serialised by crypto_mbedtls.c): "
+		 "%d wrong results, in use afterwards %lu, peak %lu", THREADS, ROUNDS, thread_wrong,
+		 bootops_mbedtls_heap_in_use(), bootops_mbedtls_heap_peak());
+	result(!thread_wrong && bootops_mbedtls_heap_in_use() == 0, msg);
 
-	/* 4. Time (this host, same configuration, production arena). */
+	/* 6. Time on this host, counting off: a good check of the smallest image. */
 	{
-		struct check *c = &checks[0];
-		int n = 0;
+		const struct check *c = NULL;
 
+		for (i = 0; i < nchecks; i++)
+			if (checks[i].good && (!c || checks[i].size < c->size))
+				c = &checks[i];
+		n = 0;
 		t0 = now();
 		do {
-			bootops_verify_image(c->addr, c->size, c->bytes, c->sig);
+			verify(c);
 			n++;
 			t = now() - t0;
 		} while (t < 1.0 || n < 20);
-		printf("# verify time: %.3f ms per ECDSA-P256 check (%d runs, image %llu bytes, host)\n",
-		       t / n * 1e3, n, (unsigned long long)c->size);
+		printf("# verify time: %.3f ms per check (ECDSA P-256 + SHA-256 of a %llu-byte "
+		       "image and the header; %d runs, this host)\n", t / n * 1e3,
+		       (unsigned long long)c->size, n);
 	}
 	{
 		size_t len = 16 << 20;
-		u8 *buf = calloc(1, len), out[32];
-		int n = 0;
+		u8 *buf = calloc(1, len), out[BOOTOPS_DIGEST_SIZE];
 
+		if (!buf)
+			return 2;
+		n = 0;
 		t0 = now();
 		do {
 			bootops_crypto_sha256(buf, len, out);
 			n++;
 			t = now() - t0;
 		} while (t < 1.0);
-		printf("# sha-256: %.0f MiB/s (host, EL2 configuration)\n", n * 16.0 / t);
+		printf("# sha-256: %.0f MiB/s (EL2 configuration, this host)\n", n * 16.0 / t);
 		free(buf);
 	}
-	/* 5. Payload peak, with a counting allocator. */
-	mbedtls_platform_set_calloc_free(count_calloc, count_free);
-	result(run_all(), "counting allocator: same results");
-	result(live == 0 && live_blocks == 0, "no leak: every block freed");
-	printf("# payload peak: %zu bytes in %zu blocks at once (largest block %zu bytes; "
-	       "%zu allocations for %d checks)\n", peak, peak_blocks, biggest, nallocs, nchecks);
-
-	/*
-	 * 6. Smallest arena that serves every check.  Allocation is
-	 * deterministic, so success is monotonic in the size; the boundary is
-	 * confirmed from both sides below.
-	 */
-	/* In units of 8 bytes: memory_buffer_alloc rounds to 8 anyway. */
-	lo = 1;
-	hi = sizeof(arena) / 8;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		mbedtls_memory_buffer_alloc_init(arena, mid * 8);
-		if (run_all())
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	hi *= 8;
-	min_arena = hi;
-	{
-		int ok = 1;
-		size_t n;
-
-		for (n = min_arena; n < min_arena + 256; n += 8) {
-			mbedtls_memory_buffer_alloc_init(arena, n);
-			ok &= run_all();
-		}
-		mbedtls_memory_buffer_alloc_init(arena, min_arena - 8);
-		ok &= !run_all();
-		result(ok, "arena boundary confirmed: every size from the minimum up works, minimum - 8 fails");
-	}
-	printf("# arena peak: %zu bytes (smallest arena that verifies)\n", min_arena);
-	snprintf(msg, sizeof(msg), "production arena %lu >= 2 x arena peak %zu",
-		 bootops_mbedtls_arena_size(), min_arena);
-	result(bootops_mbedtls_arena_size() >= 2 * min_arena, msg);
-	printf("measure-heap: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int i, fit_mode = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 1; i < argc - 1; i++) {
+		if (!strcmp(argv[i], "--fit"))
+			fit_mode = 1;
+		else if (!strcmp(argv[i], "--first") && i + 2 < argc)
+			first = atoi(argv[++i]);
+		else
+			break;
+	}
+	if (i != argc - 1) {
+		fprintf(stderr, "usage: measure_heap [--fit] [--first N] LIST\n");
+		return 2;
+	}
+	read_list(argv[i]);
+	return fit_mode ? fit() : measure();
 }
