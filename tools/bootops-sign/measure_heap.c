@@ -88,36 +88,38 @@ struct file {
 	u64 size;
 };
 
-static struct file *files;
+static struct file **files;
 static int nfiles;
 
 /* The bytes of path, read once. */
 static struct file *load(const char *path)
 {
+	struct file *fl;
 	FILE *f;
 	long n;
 	int i;
 
 	for (i = 0; i < nfiles; i++)
-		if (!strcmp(files[i].path, path))
-			return &files[i];
+		if (!strcmp(files[i]->path, path))
+			return files[i];
 	files = realloc(files, (nfiles + 1) * sizeof(*files));
+	fl = calloc(1, sizeof(*fl));
 	f = fopen(path, "rb");
-	if (!files || !f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
+	if (!files || !fl || !f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
 	    fseek(f, 0, SEEK_SET)) {
 		fprintf(stderr, "measure_heap: cannot read %s: %s\n", path, strerror(errno));
 		exit(2);
 	}
-	files[nfiles].path = strdup(path);
-	files[nfiles].bytes = malloc((size_t)n + 1);
-	files[nfiles].size = (u64)n;
-	if (!files[nfiles].path || !files[nfiles].bytes ||
-	    fread(files[nfiles].bytes, 1, (size_t)n, f) != (size_t)n) {
+	fl->path = strdup(path);
+	fl->bytes = malloc((size_t)n + 1);
+	fl->size = (u64)n;
+	if (!fl->path || !fl->bytes || fread(fl->bytes, 1, (size_t)n, f) != (size_t)n) {
 		fprintf(stderr, "measure_heap: cannot read %s\n", path);
 		exit(2);
 	}
 	fclose(f);
-	return &files[nfiles++];
+	files[nfiles++] = fl;
+	return fl;
 }
 
 static void read_list(const char *list)
@@ -144,7 +146,7 @@ static void read_list(const char *list)
 			exit(2);
 		}
 		for (i = 0; i < nfiles; i++)
-			seen |= !strcmp(files[i].path, anchor);
+			seen |= !strcmp(files[i]->path, anchor);
 		a = load(anchor);
 		s = load(sig);
 		img = load(image);
