@@ -46,7 +46,7 @@ static int ecdsa_p256_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
 
 /*
  * One verification at a time: at EL2 mbedTLS allocates from a small fixed
- * arena (hyp/mbedtls/platform_el2.c), which holds about three at once.
+ * arena (hyp/mbedtls/platform_el2.c) sized for one at a time with margin.
  */
 static bootops_lock_t verify_lock;
 

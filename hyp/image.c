@@ -16,16 +16,6 @@ static u64 image_bytes(u64 size)
 	return bootops_image_pages(size) << BOOTOPS_PAGE_SHIFT;
 }
 
-/* 0, -ENOENT or -EPERM: is vmid a registered VM that has not been verified? */
-static int check_vm_ready(u64 vmid)
-{
-	u32 state = bootops_get_vm_state(vmid);
-
-	if (state == BOOTOPS_VM_UNUSED)
-		return -ENOENT;
-	return state == BOOTOPS_VM_READY ? 0 : -EPERM;
-}
-
 bool bootops_range_in_image(u64 vmid, u64 ipa, u64 size)
 {
 	u32 idx;
@@ -73,7 +63,7 @@ static int do_set_boot_info(u64 vmid, u64 load_addr, u64 size,
 	struct bootops_load_info *li;
 	int ret;
 
-	ret = check_vm_ready(vmid);
+	ret = bootops_check_vm_ready(vmid);
 	if (ret)
 		return ret;
 	if (!image_range_valid(vmid, load_addr, size))
@@ -115,7 +105,7 @@ static int do_remap_vm_image(u64 vmid, u64 pfn, u64 idx)
 	u64 mapped, slot;
 	int ret;
 
-	ret = check_vm_ready(vmid);
+	ret = bootops_check_vm_ready(vmid);
 	if (ret)
 		return ret;
 	if (idx >= bootops_get_vm_next_load_idx(vmid))
@@ -221,7 +211,7 @@ static int load_and_verify_all(u64 vmid)
 
 static int do_verify_and_load_images(u64 vmid)
 {
-	int ret = check_vm_ready(vmid);
+	int ret = bootops_check_vm_ready(vmid);
 
 	if (ret)
 		return ret;

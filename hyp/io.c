@@ -15,13 +15,10 @@ static bool ipa_page_valid(u64 vmid, u64 ipa)
 
 static int do_map_io(u64 vmid, u64 gpa, u64 pa)
 {
-	u32 state = bootops_get_vm_state(vmid);
-	int ret;
+	int ret = bootops_check_vm_ready(vmid);
 
-	if (state == BOOTOPS_VM_UNUSED)
-		return -ENOENT;
-	if (state != BOOTOPS_VM_READY)
-		return -EPERM;
+	if (ret)
+		return ret;
 	if (!ipa_page_valid(vmid, gpa) || !bootops_page_aligned(pa))
 		return -EINVAL;
 	if (bootops_range_in_image(vmid, gpa, BOOTOPS_PAGE_SIZE))
@@ -47,13 +44,10 @@ int bootops_map_io(u64 vmid, u64 gpa, u64 pa)
 static int do_assign_smmu(u64 vmid, u64 pfn, u64 gfn)
 {
 	u64 ipa = gfn << BOOTOPS_PAGE_SHIFT;
-	u32 state = bootops_get_vm_state(vmid);
-	int ret;
+	int ret = bootops_check_vm_ready(vmid);
 
-	if (state == BOOTOPS_VM_UNUSED)
-		return -ENOENT;
-	if (state != BOOTOPS_VM_READY)
-		return -EPERM;
+	if (ret)
+		return ret;
 	if (gfn >> (64 - BOOTOPS_PAGE_SHIFT) || !ipa_page_valid(vmid, ipa))
 		return -EINVAL;
 	if (bootops_range_in_image(vmid, ipa, BOOTOPS_PAGE_SIZE) ||

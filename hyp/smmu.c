@@ -26,14 +26,7 @@ static bool smmu_ids_valid(u64 vmid, u64 cbndx, u64 index)
 /* The host (vmid 0) may always own banks; a VM only until it is verified. */
 static int check_smmu_owner_state(u64 vmid)
 {
-	u32 state;
-
-	if (vmid == BOOTOPS_HOST_VMID)
-		return 0;
-	state = bootops_get_vm_state(vmid);
-	if (state == BOOTOPS_VM_UNUSED)
-		return -ENOENT;
-	return state == BOOTOPS_VM_READY ? 0 : -EPERM;
+	return vmid == BOOTOPS_HOST_VMID ? 0 : bootops_check_vm_ready(vmid);
 }
 
 static void unpin_host_leaf(u64 ia, u64 pte, void *arg)

@@ -44,13 +44,11 @@ static int check_vcpu_ids(u64 vmid, u64 vcpuid)
 
 static int do_register_vcpu(u64 vmid, u64 vcpuid, u64 handle)
 {
-	u32 state = bootops_get_vm_state(vmid);
-
-	if (state == BOOTOPS_VM_UNUSED)
-		return -ENOENT;
 	/* SeKVM tests "VM READY || vCPU UNUSED": both are required. */
-	if (state != BOOTOPS_VM_READY)
-		return -EPERM;
+	int ret = bootops_check_vm_ready(vmid);
+
+	if (ret)
+		return ret;
 	if (bootops_get_vcpu_state(vmid, vcpuid) != BOOTOPS_VCPU_UNUSED)
 		return -EEXIST;
 	bootops_set_vm_vcpu(vmid, vcpuid, handle);

@@ -12,6 +12,10 @@
 #      generates it with tools/bootops-sign);
 #   3. fail if any mbedTLS file is not needed (dropping it must add an
 #      undefined symbol);
+#   3b. fail if bootops's objects have writable initialised data (hyp maps
+#      none: mbedTLS's heap is calloc()/free() over a .bss arena, bound at
+#      compile time, with no run-time hooks) or if mbedTLS's has any other
+#      section than .data, which the kernel build moves to read-only data;
 #   4. fail if any FP/SIMD instruction or register appears;
 #   5. report code size and the worst-case stack of the verification path
 #      (the nVHE stack is one 4 KiB page);
@@ -123,6 +127,31 @@ done >"$OUT/needed.txt"
 rm -f "$OUT/minimal-check.o"
 log "each of the $(echo $MBEDTLS_FILES | wc -w) mbedTLS files is needed ($OUT/needed.txt)"
 
+# 3b. Writable initialised data.  The nVHE hypervisor maps none, which is
+#     why mbedTLS is configured without run-time hooks (no
+#     mbedtls_platform_set_calloc_free(), no MBEDTLS_THREADING_C: both store
+#     function pointers): mbedtls_calloc/free are calloc/free of
+#     platform_el2.c, whose arena is in .bss.  bootops's objects must have
+#     no such section at all.  mbedTLS's few initialised variables (it never
+#     writes them) must be in plain .data: the kernel build renames exactly
+#     that section to read-only data (kvm-glue/series/*-mbedtls/hooks.diff).
+mbedtls_data=""
+for o in "${objs[@]}"; do
+	secs=$("${CROSS}readelf" -S -W "$o" | sed 's/^ *\[ *[0-9]*\] *//' |
+		awk '$2 == "PROGBITS" && $7 ~ /W/ && $5 !~ /^0+$/ { print $1 }')
+	secs=$(echo $secs)
+	[ -z "$secs" ] && continue
+	case " $(for f in $BOOTOPS_FILES; do basename "$f" .c; done | tr '\n' ' ') " in
+	*" $(basename "$o" .o) "*)
+		die "$(basename "$o"): writable initialised data ($secs): hyp maps none (use .bss or const)" ;;
+	esac
+	[ "$secs" = .data ] ||
+		die "$(basename "$o"): writable sections other than .data ($secs): the kernel build moves only .data to read-only data"
+	syms=$("${CROSS}nm" "$o" | awk '$2 ~ /^[dD]$/ { print $3 }')
+	mbedtls_data="${mbedtls_data:+$mbedtls_data, }$(basename "$o") ($(echo $syms))"
+done
+log "writable initialised data: none in bootops's objects; mbedTLS's .data (moved to read-only by the kernel build): ${mbedtls_data:-none}"
+
 # string_el2.c must not call anything (GCC could turn its loops into calls
 # to the very functions they define).
 if "${CROSS}objdump" -d "$OUT/obj/string_el2.o" | grep -qE '\sbl\s|\sb\s+[0-9a-f]+ <[a-z_]+>$'; then
@@ -168,10 +197,11 @@ text=$(awk 'END { print $1 }' "$OUT/size.txt")
 bss=$(awk 'END { print $3 }' "$OUT/size.txt")
 log "size: text $text bytes, bss $bss bytes (incl. heap arena)"
 
-# Worst-case stack from GCC's call graphs (-fcallgraph-info=su).  Indirect
-# calls in this set go through mbedtls_calloc/free (to memory_buffer_alloc's
-# locked calloc/free), the mutex hooks and the curve's modp function; they
-# are resolved by hand below.
+# Worst-case stack from GCC's call graphs (-fcallgraph-info=su).
+# mbedtls_calloc/free are macros for platform_el2.c's calloc/free, so
+# allocation is a direct call; the indirect calls left on these paths are
+# the curve's modp function and mbedtls_platform_zeroize()'s volatile
+# memset pointer, resolved by hand below.
 python3 - "$OUT/obj" >"$OUT/stack.txt" <<'PY' || die "stack analysis failed"
 import glob, re, sys
 nodes, edges = {}, {}
@@ -187,13 +217,7 @@ for ci in glob.glob(sys.argv[1] + '/*.ci'):
     for m in re.finditer(r'edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"', txt):
         edges.setdefault(n(m.group(1)), set()).add(n(m.group(2)))
 indirect_targets = {
-    'mbedtls_calloc': ['buffer_alloc_calloc_mutexed'],
-    'mbedtls_free': ['buffer_alloc_free_mutexed'],
-    'buffer_alloc_calloc_mutexed': ['mutex_lock', 'mutex_unlock'],
-    'buffer_alloc_free_mutexed': ['mutex_lock', 'mutex_unlock'],
     'ecp_modp': ['ecp_mod_p256'],
-    'mbedtls_memory_buffer_alloc_init': ['mutex_init'],
-    'mbedtls_memory_buffer_alloc_free': ['mutex_free'],
     'mbedtls_platform_zeroize': ['memset'],
 }
 for src, tgts in indirect_targets.items():
@@ -268,6 +292,7 @@ log "kernel-mode compile: $kernel_check"
 	echo "mbedTLS files: $(echo $MBEDTLS_FILES)"
 	echo "bootops files: $BOOTOPS_FILES"
 	echo "undefined symbols: $(echo $undef)"
+	echo "writable initialised data: none in bootops's objects; mbedTLS's .data: ${mbedtls_data:-none}"
 	echo "mbedTLS warnings (kernel warning set): $nwarn"
 	echo "no FP/SIMD in $ninsn instructions"
 	echo "kernel-mode compile: $kernel_check"

@@ -6,8 +6,8 @@
 #define BOOTOPS_MBEDTLS_H
 
 /*
- * Set up the static heap and its lock.  Call once from hyp init, before
- * the first bootops_crypto_verify(); a second call does nothing.  Returns 0.
+ * Set up the static heap.  Call once from hyp init, before the first
+ * bootops_crypto_verify(): a later call would empty the arena.  Returns 0.
  */
 int bootops_mbedtls_init(void);
 

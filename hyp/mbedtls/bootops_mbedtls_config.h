@@ -105,13 +105,6 @@
 #define MBEDTLS_ASN1_PARSE_C
 #define MBEDTLS_ASN1_WRITE_C
 
-/* ---- Glue declarations ---------------------------------------------- */
-
-#ifndef __ASSEMBLER__
-/* hyp/mbedtls/platform_el2.c */
-void bootops_mbedtls_exit(int status) __attribute__((__noreturn__));
-#endif
-
 #include "mbedtls/check_config.h"
 
 #endif /* BOOTOPS_MBEDTLS_CONFIG_H */

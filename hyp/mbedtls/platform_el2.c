@@ -5,14 +5,15 @@
  * The nVHE hypervisor has no writable initialised data (only .bss), so
  * mbedTLS's run-time hooks (mbedtls_platform_set_calloc_free(),
  * mbedtls_threading_set_alt()), which write function pointers, cannot be
- * used: mbedTLS is built without MBEDTLS_PLATFORM_MEMORY and threading and
- * calls calloc()/free() directly, which this file provides.
+ * used: MBEDTLS_PLATFORM_CALLOC_MACRO/FREE_MACRO bind mbedTLS at compile
+ * time to the calloc()/free() this file provides.
  *
- * First fit with splitting and coalescing.  One verification holds at
- * most 1,720 bytes in 32 blocks (tools/bootops-sign/measure_heap.c) and
- * verifications are serialised (hyp/crypto_mbedtls.c), so 16 KiB leaves a
- * wide margin.  An allocation that does not fit fails, and the image is
- * rejected: the allocator fails closed.
+ * First fit with splitting and coalescing.  One verification peaks at
+ * 2,400 bytes with headers (31 blocks; the smallest arena that verifies
+ * is 2,640 bytes: tools/bootops-sign/measure_heap.sh) and verifications
+ * are serialised (hyp/crypto_mbedtls.c), so 16 KiB leaves a wide margin.
+ * An allocation that does not fit fails and the image is rejected: the
+ * allocator fails closed.
  */
 #include <bootops/port.h>
 #include <bootops/crypto.h>

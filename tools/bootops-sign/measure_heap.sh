@@ -145,7 +145,7 @@ libc=$(nm -u "${objs[@]}" obj/platform_el2-production.o | awk '{ print $2 }' |
 	grep -xE 'malloc|calloc|realloc|free' | sort -u | tr '\n' ' ' || true)
 users=$(nm -u "${objs[@]}" | awk '$2 == "bootops_el2_calloc"' | wc -l)
 if [ -z "$libc" ] && [ "$users" -gt 0 ]; then
-	ok "EL2 objects reference no libc allocator; $users call bootops_el2_calloc (platform_el2.c)"
+	ok "EL2 objects reference no libc allocator; $users of them call bootops_el2_calloc (platform_el2.c)"
 else
 	notok "EL2 objects: libc allocator referenced ($libc) or none uses the EL2 one ($users)"
 fi

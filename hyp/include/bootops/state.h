@@ -174,6 +174,16 @@ static inline void bootops_set_vm_mapped_pages(u64 vmid, u64 idx, u64 n)
 	bootops_load(vmid, idx)->mapped_pages = n;
 }
 
+/* 0, or -ENOENT / -EPERM: is vmid registered and not yet verified?  */
+static inline int bootops_check_vm_ready(u64 vmid)
+{
+	u32 state = bootops_get_vm_state(vmid);
+
+	if (state == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	return state == BOOTOPS_VM_READY ? 0 : -EPERM;
+}
+
 static inline u64 bootops_image_pages(u64 size)
 {
 	return (size + BOOTOPS_PAGE_SIZE - 1) >> BOOTOPS_PAGE_SHIFT;

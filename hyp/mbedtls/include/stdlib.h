@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Freestanding <stdlib.h>: mbedtls/threading.h includes it unconditionally
- * (MBEDTLS_THREADING_C) but uses nothing from it.  There is no malloc or
- * exit at EL2: MBEDTLS_PLATFORM_NO_STD_FUNCTIONS keeps mbedTLS from
- * wanting them.
+ * Freestanding <stdlib.h>: only calloc() and free(), which mbedTLS's
+ * allocation macros name (bootops_mbedtls_config.h) and
+ * hyp/mbedtls/platform_el2.c provides.  There is no malloc or exit at EL2.
  */
 #ifndef BOOTOPS_SHIM_STDLIB_H
 #define BOOTOPS_SHIM_STDLIB_H
