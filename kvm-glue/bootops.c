@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) "kvm-bootops: " fmt
 
 #include <linux/arm-smccc.h>
+#include <linux/err.h>
 #include <linux/kvm_host.h>
 #include <linux/unaligned.h>
 #include <asm/kvm_asm.h>
@@ -68,7 +69,7 @@ int kvm_bootops_init_vm(struct kvm *kvm)
 		return 0;
 	vmid = kvm_call_hyp_nvhe(__bootops_register_kvm, kvm);
 	if (vmid < 0) {
-		pr_warn_ratelimited("VM not registered at EL2: %d\n", vmid);
+		pr_warn_ratelimited("VM not registered at EL2: %pe\n", ERR_PTR(vmid));
 		return vmid;
 	}
 	kvm->arch.bootops_vmid = vmid;
@@ -85,8 +86,8 @@ void kvm_bootops_destroy_vm(struct kvm *kvm)
 		return;
 	ret = kvm_call_hyp_nvhe(__bootops_teardown_vm, kvm->arch.bootops_vmid);
 	if (ret)
-		pr_warn_ratelimited("vmid %u: teardown refused: %d\n",
-				    kvm->arch.bootops_vmid, ret);
+		pr_warn_ratelimited("vmid %u: teardown refused: %pe\n",
+				    kvm->arch.bootops_vmid, ERR_PTR(ret));
 	kvm->arch.bootops_vmid = 0;
 }
 
@@ -108,8 +109,8 @@ void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu)
 				vcpu->vcpu_idx, vcpu);
 	/* Such a vCPU is never entered by hyp: KVM_RUN fails with -EPERM. */
 	if (ret)
-		pr_warn_ratelimited("vmid %u: vCPU %u not registered: %d\n",
-				    vcpu->kvm->arch.bootops_vmid, vcpu->vcpu_idx, ret);
+		pr_warn_ratelimited("vmid %u: vCPU %u not registered: %pe\n",
+				    vcpu->kvm->arch.bootops_vmid, vcpu->vcpu_idx, ERR_PTR(ret));
 }
 
 /*
@@ -129,8 +130,8 @@ int kvm_bootops_first_run(struct kvm *kvm)
 					kvm->arch.bootops_vmid);
 		kvm->arch.bootops_status = ret ? ret : 1;
 		if (ret)
-			pr_warn_ratelimited("vmid %u: images rejected: %d\n",
-					    kvm->arch.bootops_vmid, ret);
+			pr_warn_ratelimited("vmid %u: images rejected: %pe\n",
+					    kvm->arch.bootops_vmid, ERR_PTR(ret));
 		else
 			pr_info_ratelimited("vmid %u: images verified\n",
 					    kvm->arch.bootops_vmid);
