@@ -1874,6 +1874,19 @@ static bool op_has_vmid(u8 op)
 	return op != OP_REGISTER_KVM && op != OP_HOST_WRITE && op != OP_HOST_READ;
 }
 
+/* Keeps candidate cand (a copy of seq, changed) if it still fails. */
+static bool adopt_if_failing(struct step *seq, u64 *n, struct step *cand,
+			     const char *want)
+{
+	u64 cn = *n;
+
+	if (!still_fails(cand, &cn, want))
+		return false;
+	memcpy(seq, cand, cn * sizeof(*seq));
+	*n = shrink(seq, cn, want);
+	return true;
+}
+
 /*
  * vmids are handed out lowest first, so a failure on vmid 16 needs 16
  * register_kvm steps; try calling it a lower, unused vmid, then shrink again.
@@ -1892,7 +1905,6 @@ static u64 renumber(struct step *seq, u64 n, const char *want)
 				continue;
 			for (u64 t = 1; t < v && !changed; t++) {
 				bool used = false;
-				u64 cn = n;
 
 				for (u64 j = 0; j < n; j++)
 					used |= op_has_vmid(seq[j].op) && seq[j].a[0] == t;
@@ -1902,11 +1914,7 @@ static u64 renumber(struct step *seq, u64 n, const char *want)
 				for (u64 j = 0; j < n; j++)
 					if (op_has_vmid(cand[j].op) && cand[j].a[0] == v)
 						cand[j].a[0] = t;
-				if (still_fails(cand, &cn, want)) {
-					memcpy(seq, cand, cn * sizeof(*seq));
-					n = shrink(seq, cn, want);
-					changed = true;
-				}
+				changed = adopt_if_failing(seq, &n, cand, want);
 			}
 		}
 	}
@@ -1956,18 +1964,12 @@ static u64 simplify(struct step *seq, u64 n, const char *want)
 				u64 cur = f[k] == 5 ? seq[i].cpu : seq[i].a[f[k]];
 
 				for (u64 t = 0; t < cur && t < 8 && !changed; t++) {
-					u64 cn = n;
-
 					memcpy(cand, seq, n * sizeof(*seq));
 					if (f[k] == 5)
 						cand[i].cpu = (u8)t;
 					else
 						cand[i].a[f[k]] = t;
-					if (still_fails(cand, &cn, want)) {
-						memcpy(seq, cand, cn * sizeof(*seq));
-						n = shrink(seq, cn, want);
-						changed = true;
-					}
+					changed = adopt_if_failing(seq, &n, cand, want);
 				}
 			}
 		}
