@@ -152,6 +152,12 @@ int kvm_bootops_check_images(struct kvm *kvm)
 /* After hyp's teardown, which gave every page back zeroed. */
 void kvm_bootops_release_images(struct kvm *kvm)
 {
+	/* Teardown failed: hyp may still own them, so leak, never reuse. */
+	if (kvm->arch.bootops_vmid && kvm->arch.bootops_nr_pages) {
+		pr_warn("vmid %u: %lu image pages leaked\n", kvm->arch.bootops_vmid,
+			kvm->arch.bootops_nr_pages);
+		return;
+	}
 	unpin_user_pages(kvm->arch.bootops_pages, kvm->arch.bootops_nr_pages);
 	kfree(kvm->arch.bootops_pages);
 	kvm->arch.bootops_pages = NULL;

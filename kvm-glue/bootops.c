@@ -85,9 +85,12 @@ void kvm_bootops_destroy_vm(struct kvm *kvm)
 	if (!bootops_on() || !kvm->arch.bootops_vmid)
 		return;
 	ret = kvm_call_hyp_nvhe(__bootops_teardown_vm, kvm->arch.bootops_vmid);
-	if (ret)
+	if (ret) {
+		/* Hyp still owns the VM's pages: they must never be reused. */
 		pr_warn_ratelimited("vmid %u: teardown refused: %pe\n",
 				    kvm->arch.bootops_vmid, ERR_PTR(ret));
+		return;
+	}
 	kvm->arch.bootops_vmid = 0;
 }
 
