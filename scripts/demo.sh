@@ -23,11 +23,15 @@ bash "$ROOT/scripts/build-kernel.sh"
 # VMM, guest, signatures (with the key the kernel's trust anchor came from).
 bash "$ROOT/scripts/build-vmm.sh" >/dev/null
 mapfile -t vmm_args <"$ROOT/build/vmm/demo-args.txt"
-bash "$ROOT/scripts/build-initramfs.sh" -o "$INITRD" --no-smoke "${vmm_args[@]}" >/dev/null
+bash "$ROOT/scripts/build-linux-guest.sh" >/dev/null
+mapfile -t linux_args <"$ROOT/build/linuxguest/initramfs-args.txt"
+bash "$ROOT/scripts/build-initramfs.sh" -o "$INITRD" --no-smoke "${vmm_args[@]}" "${linux_args[@]}" >/dev/null
 
 echo "demo: booting the patched kernel (cpu=$CPU, kvm-arm.mode=protected)"
 echo "demo: guest 1: hello.bin, signed for 0x80000000 by build/keys/bootops-dev.pem"
 echo "demo: guest 2: hello.tampered.bin (one bit flipped), same signature"
+echo "demo: guest 3: Linux (build/Image) + DTB + initramfs, each signed for its load address"
+echo "demo: guest 4: the same, one bit of the initramfs flipped, same signatures"
 set +e
 INITRD="$INITRD" CPU=$CPU LOG="$LOG" bash "$ROOT/scripts/run-qemu.sh" >/dev/null
 rc=$?
@@ -64,12 +68,20 @@ echo "demo:"
 echo "demo: guest 2 (tampered, must be refused): $(verdict 2)"
 guest 2
 echo "demo:"
+echo "demo: guest 3 (Linux: signed Image + DTB + initramfs, must boot): $(verdict 3)"
+section 3 | { grep -E '^(Linux version|Machine model|Run /init|hello from a verified Linux guest|guest: )' || true; } |
+	sed 's/^/demo:   guest says: /'
+section 3 | { grep '^bootops-vmm: ' || true; } | sed 's/^/demo:   /'
+echo "demo:"
+echo "demo: guest 4 (Linux, one bit of the initramfs flipped, must be refused): $(verdict 4)"
+guest 4
+echo "demo:"
 echo "demo: what the kernel logged (kvm-bootops):"
 grep -E '^# dmesg: .*kvm-bootops' "$LOG" | sed 's/^# dmesg: /demo:   /' ||
 	echo "demo:   (nothing)"
 echo "demo:"
 if [ "$rc" = 0 ]; then
-	echo "demo: PASS: the signed guest ran, the tampered one never did (log: ${LOG#"$ROOT"/})"
+	echo "demo: PASS: the signed guests ran, the tampered ones never did (log: ${LOG#"$ROOT"/})"
 else
 	echo "demo: FAIL: run-qemu.sh exited $rc (log: ${LOG#"$ROOT"/})"
 fi

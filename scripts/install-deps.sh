@@ -7,7 +7,7 @@ set -euo pipefail
 HOST_TEST_PKGS="build-essential clang llvm libclang-rt-14-dev gcovr libmbedtls-dev"
 KERNEL_PKGS="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	bc flex bison libssl-dev libelf-dev cpio ccache kmod rsync python3 xz-utils \
-	git patch openssl"
+	git patch openssl device-tree-compiler"
 QEMU_PKGS="qemu-system-arm"
 MBEDTLS_SRC_PKGS="dpkg-dev"
 

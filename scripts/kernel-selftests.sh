@@ -103,6 +103,11 @@ log "built and stripped into build/kvm-selftests-bin/"
 mapfile -t vmm_args <"$BUILD/vmm/initramfs-args.txt"
 args+=("${vmm_args[@]}")
 
+# A signed Linux guest (Image + DTB + initramfs) and a tampered initramfs
+"$ROOT/scripts/build-linux-guest.sh"
+mapfile -t linux_args <"$BUILD/linuxguest/initramfs-args.txt"
+args+=("${linux_args[@]}")
+
 # The EL1 hypercall self-test (debugfs), relayed as one test.
 aarch64-linux-gnu-gcc -static -O2 -Wall -Werror -o "$BINDIR/bootops_hcalls" \
 	"$ROOT/selftests/qemu/bootops_hcalls.c"

@@ -59,12 +59,18 @@ void __pkvm_bootops_unpin_unshare(u64 pfn)
 	__pkvm_host_unshare_hyp(pfn);
 }
 
+/* Hyp's linear mapping of a VM page, kept until teardown scrubs it. */
+static int map_for_scrub(void *va)
+{
+	return pkvm_create_mappings_locked(va, va + PAGE_SIZE, PAGE_HYP);
+}
+
 static int host_set_guest_owner(u64 addr)
 {
 	return host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_GUEST);
 }
 
-/* claimed -> VM-owned: unpinned, hyp's linear map dropped, host unmapped. */
+/* claimed -> VM-owned: unpinned, host unmapped. */
 int __pkvm_bootops_donate_pinned(u64 pfn)
 {
 	u64 addr = hyp_pfn_to_phys(pfn), va = (u64)hyp_phys_to_virt(addr);
@@ -77,13 +83,14 @@ int __pkvm_bootops_donate_pinned(u64 pfn)
 		ret = __hyp_check_page_state_range(va, PAGE_SIZE, PKVM_PAGE_SHARED_BORROWED);
 	if (!ret && hyp_page_count((void *)va) != 1)
 		ret = -EBUSY;
-	/* The host loses the page first; only then does hyp drop its pin. */
+	/*
+	 * The host loses the page first; only then does hyp drop its pin.
+	 * Hyp keeps its linear mapping, to scrub the page at teardown.
+	 */
 	if (!ret)
 		ret = host_set_guest_owner(addr);
-	if (!ret) {
+	if (!ret)
 		hyp_page_ref_dec(hyp_virt_to_page(va));
-		kvm_pgtable_hyp_unmap(&pkvm_pgtable, va, PAGE_SIZE);
-	}
 	hyp_unlock_component();
 	host_unlock_component();
 	return ret;
@@ -98,9 +105,12 @@ int __pkvm_bootops_donate_host(u64 pfn)
 	if (!pfn_is_memory(pfn))
 		return -EINVAL;
 	host_lock_component();
+	hyp_lock_component();
 	ret = __host_check_page_state_range(addr, PAGE_SIZE, PKVM_PAGE_OWNED);
 	if (!ret)
-		ret = host_set_guest_owner(addr);
+		ret = host_set_guest_owner(addr) ? -EPERM :
+		      map_for_scrub(hyp_phys_to_virt(addr));
+	hyp_unlock_component();
 	host_unlock_component();
 	return ret ? -EPERM : 0;
 }
@@ -151,14 +161,17 @@ void __pkvm_bootops_reclaim(u64 pfn, bool scrub)
 {
 	u64 addr = hyp_pfn_to_phys(pfn);
 
+	void *va = hyp_phys_to_virt(addr);
+
 	host_lock_component();
+	hyp_lock_component();
 	if (host_leaf_is_guest(addr)) {
-		if (scrub) {
-			memset(hyp_fixmap_map(addr), 0, PAGE_SIZE);
-			hyp_fixmap_unmap();
-		}
+		if (scrub)
+			memset(va, 0, PAGE_SIZE);
+		kvm_pgtable_hyp_unmap(&pkvm_pgtable, (u64)va, PAGE_SIZE);
 		host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_HOST);
 	}
+	hyp_unlock_component();
 	host_unlock_component();
 }
 

@@ -8,8 +8,8 @@
  *                   host can neither unshare nor donate it
  *   host DMA-pinned the same as claimed (a page is pinned for at most one
  *                   host DMA mapping: a second one is refused)
- *   VM-owned        host stage 2 annotated with owner PKVM_ID_GUEST, no hyp
- *                   linear mapping
+ *   VM-owned        host stage 2 annotated with owner PKVM_ID_GUEST; hyp
+ *                   keeps a linear mapping to scrub it at teardown
  * The remap area is a private hyp VA range reserved at init.  A VM's stage
  * 2 as hyp knows it is a boot-ops LPAE table per VM in hyp memory.
  */

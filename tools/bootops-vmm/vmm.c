@@ -4,7 +4,7 @@
  *
  *   bootops-vmm [--plain] [--expect-reject] [--quiet]
  *               --mem SIZE@BASE --image FILE@ADDR[,sig=SIGFILE]...
- *               [--entry ADDR] [--timeout-ms N]
+ *               [--entry ADDR] [--x0 VALUE] [--gic-v3] [--timeout-ms N]
  *
  * Creates a VM with KVM_VM_TYPE_ARM_BOOTOPS (unless --plain), one memslot
  * of SIZE bytes at guest physical BASE, copies each FILE to ADDR and
@@ -14,6 +14,11 @@
  * guest stores to the UART data register at 0x09000000 go to stdout; PSCI
  * SYSTEM_OFF ends the run.  Verdicts go to stderr, one line each, starting
  * "bootops-vmm: ".
+ *
+ * For an arm64 Linux kernel Image (booting.rst): --x0 gives the DTB's
+ * address in x0 at entry, --gic-v3 adds an in-kernel GICv3 (distributor
+ * 0x08000000, redistributor 0x080a0000) so the arch timer can interrupt;
+ * UART reads answer like an idle PL011.
  *
  * Exit status: 0 the guest ran and shut down; 3 the hypervisor rejected
  * the images (KVM_RUN: EKEYREJECTED); 1 anything else (usage, files,
@@ -178,7 +183,7 @@ int vmm_create(struct vmm *v, int kvm, bool bootops, uint64_t mem_base,
 	int ret;
 
 	memset(v, 0, sizeof(*v));
-	v->kvm = v->vm = v->vcpu = -1;
+	v->kvm = v->vm = v->vcpu = v->gic = -1;
 	v->mem = MAP_FAILED;
 	v->run = MAP_FAILED;
 	v->bootops = bootops;
@@ -283,6 +288,50 @@ int vmm_vcpu_init(struct vmm *v, uint64_t entry)
 	return 0;
 }
 
+int vmm_set_xreg(struct vmm *v, unsigned int n, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = CORE_REG(regs.regs[0]) + 2 * n,
+				   .addr = (uintptr_t)&val };
+
+	if (n > 30)
+		return -EINVAL;
+	if (v->vcpu < 0)
+		return -EBADF;
+	return ioctl(v->vcpu, KVM_SET_ONE_REG, &reg) ? -errno : 0;
+}
+
+static int gic_attr(int fd, uint32_t group, uint64_t attr, void *addr)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr,
+				     .addr = (uintptr_t)addr };
+
+	return ioctl(fd, KVM_SET_DEVICE_ATTR, &a) ? -errno : 0;
+}
+
+int vmm_gic_v3_init(struct vmm *v)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	uint64_t dist = VMM_GIC_DIST_BASE, redist = VMM_GIC_REDIST_BASE;
+	int ret;
+
+	if (v->vm < 0 || v->vcpu < 0)
+		return -EBADF;
+	if (v->gic >= 0)
+		return -EEXIST;
+	if (ioctl(v->vm, KVM_CREATE_DEVICE, &dev))
+		return -errno;
+	v->gic = dev.fd;
+	ret = gic_attr(v->gic, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		       KVM_VGIC_V3_ADDR_TYPE_DIST, &dist);
+	if (!ret)
+		ret = gic_attr(v->gic, KVM_DEV_ARM_VGIC_GRP_ADDR,
+			       KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist);
+	if (!ret)
+		ret = gic_attr(v->gic, KVM_DEV_ARM_VGIC_GRP_CTRL,
+			       KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
+	return ret;
+}
+
 int vmm_run_once(struct vmm *v)
 {
 	if (v->vcpu < 0 || v->run == MAP_FAILED)
@@ -323,6 +372,7 @@ static void set_alarm(struct vmm *v, int timeout_ms)
 
 static void uart_byte(struct vmm *v, uint8_t c)
 {
+	v->out_total++;
 	if (v->out_len < sizeof(v->out) - 1) {
 		v->out[v->out_len++] = (char)c;
 		v->out[v->out_len] = 0;
@@ -332,6 +382,23 @@ static void uart_byte(struct vmm *v, uint8_t c)
 		if (c == '\n')
 			fflush(v->echo);
 	}
+}
+
+/* What an idle PL011 reads as: UARTFR (0x18) TX and RX FIFOs empty,
+ * UARTPeriphID0-3 and UARTPCellID0-3 (0xfe0-0xffc); 0 elsewhere. */
+static void uart_read(uint64_t off, uint8_t *data, unsigned int len)
+{
+	static const uint8_t ids[8] = { 0x11, 0x10, 0x14, 0x00,
+					0x0d, 0xf0, 0x05, 0xb1 };
+	uint32_t val = 0;
+
+	if (off == 0x18)
+		val = 0x90;			/* TXFE | RXFE */
+	else if (off >= 0xfe0 && off <= 0xffc && !(off & 3))
+		val = ids[(off - 0xfe0) / 4];
+	memset(data, 0, 8);
+	for (unsigned int i = 0; i < len && i < 4; i++)
+		data[i] = (uint8_t)(val >> (8 * i));
 }
 
 #define KEEP_RUNNING	(-1)
@@ -349,7 +416,8 @@ static int handle_exit(struct vmm *v)
 		    run->mmio.phys_addr < VMM_UART_BASE + VMM_UART_SIZE &&
 		    run->mmio.len <= 8) {
 			if (!run->mmio.is_write)
-				memset(run->mmio.data, 0, sizeof(run->mmio.data));
+				uart_read(run->mmio.phys_addr - VMM_UART_BASE,
+					  run->mmio.data, run->mmio.len);
 			else if (run->mmio.phys_addr == VMM_UART_BASE)
 				uart_byte(v, run->mmio.data[0]);
 			return KEEP_RUNNING;
@@ -423,6 +491,9 @@ void vmm_destroy(struct vmm *v)
 	if (v->run != MAP_FAILED && v->run)
 		munmap(v->run, v->run_size);
 	v->run = MAP_FAILED;
+	if (v->gic >= 0)
+		close(v->gic);
+	v->gic = -1;
 	if (v->vcpu >= 0)
 		close(v->vcpu);
 	v->vcpu = -1;
@@ -485,7 +556,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: " PROG " [--plain] [--expect-reject] [--quiet]\n"
 "                   --mem SIZE@BASE --image FILE@ADDR[,sig=SIGFILE]...\n"
-"                   [--entry ADDR] [--timeout-ms N]\n"
+"                   [--entry ADDR] [--x0 VALUE] [--gic-v3] [--timeout-ms N]\n"
 "\n"
 "  --mem SIZE@BASE     guest RAM: one memslot (e.g. 2M@0x80000000)\n"
 "  --image FILE@ADDR[,sig=SIGFILE]\n"
@@ -493,6 +564,9 @@ static void usage(FILE *f)
 "                      declare it with the raw 64-byte signature SIGFILE\n"
 "                      (made by bootops-sign sign --load-addr ADDR); up to %d\n"
 "  --entry ADDR        initial PC (default: the first image's address)\n"
+"  --x0 VALUE          initial x0 (a Linux Image: the DTB's guest address)\n"
+"  --gic-v3            in-kernel GICv3: distributor 0x%llx, redistributor\n"
+"                      0x%llx (a Linux guest needs it for its timer)\n"
 "  --plain             a VM without boot ops: images are copied, not declared\n"
 "  --timeout-ms N      give up after N ms (default 10000, 0: never)\n"
 "  --expect-reject     exit 0 if and only if the hypervisor rejects the images\n"
@@ -500,7 +574,8 @@ static void usage(FILE *f)
 "\n"
 "Guest stores to 0x%llx (UART data) go to stdout; PSCI SYSTEM_OFF ends it.\n"
 "Exit: 0 guest shut down, 3 images rejected (EKEYREJECTED), 1 other error.\n",
-		VMM_MAX_IMAGES, VMM_UART_BASE);
+		VMM_MAX_IMAGES, VMM_GIC_DIST_BASE, VMM_GIC_REDIST_BASE,
+		VMM_UART_BASE);
 }
 
 /* "FILE@ADDR[,sig=SIGFILE]": modifies arg in place.  FILE may contain
@@ -527,8 +602,9 @@ static int parse_image(char *arg, struct image_arg *img)
 int main(int argc, char **argv)
 {
 	static struct image_arg images[VMM_MAX_IMAGES];
-	uint64_t mem_base = 0, mem_size = 0, entry = 0, tmp;
+	uint64_t mem_base = 0, mem_size = 0, entry = 0, x0 = 0, tmp;
 	bool plain = false, expect_reject = false, have_mem = false, have_entry = false;
+	bool gic_v3 = false, have_x0 = false;
 	int nimages = 0, timeout_ms = 10000, ret, rc = 1;
 	struct vmm vm;
 
@@ -575,6 +651,13 @@ int main(int argc, char **argv)
 			if (vmm_parse_u64(val, &entry))
 				goto bad_arg;
 			have_entry = true;
+		} else if (!strcmp(a, "--gic-v3")) {
+			gic_v3 = true;
+		} else if (!strcmp(a, "--x0") && val) {
+			i++;
+			if (vmm_parse_u64(val, &x0))
+				goto bad_arg;
+			have_x0 = true;
 		} else if (!strcmp(a, "--timeout-ms") && val) {
 			i++;
 			if (vmm_parse_u64(val, &tmp) || tmp > INT_MAX)
@@ -695,7 +778,29 @@ bad_arg:
 		err("setting up vCPU 0: %s (%s)", vmm_errname(ret), strerror(-ret));
 		goto out;
 	}
-	say("vCPU 0: PSCI 0.2, pc=%#llx; running", (unsigned long long)entry);
+	if (have_x0) {
+		ret = vmm_set_xreg(&vm, 0, x0);
+		if (ret) {
+			err("setting x0: %s (%s)", vmm_errname(ret), strerror(-ret));
+			goto out;
+		}
+	}
+	if (gic_v3) {
+		ret = vmm_gic_v3_init(&vm);
+		if (ret) {
+			err("in-kernel GICv3 (dist %#llx, redist %#llx): %s (%s)",
+			    VMM_GIC_DIST_BASE, VMM_GIC_REDIST_BASE,
+			    vmm_errname(ret), strerror(-ret));
+			goto out;
+		}
+		say("GICv3 in the kernel: distributor %#llx, redistributor %#llx",
+		    VMM_GIC_DIST_BASE, VMM_GIC_REDIST_BASE);
+	}
+	if (have_x0)
+		say("vCPU 0: PSCI 0.2, pc=%#llx, x0=%#llx; running",
+		    (unsigned long long)entry, (unsigned long long)x0);
+	else
+		say("vCPU 0: PSCI 0.2, pc=%#llx; running", (unsigned long long)entry);
 
 	ret = vmm_run(&vm, timeout_ms);
 	if (ret == -EKEYREJECTED) {
@@ -708,7 +813,7 @@ bad_arg:
 		if (!plain)
 			say("images verified by the hypervisor; the guest ran");
 		say("guest shut down (PSCI SYSTEM_OFF) after %u exits, %zu bytes of output",
-		    vm.runs, vm.out_len);
+		    vm.runs, vm.out_total);
 		rc = 0;
 	} else {
 		err("%s: %s", ret == VMM_EXIT_TIMEOUT ? "timeout" : "unhandled exit",

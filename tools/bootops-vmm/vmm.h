@@ -7,7 +7,11 @@
  * One VM, one memslot of anonymous memory, one vCPU (PSCI 0.2), a
  * PL011-like UART data register at VMM_UART_BASE with no memslot behind
  * it: guest stores there are KVM_EXIT_MMIO exits, and each byte written
- * goes to the VMM's output.  PSCI SYSTEM_OFF ends the run.
+ * goes to the VMM's output.  Reads of the UART return what an idle PL011
+ * would (flags: TX FIFO empty, RX FIFO empty; the PL011 peripheral and
+ * PrimeCell IDs), enough for Linux's amba-pl011 driver.  PSCI SYSTEM_OFF
+ * ends the run.  Optionally an in-kernel GICv3 and x0 at entry, for a
+ * Linux kernel Image (x0 = the DTB's address).
  *
  * Library functions print nothing; they return 0 (or an index) on success
  * and a negative errno on failure.
@@ -55,6 +59,10 @@ _Static_assert(KVM_ARM_BOOTOPS_DECLARE_IMAGE ==
 #define VMM_SIG_SIZE		KVM_ARM_BOOTOPS_SIG_SIZE
 #define VMM_MAX_IMAGES		16		/* command line; hyp takes 5 */
 
+/* In-kernel GICv3 (--gic-v3): the addresses QEMU's virt machine uses. */
+#define VMM_GIC_DIST_BASE	0x08000000ULL	/* 64 KiB */
+#define VMM_GIC_REDIST_BASE	0x080a0000ULL	/* 128 KiB per vCPU */
+
 /* vmm_run() results other than a negative errno from KVM_RUN. */
 enum vmm_exit {
 	VMM_EXIT_SHUTDOWN = 0,	/* PSCI SYSTEM_OFF */
@@ -64,6 +72,7 @@ enum vmm_exit {
 
 struct vmm {
 	int kvm, vm, vcpu;		/* -1 when not open */
+	int gic;			/* vGICv3 device fd, -1 if none */
 	bool own_kvm;			/* kvm was opened by vmm_create() */
 	bool bootops;			/* created with KVM_VM_TYPE_ARM_BOOTOPS */
 	uint8_t *mem;			/* the memslot's host mapping */
@@ -76,6 +85,7 @@ struct vmm {
 	 * fit), and written to echo as it comes when echo is not NULL. */
 	char out[4096];
 	size_t out_len;
+	size_t out_total;		/* bytes written, kept or not */
 	FILE *echo;
 
 	char why[160];			/* what an unhandled exit was */
@@ -108,6 +118,15 @@ int vmm_declare(struct vmm *v, uint64_t gpa, uint64_t size,
 int vmm_declare_raw(struct vmm *v, const struct kvm_arm_bootops_image *img);
 /* vCPU 0: PREFERRED_TARGET + VCPU_INIT with PSCI 0.2, PC = entry. */
 int vmm_vcpu_init(struct vmm *v, uint64_t entry);
+/* Set a 64-bit core register of vCPU 0 (e.g. x0 = the DTB's address). */
+int vmm_set_xreg(struct vmm *v, unsigned int n, uint64_t val);
+/*
+ * After vmm_vcpu_init(): an in-kernel GICv3 (KVM_DEV_TYPE_ARM_VGIC_V3)
+ * with its distributor at VMM_GIC_DIST_BASE and redistributors at
+ * VMM_GIC_REDIST_BASE, initialised (KVM_DEV_ARM_VGIC_CTRL_INIT).  Lets the
+ * guest use the arch timer's interrupts (a Linux guest needs that).
+ */
+int vmm_gic_v3_init(struct vmm *v);
 /* One KVM_RUN: 0 or -errno. */
 int vmm_run_once(struct vmm *v);
 /*
