@@ -41,7 +41,8 @@ for step in "$SERIES"/*/; do
 		blob=$(git hash-object -w "$ROOT/$src")
 		git update-index --add --cacheinfo "100644,$blob,$dst"
 	done < "$step/files"
-	parent=$(git commit-tree "$(git write-tree)" -p "$parent" -F "$step/message")
+	parent=$( { cat "$step/message"; echo; echo "Signed-off-by: $GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>"; } |
+		git commit-tree "$(git write-tree)" -p "$parent" -F -)
 done
 
 tmp=$(mktemp -d)
