@@ -7,6 +7,7 @@
  */
 #include <asm/kvm_hyp.h>
 #include <asm/kvm_pgtable.h>
+#include <asm/tlbflush.h>
 
 #include <nvhe/bootops.h>
 #include <nvhe/mem_protect.h>
@@ -59,6 +60,21 @@ void __pkvm_bootops_unpin_unshare(u64 pfn)
 	__pkvm_host_unshare_hyp(pfn);
 }
 
+/*
+ * Removes hyp's mapping of one page; caller holds the hyp lock.  The whole
+ * EL2 TLB is flushed on top of the by-VA invalidation the walker does:
+ * under QEMU 7.2 in hVHE mode stale EL2 translations of a remapped VA were
+ * seen to survive it (a new page's bytes read through the old mapping).
+ */
+void bootops_hyp_unmap_page(u64 va)
+{
+	kvm_pgtable_hyp_unmap(&pkvm_pgtable, va, PAGE_SIZE);
+	dsb(ishst);
+	__tlbi(alle2is);
+	dsb(ish);
+	isb();
+}
+
 /* Hyp's linear mapping of a VM page, kept until teardown scrubs it. */
 static int map_for_scrub(void *va)
 {
@@ -100,19 +116,24 @@ int __pkvm_bootops_donate_pinned(u64 pfn)
 int __pkvm_bootops_donate_host(u64 pfn)
 {
 	u64 addr = hyp_pfn_to_phys(pfn);
+	void *va = hyp_phys_to_virt(addr);
 	int ret;
 
 	if (!pfn_is_memory(pfn))
 		return -EINVAL;
 	host_lock_component();
 	hyp_lock_component();
-	ret = __host_check_page_state_range(addr, PAGE_SIZE, PKVM_PAGE_OWNED);
+	ret = __host_check_page_state_range(addr, PAGE_SIZE, PKVM_PAGE_OWNED) ? -EPERM : 0;
+	/* Hyp's mapping first: it is the step that can be undone. */
 	if (!ret)
-		ret = host_set_guest_owner(addr) ? -EPERM :
-		      map_for_scrub(hyp_phys_to_virt(addr));
+		ret = map_for_scrub(va);
+	if (!ret && host_set_guest_owner(addr)) {
+		bootops_hyp_unmap_page((u64)va);
+		ret = -EPERM;
+	}
 	hyp_unlock_component();
 	host_unlock_component();
-	return ret ? -EPERM : 0;
+	return ret;
 }
 
 static kvm_pte_t host_leaf(u64 addr)
@@ -168,7 +189,7 @@ void __pkvm_bootops_reclaim(u64 pfn, bool scrub)
 	if (host_leaf_is_guest(addr)) {
 		if (scrub)
 			memset(va, 0, PAGE_SIZE);
-		kvm_pgtable_hyp_unmap(&pkvm_pgtable, (u64)va, PAGE_SIZE);
+		bootops_hyp_unmap_page((u64)va);
 		host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_HOST);
 	}
 	hyp_unlock_component();

@@ -30,6 +30,9 @@ bool bootops_pkvm_host_abort(u64 addr);
 void *bootops_hyp_alloc_page(void);
 void bootops_hyp_free_page(void *addr);
 
+/* Removes hyp's mapping of one page, TLB included; hyp lock held. */
+void bootops_hyp_unmap_page(u64 va);
+
 /* Page transitions (bootops-mem.c); see the table in bootops-platform.c. */
 int __pkvm_bootops_share_pin(u64 pfn);
 void __pkvm_bootops_unpin_unshare(u64 pfn);

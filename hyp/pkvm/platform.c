@@ -148,7 +148,7 @@ int bootops_plat_remap_map(u64 slot, u64 pfn)
 void bootops_plat_remap_unmap(u64 slot)
 {
 	hyp_spin_lock(&pkvm_pgd_lock);
-	kvm_pgtable_hyp_unmap(&pkvm_pgtable, remap_base + slot * PAGE_SIZE, PAGE_SIZE);
+	bootops_hyp_unmap_page(remap_base + slot * PAGE_SIZE);
 	hyp_spin_unlock(&pkvm_pgd_lock);
 }
 

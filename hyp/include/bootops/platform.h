@@ -27,7 +27,7 @@ int bootops_plat_claim_image_page(u64 pfn);
 void bootops_plat_release_image_page(u64 pfn);
 /* claimed -> VM-owned; the host's mapping is removed. */
 int bootops_plat_donate_claimed_page(u64 pfn, u32 vmid);
-/* host-exclusive -> VM-owned.  -EINVAL / -EPERM as for claiming. */
+/* host-exclusive -> VM-owned.  -EINVAL / -EPERM as for claiming, -ENOMEM. */
 int bootops_plat_donate_host_page(u64 pfn, u32 vmid);
 /* VM-owned -> host-exclusive without scrubbing: undoes a donation. */
 void bootops_plat_undo_donate(u64 pfn, u32 vmid);
