@@ -170,7 +170,7 @@ static int load_image(u64 vmid, u32 idx)
 		if (ret)
 			return ret;
 		ret = bootops_plat_s2_map(vmid, li->load_addr + (k << BOOTOPS_PAGE_SHIFT),
-					  pfn, false);
+					  pfn, BOOTOPS_S2_VM_PAGE);
 		if (ret)
 			return ret;
 	}

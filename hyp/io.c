@@ -6,7 +6,8 @@
 #include <bootops/platform.h>
 #include <bootops/state.h>
 
-static bool ipa_page_valid(u64 vmid, u64 ipa)
+/* A page-aligned guest address inside the VM's IPA space. */
+bool bootops_ipa_page_valid(u64 vmid, u64 ipa)
 {
 	u64 limit = 1ULL << bootops_plat_vm_ipa_bits(vmid);
 
@@ -19,14 +20,15 @@ static int do_map_io(u64 vmid, u64 gpa, u64 pa)
 
 	if (ret)
 		return ret;
-	if (!ipa_page_valid(vmid, gpa) || !bootops_page_aligned(pa))
+	if (!bootops_ipa_page_valid(vmid, gpa) || !bootops_page_aligned(pa))
 		return -EINVAL;
 	if (bootops_range_in_image(vmid, gpa, BOOTOPS_PAGE_SIZE))
 		return -EEXIST;
 	ret = bootops_plat_check_vm_mmio(pa >> BOOTOPS_PAGE_SHIFT);
 	if (ret)
 		return ret;
-	return bootops_plat_s2_map(vmid, gpa, pa >> BOOTOPS_PAGE_SHIFT, true);
+	return bootops_plat_s2_map(vmid, gpa, pa >> BOOTOPS_PAGE_SHIFT,
+				   BOOTOPS_S2_DEVICE);
 }
 
 int bootops_map_io(u64 vmid, u64 gpa, u64 pa)
@@ -48,7 +50,7 @@ static int do_assign_smmu(u64 vmid, u64 pfn, u64 gfn)
 
 	if (ret)
 		return ret;
-	if (gfn >> (64 - BOOTOPS_PAGE_SHIFT) || !ipa_page_valid(vmid, ipa))
+	if (gfn >> (64 - BOOTOPS_PAGE_SHIFT) || !bootops_ipa_page_valid(vmid, ipa))
 		return -EINVAL;
 	if (bootops_range_in_image(vmid, ipa, BOOTOPS_PAGE_SIZE) ||
 	    bootops_plat_s2_lookup(vmid, ipa) != BOOTOPS_INVALID64)
@@ -57,7 +59,7 @@ static int do_assign_smmu(u64 vmid, u64 pfn, u64 gfn)
 	ret = bootops_plat_donate_host_page(pfn, vmid);
 	if (ret)
 		return ret;
-	ret = bootops_plat_s2_map(vmid, ipa, pfn, false);
+	ret = bootops_plat_s2_map(vmid, ipa, pfn, BOOTOPS_S2_VM_PAGE);
 	if (ret)
 		bootops_plat_undo_donate(pfn, vmid);
 	return ret;

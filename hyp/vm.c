@@ -188,6 +188,7 @@ static void reset_vm_info(u64 vmid)
 	memset(vm->vcpu, 0, sizeof(vm->vcpu));
 	vm->nr_load = 0;
 	vm->kvm_handle = 0;
+	vm->host_faults = 0;
 	vm->state = BOOTOPS_VM_UNUSED;
 }
 

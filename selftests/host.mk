@@ -2,7 +2,7 @@
 # the executable model, and the libFuzzer target.  Included by ../Makefile.
 
 HOST_OUT	:= build/host
-HYP_CORE	:= state vm image io smmu pgtable verify
+HYP_CORE	:= state vm image io smmu pgtable verify memory
 HOST_INC	:= -Ihyp/include -Iinclude -Iselftests/sim -Iselftests/unit
 HOST_WARN	:= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter
 HOST_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \

@@ -106,7 +106,8 @@ static void one_call(struct input *in)
 	int ret = 0;
 
 	sim_set_cpu(op >> 5);
-	switch (op % 16) {
+	/* Bit 4 picks the guest-memory calls; bits 5-7 are the CPU. */
+	switch (op & 16 ? 16 + op % 4 : op % 16) {
 	case 0: ret = bootops_register_kvm(take(in, 2)); break;
 	case 1: ret = bootops_register_vcpu(vmid, pick_small(in, 4), 0); break;
 	case 2: ret = bootops_set_vcpu_active(vmid, pick_small(in, 4)); break;
@@ -124,6 +125,8 @@ static void one_call(struct input *in)
 					   pick_addr(in)); break;
 	case 13: ret = bootops_teardown_vm(vmid); break;
 	case 14: signed_image(in, vmid); break;
+	case 16: ret = bootops_share_guest_page(vmid, pick_addr(in), pick_pfn(in)); break;
+	case 17: ret = bootops_unshare_guest_page(vmid, pick_addr(in)); break;
 	default: {
 		u8 b = (u8)take(in, 1);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <bootops/bootops.h>
 #include <bootops/platform.h>
 #include <bootops/state.h>
 
@@ -65,6 +66,14 @@ static void count_s2(u64 ipa, u64 pfn, bool device, void *arg)
 		return;
 	}
 	s2_refs[idx_of(pfn)]++;
+	if (sim_s2_is_shared(vmid, ipa)) {
+		if (sim_page(pfn).owner != SIM_OWNER_HOST || sim_page(pfn).shared_with != vmid)
+			fail(23, "shared leaf maps a page not shared with the VM", pfn);
+		if (!bootops_vm_uses_hyp_s2(vmid) ||
+		    bootops_range_in_image(vmid, ipa, BOOTOPS_PAGE_SIZE))
+			fail(24, "shared page where the host may not share", ipa);
+		return;
+	}
 	if (sim_page(pfn).owner != vmid)
 		fail(6, "VM stage 2 maps RAM the VM does not own", pfn);
 }
@@ -147,6 +156,8 @@ static void check_pages(void)
 			fail(18, "page in two images or mapped twice", SIM_HYP_PFN + i);
 		if (p.claimed != (remap_refs[i] && p.owner == SIM_OWNER_HOST))
 			fail(19, "claimed flag does not match the images", SIM_HYP_PFN + i);
+		if (p.shared_with && !s2_refs[i])
+			fail(25, "page shared with a VM that does not map it", SIM_HYP_PFN + i);
 		if (p.dma_pins != host_dma_refs[i])
 			fail(20, "DMA pin count does not match host mappings", SIM_HYP_PFN + i);
 		if (p.owner != SIM_OWNER_HOST && p.owner != SIM_OWNER_HYP &&

@@ -113,7 +113,8 @@ u8 *sim_page_bytes(u64 pfn)
 
 static bool host_exclusive(const struct sim_page_info *p)
 {
-	return p->owner == SIM_OWNER_HOST && !p->claimed && !p->dma_pins;
+	return p->owner == SIM_OWNER_HOST && !p->claimed && !p->dma_pins &&
+	       !p->shared_with;
 }
 
 /* Runs fn on pfn's page under the lock; -EINVAL if pfn is not RAM. */
@@ -210,9 +211,31 @@ bool bootops_plat_page_owned_by(u64 pfn, u32 vmid)
 	return page_of(pfn)->owner == vmid;
 }
 
+static int share_guest(struct sim_page_info *p, u32 vmid)
+{
+	if (!host_exclusive(p))
+		return -EPERM;
+	p->shared_with = vmid;
+	return 0;
+}
+
+int bootops_plat_share_guest_page(u64 pfn, u32 vmid)
+{
+	if (pfn_is_mmio(pfn))
+		return -EPERM;
+	return WITH_PAGE(pfn, share_guest(p, vmid));
+}
+
+void bootops_plat_unshare_guest_page(u64 pfn, u32 vmid)
+{
+	expect(sim_pfn_is_ram(pfn), "unshare of a non-RAM page");
+	WITH_PAGE(pfn, (expect(p->shared_with == vmid, "unshare of a page not shared"),
+			p->shared_with = 0, 0));
+}
+
 static int dma_pin(struct sim_page_info *p)
 {
-	if (p->owner != SIM_OWNER_HOST || p->claimed)
+	if (p->owner != SIM_OWNER_HOST || p->claimed || p->shared_with)
 		return -EPERM;
 	p->dma_pins++;
 	return 0;
@@ -285,10 +308,9 @@ u32 bootops_plat_vm_ipa_bits(u32 vmid)
 	return SIM_IPA_BITS;
 }
 
-int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, bool device)
+int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, enum bootops_s2_kind kind)
 {
 	struct bootops_pgt *pgt = &sim.s2[vmid];
-	u64 attrs = device ? BOOTOPS_PTE_S2_DEVICE : BOOTOPS_PTE_S2_NORMAL;
 	int ret;
 
 	expect(!(ipa >> SIM_IPA_BITS) && bootops_page_aligned(ipa), "bad s2 ipa");
@@ -297,7 +319,7 @@ int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, bool device)
 		if (ret)
 			return ret;
 	}
-	return bootops_pgt_map(pgt, ipa, bootops_pte_page(pfn << BOOTOPS_PAGE_SHIFT, attrs));
+	return bootops_pgt_map(pgt, ipa, bootops_s2_pte(pfn, kind));
 }
 
 void bootops_plat_s2_unmap(u32 vmid, u64 ipa)
@@ -310,6 +332,18 @@ u64 bootops_plat_s2_lookup(u32 vmid, u64 ipa)
 	u64 pte = bootops_pgt_lookup(&sim.s2[vmid], ipa);
 
 	return pte ? (pte & BOOTOPS_PTE_OA_MASK) >> BOOTOPS_PAGE_SHIFT : BOOTOPS_INVALID64;
+}
+
+int bootops_plat_s2_kind(u32 vmid, u64 ipa)
+{
+	u64 pte = bootops_pgt_lookup(&sim.s2[vmid], ipa);
+
+	return pte ? (int)bootops_s2_pte_kind(pte) : -ENOENT;
+}
+
+bool sim_s2_is_shared(u32 vmid, u64 ipa)
+{
+	return bootops_plat_s2_kind(vmid, ipa) == BOOTOPS_S2_SHARED;
 }
 
 u64 sim_s2_lookup(u32 vmid, u64 ipa)
@@ -358,7 +392,9 @@ static void reclaim_leaf(u64 ia, u64 pte, void *arg)
 	u32 vmid = *(u32 *)arg;
 	u64 pfn = (pte & BOOTOPS_PTE_OA_MASK) >> BOOTOPS_PAGE_SHIFT;
 
-	if (bootops_plat_page_owned_by(pfn, vmid))
+	if (bootops_s2_pte_kind(pte) == BOOTOPS_S2_SHARED)
+		bootops_plat_unshare_guest_page(pfn, vmid);
+	else if (bootops_plat_page_owned_by(pfn, vmid))
 		bootops_plat_reclaim_page(pfn, vmid);
 }
 
@@ -451,9 +487,16 @@ void sim_fail_remap_after(long n)
 
 static int host_access(u64 pfn, u64 off, u64 len)
 {
+	u32 owner;
+
 	if (!sim_pfn_is_ram(pfn) || off > BOOTOPS_PAGE_SIZE || len > BOOTOPS_PAGE_SIZE - off)
 		return -EFAULT;
-	return page_of(pfn)->owner == SIM_OWNER_HOST ? 0 : -EFAULT;
+	owner = page_of(pfn)->owner;
+	if (owner == SIM_OWNER_HOST)
+		return 0;
+	if (owner != SIM_OWNER_HYP)
+		bootops_note_host_fault(owner);
+	return -EFAULT;
 }
 
 int sim_host_write(u64 pfn, u64 off, const void *src, u64 len)

@@ -38,6 +38,7 @@ struct sim_page_info {
 	u32 owner;
 	bool claimed;		/* lent to hyp for an image */
 	u32 dma_pins;		/* host SMMU mappings */
+	u32 shared_with;	/* vmid using it as ordinary memory, or 0 */
 };
 
 /* Fresh machine and fresh hyp state (bootops_init). */
@@ -49,6 +50,7 @@ bool sim_pfn_is_ram(u64 pfn);
 u8 *sim_page_bytes(u64 pfn);		/* the page's memory, any owner */
 u64 sim_s2_lookup(u32 vmid, u64 ipa);	/* pfn or BOOTOPS_INVALID64 */
 bool sim_s2_is_device(u32 vmid, u64 ipa);
+bool sim_s2_is_shared(u32 vmid, u64 ipa);
 u64 sim_s2_count(u32 vmid);		/* number of mapped pages */
 void sim_s2_walk(u32 vmid, void (*fn)(u64 ipa, u64 pfn, bool device, void *arg), void *arg);
 /* SMMU bank mappings, through hyp's own tables. */
@@ -58,7 +60,10 @@ u64 sim_tables_used(void);		/* page-table pages allocated */
 u64 sim_hyp_free_pages(void);
 u64 sim_smmu_root(u32 index, u32 cbndx);	/* last root synced */
 
-/* The host's view: fails with -EFAULT where its stage 2 would fault. */
+/*
+ * The host's view: fails with -EFAULT where its stage 2 would fault, and
+ * counts the fault against the VM that owns the page, as hyp does.
+ */
 int sim_host_write(u64 pfn, u64 off, const void *src, u64 len);
 int sim_host_read(u64 pfn, u64 off, void *dst, u64 len);
 

@@ -38,6 +38,7 @@ bool bootops_range_in_image(u64 vmid, u64 ipa, u64 size);
 void bootops_release_images(u64 vmid);
 
 /* Device memory and SMMU (io.c, smmu.c). */
+bool bootops_ipa_page_valid(u64 vmid, u64 ipa);
 int bootops_map_io(u64 vmid, u64 gpa, u64 pa);
 int bootops_alloc_smmu(u64 vmid, u64 cbndx, u64 index);
 int bootops_assign_smmu(u64 vmid, u64 pfn, u64 gfn);
@@ -45,6 +46,14 @@ int bootops_map_smmu(u64 vmid, u64 cbndx, u64 index, u64 iova, u64 pte);
 int bootops_clear_smmu(u64 vmid, u64 cbndx, u64 index, u64 iova);
 /* Teardown helper: banks owned by vmid lose their table and owner. */
 void bootops_release_smmu(u64 vmid);
+
+/* Ordinary memory of a VM that runs on hyp's stage 2 (memory.c). */
+bool bootops_vm_uses_hyp_s2(u64 vmid);
+int bootops_share_guest_page(u64 vmid, u64 ipa, u64 pfn);
+int bootops_unshare_guest_page(u64 vmid, u64 ipa);
+/* The host touched a page vmid owns; counted, then reflected to the host. */
+void bootops_note_host_fault(u64 vmid);
+int bootops_get_host_faults(u64 vmid, u64 *count);
 
 /* Signature check of one image through hyp's mapping (verify.c). */
 int bootops_verify_image(u64 load_addr, u64 size, const void *bytes,

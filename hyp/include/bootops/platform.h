@@ -18,6 +18,7 @@
 #define __BOOTOPS_PLATFORM_H__
 
 #include <bootops/port.h>
+#include <bootops/pgtable.h>
 
 /* Physical pages. */
 
@@ -48,14 +49,31 @@ void bootops_plat_remap_unmap(u64 slot);
 /* pfn mapped at slot, or BOOTOPS_INVALID64. */
 u64 bootops_plat_remap_pfn(u64 slot);
 
-/* A VM's stage 2. */
+/* host-exclusive -> shared with vmid as its ordinary memory; -EINVAL / -EPERM. */
+int bootops_plat_share_guest_page(u64 pfn, u32 vmid);
+/* shared with vmid -> host-exclusive. */
+void bootops_plat_unshare_guest_page(u64 pfn, u32 vmid);
+
+/* A VM's stage 2: what each leaf maps. */
+enum bootops_s2_kind {
+	BOOTOPS_S2_VM_PAGE,	/* VM-owned RAM: an image or SMMU-assigned page */
+	BOOTOPS_S2_DEVICE,	/* MMIO (map_io) */
+	BOOTOPS_S2_SHARED,	/* host RAM shared as ordinary guest memory */
+};
+
 u32 bootops_plat_vm_ipa_bits(u32 vmid);
 /* -EEXIST: ipa already mapped; -ENOMEM: no page-table memory. */
-int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, bool device);
+int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, enum bootops_s2_kind kind);
+/* Removes the leaf; the VM can no longer reach the page when this returns. */
 void bootops_plat_s2_unmap(u32 vmid, u64 ipa);
 /* pfn mapped at ipa, or BOOTOPS_INVALID64. */
 u64 bootops_plat_s2_lookup(u32 vmid, u64 ipa);
-/* Unmaps everything; reclaims (scrubs) every VM-owned page it mapped. */
+/* The kind of the leaf at ipa, or -ENOENT. */
+int bootops_plat_s2_kind(u32 vmid, u64 ipa);
+/*
+ * Unmaps everything; reclaims (scrubs) every VM-owned page it mapped and
+ * unshares every shared one.
+ */
 void bootops_plat_s2_teardown(u32 vmid);
 
 /* Zeroed page-table pages for the SMMU tables hyp builds. */
@@ -67,5 +85,25 @@ void bootops_plat_smmu_sync(u32 index, u32 cbndx, u64 root_pa);
 
 /* The physical CPU this hypercall runs on. */
 u32 bootops_plat_cpu(void);
+
+/* Stage-2 leaf descriptors, the same on every platform. */
+#define BOOTOPS_PTE_SW_SHARED	(1ULL << 55)	/* software bit: ignored by the MMU */
+
+static inline u64 bootops_s2_pte(u64 pfn, enum bootops_s2_kind kind)
+{
+	u64 attrs = kind == BOOTOPS_S2_DEVICE ? BOOTOPS_PTE_S2_DEVICE : BOOTOPS_PTE_S2_NORMAL;
+	u64 pte = bootops_pte_page(pfn << BOOTOPS_PAGE_SHIFT, attrs);
+
+	return kind == BOOTOPS_S2_SHARED ? pte | BOOTOPS_PTE_SW_SHARED : pte;
+}
+
+static inline enum bootops_s2_kind bootops_s2_pte_kind(u64 pte)
+{
+	if (pte & BOOTOPS_PTE_SW_SHARED)
+		return BOOTOPS_S2_SHARED;
+	if ((pte & BOOTOPS_PTE_S2_MEMATTR) == (BOOTOPS_PTE_S2_DEVICE & BOOTOPS_PTE_S2_MEMATTR))
+		return BOOTOPS_S2_DEVICE;
+	return BOOTOPS_S2_VM_PAGE;
+}
 
 #endif /* __BOOTOPS_PLATFORM_H__ */

@@ -32,6 +32,7 @@ struct bootops_vm_info {
 	u32 state;
 	u32 nr_load;		/* next free load-info index */
 	u64 kvm_handle;		/* host's handle, opaque to hyp */
+	u64 host_faults;	/* host accesses to pages this VM owns */
 	struct bootops_load_info load[BOOTOPS_MAX_LOAD_INFO];
 	struct bootops_vcpu_info vcpu[BOOTOPS_MAX_VCPUS];
 };

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Boot ops: the ordinary memory of a VM that runs on hyp's stage 2.
+ *
+ * Once a VM with at least one image is verified, it runs on the stage 2
+ * hyp built for it: its images, MMIO and SMMU-assigned pages are already
+ * there.  The rest of guest RAM is the host's, shared page by page when the
+ * guest first touches it.  Hyp refuses any share or unshare that would
+ * touch an image or any leaf the host did not share, so the host can add
+ * and remove ordinary memory but never change what the VM was verified to
+ * run.
+ */
+#include <bootops/bootops.h>
+#include <bootops/platform.h>
+#include <bootops/state.h>
+
+/* Caller holds the VM lock, or runs one of the VM's active vCPUs. */
+bool bootops_vm_uses_hyp_s2(u64 vmid)
+{
+	return bootops_get_vm_state(vmid) == BOOTOPS_VM_VERIFIED &&
+	       bootops_get_vm_next_load_idx(vmid) > 0;
+}
+
+static int check_guest_page(u64 vmid, u64 ipa)
+{
+	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	if (!bootops_vm_uses_hyp_s2(vmid))
+		return -EPERM;
+	if (!bootops_ipa_page_valid(vmid, ipa))
+		return -EINVAL;
+	if (bootops_range_in_image(vmid, ipa, BOOTOPS_PAGE_SIZE))
+		return -EPERM;
+	return 0;
+}
+
+static int do_share_guest_page(u64 vmid, u64 ipa, u64 pfn)
+{
+	int ret = check_guest_page(vmid, ipa);
+
+	if (ret)
+		return ret;
+	if (bootops_plat_s2_kind(vmid, ipa) >= 0)
+		return -EEXIST;
+	ret = bootops_plat_share_guest_page(pfn, vmid);
+	if (ret)
+		return ret;
+	ret = bootops_plat_s2_map(vmid, ipa, pfn, BOOTOPS_S2_SHARED);
+	if (ret)
+		bootops_plat_unshare_guest_page(pfn, vmid);
+	return ret;
+}
+
+int bootops_share_guest_page(u64 vmid, u64 ipa, u64 pfn)
+{
+	int ret;
+
+	if (!bootops_vmid_valid(vmid))
+		return -EINVAL;
+	bootops_lock_vm(vmid);
+	ret = do_share_guest_page(vmid, ipa, pfn);
+	bootops_unlock_vm(vmid);
+	return ret;
+}
+
+static int do_unshare_guest_page(u64 vmid, u64 ipa)
+{
+	int kind, ret = check_guest_page(vmid, ipa);
+	u64 pfn;
+
+	if (ret)
+		return ret;
+	kind = bootops_plat_s2_kind(vmid, ipa);
+	if (kind < 0)
+		return -ENOENT;
+	if (kind != BOOTOPS_S2_SHARED)
+		return -EPERM;
+	pfn = bootops_plat_s2_lookup(vmid, ipa);
+	/* The VM loses the page before the host gets it back. */
+	bootops_plat_s2_unmap(vmid, ipa);
+	bootops_plat_unshare_guest_page(pfn, vmid);
+	return 0;
+}
+
+int bootops_unshare_guest_page(u64 vmid, u64 ipa)
+{
+	int ret;
+
+	if (!bootops_vmid_valid(vmid))
+		return -EINVAL;
+	bootops_lock_vm(vmid);
+	ret = do_unshare_guest_page(vmid, ipa);
+	bootops_unlock_vm(vmid);
+	return ret;
+}
+
+/* Called by the platform with the owner it recorded for the page. */
+void bootops_note_host_fault(u64 vmid)
+{
+	if (!bootops_vmid_valid(vmid))
+		return;
+	bootops_lock_vm(vmid);
+	if (bootops_get_vm_state(vmid) != BOOTOPS_VM_UNUSED)
+		bootops_vm(vmid)->host_faults++;
+	bootops_unlock_vm(vmid);
+}
+
+int bootops_get_host_faults(u64 vmid, u64 *count)
+{
+	int ret = 0;
+
+	if (!bootops_vmid_valid(vmid))
+		return -EINVAL;
+	bootops_lock_vm(vmid);
+	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED)
+		ret = -ENOENT;
+	else
+		*count = bootops_vm(vmid)->host_faults;
+	bootops_unlock_vm(vmid);
+	return ret;
+}
