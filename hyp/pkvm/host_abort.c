@@ -10,6 +10,7 @@
 #include <asm/kvm_hyp.h>
 #include <asm/kvm_pgtable.h>
 
+#include <bootops/bootops.h>
 #include <nvhe/bootops.h>
 #include <nvhe/mem_protect.h>
 
@@ -61,11 +62,14 @@ static void inject_host_abort(void)
 	write_sysreg_el2(exception_pstate(spsr, read_sysreg_el1(SYS_SCTLR)), SYS_SPSR);
 }
 
-/* true if addr is a VM's page and the abort went back to the host. */
+/* true if addr is a VM's page: counted against that VM, sent back to the host. */
 bool bootops_pkvm_host_abort(u64 addr)
 {
-	if (!__pkvm_bootops_page_is_guest(addr >> PAGE_SHIFT))
+	u32 vmid = __pkvm_bootops_page_vm(addr >> PAGE_SHIFT);
+
+	if (!vmid)
 		return false;
+	bootops_note_host_fault(vmid);
 	inject_host_abort();
 	return true;
 }

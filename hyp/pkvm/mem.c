@@ -81,13 +81,18 @@ static int map_for_scrub(void *va)
 	return pkvm_create_mappings_locked(va, va + PAGE_SIZE, PAGE_HYP);
 }
 
-static int host_set_guest_owner(u64 addr)
+/* Host stage 2 says "a guest's"; hyp's vmemmap says which VM, for host faults. */
+static int host_set_guest_owner(u64 addr, u32 vmid)
 {
-	return host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_GUEST);
+	int ret = host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_GUEST);
+
+	if (!ret)
+		hyp_phys_to_page(addr)->bootops_vmid = vmid;
+	return ret;
 }
 
 /* claimed -> VM-owned: unpinned, host unmapped. */
-int __pkvm_bootops_donate_pinned(u64 pfn)
+int __pkvm_bootops_donate_pinned(u64 pfn, u32 vmid)
 {
 	u64 addr = hyp_pfn_to_phys(pfn), va = (u64)hyp_phys_to_virt(addr);
 	int ret;
@@ -104,7 +109,7 @@ int __pkvm_bootops_donate_pinned(u64 pfn)
 	 * Hyp keeps its linear mapping, to scrub the page at teardown.
 	 */
 	if (!ret)
-		ret = host_set_guest_owner(addr);
+		ret = host_set_guest_owner(addr, vmid);
 	if (!ret)
 		hyp_page_ref_dec(hyp_virt_to_page(va));
 	hyp_unlock_component();
@@ -113,7 +118,7 @@ int __pkvm_bootops_donate_pinned(u64 pfn)
 }
 
 /* host-exclusive -> VM-owned. */
-int __pkvm_bootops_donate_host(u64 pfn)
+int __pkvm_bootops_donate_host(u64 pfn, u32 vmid)
 {
 	u64 addr = hyp_pfn_to_phys(pfn);
 	void *va = hyp_phys_to_virt(addr);
@@ -127,7 +132,7 @@ int __pkvm_bootops_donate_host(u64 pfn)
 	/* Hyp's mapping first: it is the step that can be undone. */
 	if (!ret)
 		ret = map_for_scrub(va);
-	if (!ret && host_set_guest_owner(addr)) {
+	if (!ret && host_set_guest_owner(addr, vmid)) {
 		bootops_hyp_unmap_page((u64)va);
 		ret = -EPERM;
 	}
@@ -150,6 +155,20 @@ static bool host_leaf_is_guest(u64 addr)
 
 	return !kvm_pte_valid(pte) &&
 	       FIELD_GET(KVM_INVALID_PTE_OWNER_MASK, pte) == PKVM_ID_GUEST;
+}
+
+/* The VM a page was given to, 0 if it is no VM's. */
+u32 __pkvm_bootops_page_vm(u64 pfn)
+{
+	u32 vmid = 0;
+
+	if (!pfn_is_memory(pfn))
+		return 0;
+	host_lock_component();
+	if (host_leaf_is_guest(hyp_pfn_to_phys(pfn)))
+		vmid = hyp_phys_to_page(hyp_pfn_to_phys(pfn))->bootops_vmid;
+	host_unlock_component();
+	return vmid;
 }
 
 bool __pkvm_bootops_page_is_guest(u64 pfn)
@@ -191,6 +210,7 @@ void __pkvm_bootops_reclaim(u64 pfn, bool scrub)
 			memset(va, 0, PAGE_SIZE);
 		bootops_hyp_unmap_page((u64)va);
 		host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_HOST);
+		hyp_phys_to_page(addr)->bootops_vmid = 0;
 	}
 	hyp_unlock_component();
 	host_unlock_component();
@@ -211,4 +231,51 @@ int __pkvm_bootops_check_mmio(u64 pfn)
 	host_unlock_component();
 	/* Valid, or not yet faulted in: the host's.  Annotated: hyp's. */
 	return kvm_pte_valid(pte) || !pte ? 0 : -EPERM;
+}
+
+/*
+ * host-exclusive -> shared as a VM's ordinary memory: host SHARED_OWNED, so
+ * the host keeps using it but can no longer share, lend or give it to
+ * anyone else.  Hyp does not map it.
+ */
+int __pkvm_bootops_share_guest(u64 pfn)
+{
+	u64 addr = hyp_pfn_to_phys(pfn);
+	int ret;
+
+	if (!pfn_is_memory(pfn))
+		return not_memory_errno(pfn);
+	host_lock_component();
+	ret = __host_check_page_state_range(addr, PAGE_SIZE, PKVM_PAGE_OWNED) ? -EPERM : 0;
+	if (!ret)
+		ret = __host_set_page_state_range(addr, PAGE_SIZE, PKVM_PAGE_SHARED_OWNED);
+	host_unlock_component();
+	return ret;
+}
+
+/* shared as guest memory -> host-exclusive. */
+void __pkvm_bootops_unshare_guest(u64 pfn)
+{
+	u64 addr = hyp_pfn_to_phys(pfn);
+
+	host_lock_component();
+	if (!__host_check_page_state_range(addr, PAGE_SIZE, PKVM_PAGE_SHARED_OWNED))
+		WARN_ON(__host_set_page_state_range(addr, PAGE_SIZE, PKVM_PAGE_OWNED));
+	host_unlock_component();
+}
+
+/*
+ * Without FWB a guest running with its caches off reads memory, not the
+ * cache: push a page to the point of coherency before the VM maps it.
+ */
+void __pkvm_bootops_clean_for_guest(u64 pfn)
+{
+	void *va;
+
+	if (cpus_have_final_cap(ARM64_HAS_STAGE2_FWB))
+		return;
+	va = hyp_fixmap_map(hyp_pfn_to_phys(pfn));
+	__clean_dcache_guest_page(va, PAGE_SIZE);
+	__invalidate_icache_guest_page(va, PAGE_SIZE);
+	hyp_fixmap_unmap();
 }

@@ -17,10 +17,13 @@ int bootops_pkvm_init(void);
 /* vmid (> 0) if the vCPU may run on this CPU now, else -errno. */
 int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu);
 void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid);
+/* Points the vCPU at the stage 2 it must run on: hyp's, or a checked copy of the host's. */
+int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid);
 #else
 static inline int bootops_pkvm_init(void) { return 0; }
 static inline int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu) { return 0; }
 static inline void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid) { }
+static inline int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid) { return 0; }
 #endif
 
 /* A host stage-2 fault on a VM's page: reflected to the host (host-abort.c). */
@@ -36,8 +39,12 @@ void bootops_hyp_unmap_page(u64 va);
 /* Page transitions (bootops-mem.c); see the table in bootops-platform.c. */
 int __pkvm_bootops_share_pin(u64 pfn);
 void __pkvm_bootops_unpin_unshare(u64 pfn);
-int __pkvm_bootops_donate_pinned(u64 pfn);
-int __pkvm_bootops_donate_host(u64 pfn);
+int __pkvm_bootops_donate_pinned(u64 pfn, u32 vmid);
+int __pkvm_bootops_donate_host(u64 pfn, u32 vmid);
+int __pkvm_bootops_share_guest(u64 pfn);
+void __pkvm_bootops_unshare_guest(u64 pfn);
+void __pkvm_bootops_clean_for_guest(u64 pfn);
+u32 __pkvm_bootops_page_vm(u64 pfn);
 void __pkvm_bootops_reclaim(u64 pfn, bool scrub);
 bool __pkvm_bootops_page_is_guest(u64 pfn);
 bool __pkvm_bootops_host_exclusive(u64 pfn);

@@ -10,8 +10,11 @@
  *                   host DMA mapping: a second one is refused)
  *   VM-owned        host stage 2 annotated with owner PKVM_ID_GUEST; hyp
  *                   keeps a linear mapping to scrub it at teardown
+ *   shared guest    host SHARED_OWNED: still the host's, mapped in one VM's
+ *                   stage 2 as ordinary memory; nobody else may get it
  * The remap area is a private hyp VA range reserved at init.  A VM's stage
- * 2 as hyp knows it is a boot-ops LPAE table per VM in hyp memory.
+ * 2 as hyp knows it is a boot-ops LPAE table per VM in hyp memory; a VM
+ * with images runs on it once verified (bootops_pkvm_load_s2()).
  */
 #include <asm/kvm_hyp.h>
 #include <asm/kvm_pgtable.h>
@@ -33,8 +36,16 @@ bool bootops_off;
 
 static unsigned long remap_base;
 static struct bootops_pgt vm_s2[BOOTOPS_MAX_VMS + 1];
+/* Bumped at each teardown: tells apart VMs that reuse a vmid. */
+static u64 vm_s2_gen[BOOTOPS_MAX_VMS + 1];
 static DEFINE_HYP_SPINLOCK(bootops_s2_lock);
 static DEFINE_PER_CPU(u32, bootops_cpu_id);
+/* The stage 2 the vCPU on this CPU runs on, in hyp memory. */
+static DEFINE_PER_CPU(struct kvm_s2_mmu, bootops_run_mmu);
+/* With one shared VMID: which VM last ran with it on this CPU. */
+static DEFINE_PER_CPU(u64, bootops_last_vm);
+/* For TLB maintenance outside the run path; under bootops_s2_lock. */
+static struct kvm_s2_mmu bootops_flush_mmu;
 
 int bootops_pkvm_init(void)
 {
@@ -76,6 +87,133 @@ void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid)
 		bootops_set_vcpu_inactive(vmid, hyp_vcpu->vcpu.vcpu_idx);
 }
 
+/*
+ * IPA size of the stage 2 hyp builds: the CPU's PA size up to 48 bits,
+ * walked from level 0 (44 bits or more) or else 39 bits from level 1, so
+ * that one boot-ops table (48-bit layout, no concatenation) serves both.
+ */
+static u32 hyp_s2_ipa_bits(void)
+{
+	u64 parange = kvm_get_parange(id_aa64mmfr0_el1_sys_val);
+	u32 bits = min_t(u32, id_aa64mmfr0_parange_to_phys_shift(parange), 48);
+
+	return bits >= 44 ? bits : min_t(u32, bits, 39);
+}
+
+u32 bootops_plat_vm_ipa_bits(u32 vmid)
+{
+	return hyp_s2_ipa_bits();
+}
+
+/*
+ * The host stage 2's VTCR with the geometry of the boot-ops table: 4 KiB
+ * descriptors without LPA2 (DS clear, at most 48-bit output).
+ */
+static u64 hyp_s2_vtcr(void)
+{
+	u64 vtcr = host_mmu.arch.mmu.vtcr, ps = FIELD_GET(VTCR_EL2_PS_MASK, vtcr);
+	u32 bits = hyp_s2_ipa_bits();
+
+	vtcr &= ~(VTCR_EL2_T0SZ_MASK | VTCR_EL2_SL0_MASK | VTCR_EL2_DS | VTCR_EL2_PS_MASK);
+	vtcr |= VTCR_EL2_T0SZ(bits);
+	vtcr |= (bits >= 44 ? 2UL : 1UL) << VTCR_EL2_SL0_SHIFT;
+	vtcr |= FIELD_PREP(VTCR_EL2_PS_MASK, min_t(u64, ps, ID_AA64MMFR0_EL1_PARANGE_48));
+	return vtcr;
+}
+
+/* Where the walk starts: the level-0 table, or for 39 bits its first entry's table. */
+static u64 hyp_s2_root(u32 vmid)
+{
+	u64 root = vm_s2[vmid].root_pa, *l0;
+
+	if (!root || hyp_s2_ipa_bits() >= 44)
+		return root;
+	l0 = hyp_phys_to_virt(root);
+	return (l0[0] & BOOTOPS_PTE_VALID) ? l0[0] & BOOTOPS_PTE_OA_MASK : 0;
+}
+
+/*
+ * Hardware VMIDs.  The host allocates the VMIDs of VMs on its own stage 2;
+ * its allocator never hands out the top ones (vmid.c), and hyp refuses to
+ * run a host stage 2 with one of them.  With 16-bit VMIDs each VM on hyp's
+ * stage 2 gets its own (0xff00 | vmid); with 8-bit VMIDs they share 0xff
+ * and a CPU flushes it when it switches between two such VMs.  Either way
+ * no VM ever hits TLB entries another VM's stage 2 created.
+ */
+static bool hyp_vmids_shared(void)
+{
+	return kvm_arm_vmid_bits != 16;
+}
+
+static u64 hyp_hw_vmid(u32 vmid)
+{
+	return hyp_vmids_shared() ? 0xff : 0xff00 | vmid;
+}
+
+static bool hw_vmid_is_hyp(u64 hw_vmid)
+{
+	hw_vmid &= (1UL << kvm_arm_vmid_bits) - 1;
+	return hyp_vmids_shared() ? hw_vmid == 0xff : hw_vmid >= 0xff00;
+}
+
+static void fill_hyp_mmu(struct kvm_s2_mmu *mmu, u32 vmid)
+{
+	mmu->pgd_phys = hyp_s2_root(vmid);
+	mmu->vtcr = hyp_s2_vtcr();
+	atomic64_set(&mmu->vmid.id, hyp_hw_vmid(vmid));
+}
+
+/* Runs vmid on the table hyp keeps: same IPA size and levels as the host's. */
+static int load_hyp_s2(struct kvm_s2_mmu *mmu, struct pkvm_hyp_vcpu *hyp_vcpu, u32 vmid)
+{
+	u64 *last = this_cpu_ptr(&bootops_last_vm);
+	u64 id = READ_ONCE(vm_s2_gen[vmid]) << 8 | vmid;
+
+	fill_hyp_mmu(mmu, vmid);
+	if (!mmu->pgd_phys)
+		return -ENOENT;
+	mmu->arch = &pkvm_hyp_vcpu_to_hyp_vm(hyp_vcpu)->kvm.arch;
+	if (hyp_vmids_shared() && *last != id) {
+		__kvm_tlb_flush_vmid(mmu);
+		*last = id;
+	}
+	return 0;
+}
+
+/*
+ * A VM on the host's stage 2: a private copy, so the host can neither
+ * change the VMID after the check nor pick one of hyp's.
+ */
+static int load_host_s2(struct kvm_s2_mmu *mmu, struct kvm_s2_mmu *host)
+{
+	u64 hw_vmid = atomic64_read(&host->vmid.id);
+
+	if (hw_vmid_is_hyp(hw_vmid))
+		return -EPERM;
+	atomic64_set(&mmu->vmid.id, hw_vmid);
+	mmu->pgd_phys = READ_ONCE(host->pgd_phys);
+	mmu->vtcr = READ_ONCE(host->vtcr);
+	mmu->arch = READ_ONCE(host->arch);
+	return 0;
+}
+
+/* vmid: what bootops_pkvm_vcpu_enter() returned, with the vCPU ACTIVE. */
+int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid)
+{
+	struct kvm_s2_mmu *mmu = this_cpu_ptr(&bootops_run_mmu);
+	int ret = 0;
+
+	if (bootops_off || vmid <= 0)
+		return 0;
+	if (bootops_vm_uses_hyp_s2(vmid))
+		ret = load_hyp_s2(mmu, hyp_vcpu, vmid);
+	else
+		ret = load_host_s2(mmu, kern_hyp_va(hyp_vcpu->host_vcpu->arch.hw_mmu));
+	if (!ret)
+		hyp_vcpu->vcpu.arch.hw_mmu = mmu;
+	return ret;
+}
+
 int bootops_plat_claim_image_page(u64 pfn)
 {
 	return __pkvm_bootops_share_pin(pfn);
@@ -88,12 +226,22 @@ void bootops_plat_release_image_page(u64 pfn)
 
 int bootops_plat_donate_claimed_page(u64 pfn, u32 vmid)
 {
-	return __pkvm_bootops_donate_pinned(pfn);
+	return __pkvm_bootops_donate_pinned(pfn, vmid);
 }
 
 int bootops_plat_donate_host_page(u64 pfn, u32 vmid)
 {
-	return __pkvm_bootops_donate_host(pfn);
+	return __pkvm_bootops_donate_host(pfn, vmid);
+}
+
+int bootops_plat_share_guest_page(u64 pfn, u32 vmid)
+{
+	return __pkvm_bootops_share_guest(pfn);
+}
+
+void bootops_plat_unshare_guest_page(u64 pfn, u32 vmid)
+{
+	__pkvm_bootops_unshare_guest(pfn);
 }
 
 void bootops_plat_undo_donate(u64 pfn, u32 vmid)
@@ -163,25 +311,20 @@ u64 bootops_plat_remap_pfn(u64 slot)
 				       BOOTOPS_INVALID64;
 }
 
-u32 bootops_plat_vm_ipa_bits(u32 vmid)
-{
-	u64 parange = kvm_get_parange(id_aa64mmfr0_el1_sys_val);
-
-	return min_t(u32, id_aa64mmfr0_parange_to_phys_shift(parange), 48);
-}
-
-int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, bool device)
+int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, enum bootops_s2_kind kind)
 {
 	struct bootops_pgt *pgt = &vm_s2[vmid];
-	u64 attrs = device ? BOOTOPS_PTE_S2_DEVICE : BOOTOPS_PTE_S2_NORMAL;
 	int ret = 0;
 
+	if (kind != BOOTOPS_S2_DEVICE)
+		__pkvm_bootops_clean_for_guest(pfn);
 	hyp_spin_lock(&bootops_s2_lock);
 	if (!pgt->root_pa)
 		ret = bootops_pgt_init(pgt);
 	if (!ret)
-		ret = bootops_pgt_map(pgt, ipa,
-				      bootops_pte_page(pfn << PAGE_SHIFT, attrs));
+		ret = bootops_pgt_map(pgt, ipa, bootops_s2_pte(pfn, kind));
+	/* A vCPU may be walking this table on another CPU right now. */
+	dsb(ishst);
 	hyp_spin_unlock(&bootops_s2_lock);
 	return ret;
 }
@@ -190,31 +333,58 @@ void bootops_plat_s2_unmap(u32 vmid, u64 ipa)
 {
 	hyp_spin_lock(&bootops_s2_lock);
 	bootops_pgt_unmap(&vm_s2[vmid], ipa);
+	fill_hyp_mmu(&bootops_flush_mmu, vmid);
+	__kvm_tlb_flush_vmid_ipa(&bootops_flush_mmu, ipa, 3);
 	hyp_spin_unlock(&bootops_s2_lock);
 }
 
-u64 bootops_plat_s2_lookup(u32 vmid, u64 ipa)
+static u64 s2_leaf(u32 vmid, u64 ipa)
 {
 	u64 pte;
 
 	hyp_spin_lock(&bootops_s2_lock);
 	pte = bootops_pgt_lookup(&vm_s2[vmid], ipa);
 	hyp_spin_unlock(&bootops_s2_lock);
+	return pte;
+}
+
+u64 bootops_plat_s2_lookup(u32 vmid, u64 ipa)
+{
+	u64 pte = s2_leaf(vmid, ipa);
+
 	return pte ? (pte & BOOTOPS_PTE_OA_MASK) >> PAGE_SHIFT : BOOTOPS_INVALID64;
+}
+
+int bootops_plat_s2_kind(u32 vmid, u64 ipa)
+{
+	u64 pte = s2_leaf(vmid, ipa);
+
+	return pte ? (int)bootops_s2_pte_kind(pte) : -ENOENT;
 }
 
 static void reclaim_leaf(u64 ipa, u64 pte, void *arg)
 {
 	u64 pfn = (pte & BOOTOPS_PTE_OA_MASK) >> PAGE_SHIFT;
 
-	if (__pkvm_bootops_page_is_guest(pfn))
+	if (bootops_s2_pte_kind(pte) == BOOTOPS_S2_SHARED)
+		__pkvm_bootops_unshare_guest(pfn);
+	else if (__pkvm_bootops_page_is_guest(pfn))
 		__pkvm_bootops_reclaim(pfn, true);
 }
 
+/*
+ * No vCPU of the VM runs (teardown checked): flush its VMID first, so no
+ * CPU can reach a page through a stale entry once the page is returned.
+ */
 void bootops_plat_s2_teardown(u32 vmid)
 {
 	hyp_spin_lock(&bootops_s2_lock);
+	if (vm_s2[vmid].root_pa) {
+		fill_hyp_mmu(&bootops_flush_mmu, vmid);
+		__kvm_tlb_flush_vmid(&bootops_flush_mmu);
+	}
 	bootops_pgt_destroy(&vm_s2[vmid], reclaim_leaf, NULL);
+	WRITE_ONCE(vm_s2_gen[vmid], vm_s2_gen[vmid] + 1);
 	hyp_spin_unlock(&bootops_s2_lock);
 }
 
@@ -225,6 +395,8 @@ void *bootops_plat_alloc_table(u64 *pa)
 	if (!va)
 		return NULL;
 	memset(va, 0, PAGE_SIZE);
+	/* Zeroes visible before any walker can reach the table. */
+	dsb(ishst);
 	*pa = hyp_virt_to_phys(va);
 	return va;
 }

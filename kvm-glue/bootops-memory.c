@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Boot ops, EL1 glue for the memory of VMs on hyp's stage 2.
+ *
+ * Once a VM with images is verified it runs on the stage 2 hyp keeps for
+ * it.  A stage-2 fault on ordinary memory is resolved here: KVM pins the
+ * page behind the faulting address for the VM's lifetime (as for images)
+ * and asks hyp to share it into the VM.  Hyp refuses anything over an
+ * image.  Pages are unpinned after hyp's teardown gave them back.
+ *
+ * Per VM, debugfs has bootops_host_faults (host accesses to the VM's
+ * pages that hyp refused) and bootops_s2_probe (tries one share or unshare
+ * from the host, for tests: see Documentation/virt/kvm/arm/bootops.rst).
+ */
+#define pr_fmt(fmt) "kvm-bootops: " fmt
+
+#include <linux/arm-smccc.h>
+#include <linux/debugfs.h>
+#include <linux/kvm_host.h>
+#include <linux/mm.h>
+#include <linux/xarray.h>
+#include <asm/kvm_asm.h>
+#include <asm/kvm_bootops.h>
+#include <asm/kvm_bootops_memory.h>
+#include <asm/kvm_emulate.h>
+#include <asm/kvm_mmu.h>
+
+extern phys_addr_t hyp_mem_base;
+
+/* Verified, with images: what hyp's bootops_vm_uses_hyp_s2() says. */
+bool kvm_bootops_uses_hyp_s2(struct kvm *kvm)
+{
+	return READ_ONCE(kvm->arch.bootops_status) == 1 && kvm->arch.bootops_nr_pages;
+}
+
+static int share_page(struct kvm *kvm, phys_addr_t ipa, struct page *page)
+{
+	return kvm_call_hyp_nvhe(__bootops_share_guest_page, kvm->arch.bootops_vmid,
+				 ipa, page_to_pfn(page));
+}
+
+static int unshare_page(struct kvm *kvm, phys_addr_t ipa)
+{
+	return kvm_call_hyp_nvhe(__bootops_unshare_guest_page, kvm->arch.bootops_vmid, ipa);
+}
+
+/* One page, pinned until the VM is destroyed, shared into it at ipa. */
+static int map_guest_page(struct kvm *kvm, phys_addr_t ipa, unsigned long hva)
+{
+	gfn_t gfn = ipa >> PAGE_SHIFT;
+	struct page *page;
+	int ret;
+
+	ret = pin_user_pages_fast(hva & PAGE_MASK, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
+	if (ret != 1)
+		return ret < 0 ? ret : -EFAULT;
+	ret = share_page(kvm, ipa, page);
+	if (ret) {
+		unpin_user_page(page);
+		/* Another vCPU mapped it first. */
+		return ret == -EEXIST ? 0 : ret;
+	}
+	ret = xa_insert(&kvm->arch.bootops_guest_pages, gfn, page, GFP_KERNEL_ACCOUNT);
+	if (ret) {
+		WARN_ON(unshare_page(kvm, ipa));
+		unpin_user_page(page);
+	}
+	return ret;
+}
+
+/* A stage-2 fault of a VM on hyp's stage 2; 0 once the page is mapped. */
+int kvm_bootops_mem_abort(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa,
+			  struct kvm_memory_slot *memslot, unsigned long hva)
+{
+	struct kvm *kvm = vcpu->kvm;
+	int ret;
+
+	/* Hyp maps guest memory read-write and tracks no dirty pages. */
+	if (memslot->flags & (KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES))
+		return -EOPNOTSUPP;
+	if (xa_load(&kvm->arch.bootops_guest_pages, fault_ipa >> PAGE_SHIFT))
+		return 0;
+	ret = map_guest_page(kvm, fault_ipa & PAGE_MASK, hva);
+	if (ret)
+		pr_warn_ratelimited("vmid %u: guest page at %#llx (esr %#llx) not mapped: %pe\n",
+				    kvm->arch.bootops_vmid, fault_ipa, kvm_vcpu_get_esr(vcpu),
+				    ERR_PTR(ret));
+	return ret;
+}
+
+void kvm_bootops_init_memory(struct kvm *kvm)
+{
+	xa_init(&kvm->arch.bootops_guest_pages);
+}
+
+/* After hyp's teardown, which unshared every page. */
+void kvm_bootops_release_memory(struct kvm *kvm)
+{
+	struct page *page;
+	unsigned long gfn;
+
+	/* Teardown failed: hyp may still map them, so leak, never reuse. */
+	if (kvm->arch.bootops_vmid && !xa_empty(&kvm->arch.bootops_guest_pages)) {
+		pr_warn("vmid %u: guest pages leaked\n", kvm->arch.bootops_vmid);
+		return;
+	}
+	xa_for_each(&kvm->arch.bootops_guest_pages, gfn, page)
+		unpin_user_page(page);
+	xa_destroy(&kvm->arch.bootops_guest_pages);
+}
+
+static int host_faults_get(void *data, u64 *val)
+{
+	struct kvm *kvm = data;
+	struct arm_smccc_res res;
+
+	arm_smccc_1_1_hvc(KVM_HOST_SMCCC_FUNC(__bootops_get_host_faults),
+			  kvm->arch.bootops_vmid, &res);
+	if ((long)res.a1)
+		return (long)res.a1;
+	*val = res.a2;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(host_faults_fops, host_faults_get, NULL, "%llu\n");
+
+/* The test probe: the last result, as an errno (0 for success). */
+static int probe_result(struct kvm *kvm, int ret)
+{
+	WRITE_ONCE(kvm->arch.bootops_probe_result, ret);
+	return 0;
+}
+
+/* An image page of the VM hyp registered as vmid, or NULL. */
+static struct page *image_page_of(u32 vmid)
+{
+	struct page *page = NULL;
+	struct kvm *kvm;
+
+	mutex_lock(&kvm_lock);
+	list_for_each_entry(kvm, &vm_list, vm_list)
+		if (kvm->arch.bootops_vmid == vmid && kvm->arch.bootops_nr_pages)
+			page = kvm->arch.bootops_pages[0];
+	mutex_unlock(&kvm_lock);
+	return page;
+}
+
+static int probe_share(struct kvm *kvm, u64 ipa, const char *what, u32 arg)
+{
+	struct page *page = NULL, *fresh = NULL;
+	int ret;
+
+	if (!strcmp(what, "host"))
+		page = fresh = alloc_page(GFP_KERNEL);
+	else if (!strcmp(what, "hyp"))
+		page = pfn_to_page(hyp_mem_base >> PAGE_SHIFT);
+	else if (!strcmp(what, "image"))
+		page = image_page_of(arg);
+	if (!page)
+		return -EINVAL;
+	ret = share_page(kvm, ipa, page);
+	/* The probe must leave nothing behind, even if hyp wrongly agreed. */
+	if (!ret)
+		WARN_ON(unshare_page(kvm, ipa));
+	if (fresh)
+		__free_page(fresh);
+	return probe_result(kvm, ret);
+}
+
+/* "share <ipa> host|hyp", "share <ipa> image <vmid>", "unshare <ipa>". */
+static ssize_t probe_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	struct kvm *kvm = file_inode(file)->i_private;
+	char buf[64], what[8] = "";
+	u32 arg = 0;
+	u64 ipa;
+	int ret;
+
+	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
+		return -EINVAL;
+	buf[len] = 0;
+	if (sscanf(buf, "share %llx %7s %u", &ipa, what, &arg) >= 2)
+		ret = probe_share(kvm, ipa, what, arg);
+	else if (sscanf(buf, "unshare %llx", &ipa) == 1)
+		ret = probe_result(kvm, unshare_page(kvm, ipa));
+	else
+		ret = -EINVAL;
+	return ret ? ret : len;
+}
+
+static ssize_t probe_read(struct file *file, char __user *ubuf, size_t len, loff_t *ppos)
+{
+	struct kvm *kvm = file_inode(file)->i_private;
+	char buf[16];
+	int n = scnprintf(buf, sizeof(buf), "%d\n", READ_ONCE(kvm->arch.bootops_probe_result));
+
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static const struct file_operations probe_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= probe_read,
+	.write	= probe_write,
+	.llseek	= default_llseek,
+};
+
+void kvm_bootops_create_debugfs(struct kvm *kvm)
+{
+	if (!kvm->arch.bootops_vmid)
+		return;
+	debugfs_create_file("bootops_host_faults", 0444, kvm->debugfs_dentry, kvm,
+			    &host_faults_fops);
+	debugfs_create_file("bootops_s2_probe", 0600, kvm->debugfs_dentry, kvm, &probe_fops);
+}
