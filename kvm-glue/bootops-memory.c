@@ -8,8 +8,8 @@
  * and asks hyp to share it into the VM.  Hyp refuses anything over an
  * image.  Pages are unpinned after hyp's teardown gave them back.
  *
- * Per VM, debugfs has bootops_host_faults (host accesses to the VM's
- * pages that hyp refused) and bootops_s2_probe (tries one share or unshare
+ * Per VM, debugfs has bootops_vmid, bootops_host_faults (host accesses to
+ * the VM's pages that hyp refused) and bootops_s2_probe (tries one share or unshare
  * from the host, for tests: see Documentation/virt/kvm/arm/bootops.rst).
  */
 #define pr_fmt(fmt) "kvm-bootops: " fmt
@@ -73,14 +73,21 @@ int kvm_bootops_mem_abort(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa,
 			  struct kvm_memory_slot *memslot, unsigned long hva)
 {
 	struct kvm *kvm = vcpu->kvm;
+	phys_addr_t ipa = fault_ipa & PAGE_MASK;
+	struct page *page;
 	int ret;
 
 	/* Hyp maps guest memory read-write and tracks no dirty pages. */
 	if (memslot->flags & (KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES))
 		return -EOPNOTSUPP;
-	if (xa_load(&kvm->arch.bootops_guest_pages, fault_ipa >> PAGE_SHIFT))
-		return 0;
-	ret = map_guest_page(kvm, fault_ipa & PAGE_MASK, hva);
+	page = xa_load(&kvm->arch.bootops_guest_pages, ipa >> PAGE_SHIFT);
+	if (page) {
+		/* Pinned already: mapped by another vCPU, or unshared since. */
+		ret = share_page(kvm, ipa, page);
+		ret = ret == -EEXIST ? 0 : ret;
+	} else {
+		ret = map_guest_page(kvm, ipa, hva);
+	}
 	if (ret)
 		pr_warn_ratelimited("vmid %u: guest page at %#llx (esr %#llx) not mapped: %pe\n",
 				    kvm->arch.bootops_vmid, fault_ipa, kvm_vcpu_get_esr(vcpu),
@@ -149,12 +156,14 @@ static int probe_share(struct kvm *kvm, u64 ipa, const char *what, u32 arg)
 	struct page *page = NULL, *fresh = NULL;
 	int ret;
 
-	if (!strcmp(what, "host"))
-		page = fresh = alloc_page(GFP_KERNEL);
-	else if (!strcmp(what, "hyp"))
+	if (!strcmp(what, "host")) {
+		fresh = alloc_page(GFP_KERNEL);
+		page = fresh;
+	} else if (!strcmp(what, "hyp")) {
 		page = pfn_to_page(hyp_mem_base >> PAGE_SHIFT);
-	else if (!strcmp(what, "image"))
+	} else if (!strcmp(what, "image")) {
 		page = image_page_of(arg);
+	}
 	if (!page)
 		return -EINVAL;
 	ret = share_page(kvm, ipa, page);
@@ -209,6 +218,7 @@ void kvm_bootops_create_debugfs(struct kvm *kvm)
 {
 	if (!kvm->arch.bootops_vmid)
 		return;
+	debugfs_create_u32("bootops_vmid", 0444, kvm->debugfs_dentry, &kvm->arch.bootops_vmid);
 	debugfs_create_file("bootops_host_faults", 0444, kvm->debugfs_dentry, kvm,
 			    &host_faults_fops);
 	debugfs_create_file("bootops_s2_probe", 0600, kvm->debugfs_dentry, kvm, &probe_fops);

@@ -22,6 +22,7 @@
 #   build/vmm/hello.other-size.sig its signature (for LOAD_ADDR)
 #   build/vmm/hello.zero.sig       64 zero bytes
 #   build/vmm/hello.short.sig      63 bytes (the VMM must refuse it)
+#   build/vmm/touch.{bin,sig}      the memory-touch guest, signed for LOAD_ADDR
 #   build/vmm/initramfs-args.txt   arguments for scripts/build-initramfs.sh,
 #                                  one per line: the binaries and fixtures
 #                                  (/tests/bootops-vmm, /tests/bootops_images,
@@ -67,11 +68,15 @@ mkdir -p "$OUT"
 
 # --- the guest ------------------------------------------------------------------
 G="$ROOT/tools/bootops-vmm/guest"
-"${CROSS}gcc" -E -P -o "$OUT/hello.s" "$G/hello.S"
-"${CROSS}as" -o "$OUT/hello.o" "$OUT/hello.s"
-"${CROSS}ld" -nostdlib -static -T "$G/hello.lds" -o "$OUT/hello.elf" "$OUT/hello.o"
-"${CROSS}objcopy" -O binary "$OUT/hello.elf" "$OUT/hello.bin"
-"${CROSS}objdump" -d "$OUT/hello.elf" >"$OUT/hello.lst"
+build_guest() {	# build_guest NAME: tools/bootops-vmm/guest/NAME.S -> build/vmm/NAME.bin
+	"${CROSS}gcc" -E -P -o "$OUT/$1.s" "$G/$1.S"
+	"${CROSS}as" -o "$OUT/$1.o" "$OUT/$1.s"
+	"${CROSS}ld" -nostdlib -static -T "$G/hello.lds" -o "$OUT/$1.elf" "$OUT/$1.o"
+	"${CROSS}objcopy" -O binary "$OUT/$1.elf" "$OUT/$1.bin"
+	"${CROSS}objdump" -d "$OUT/$1.elf" >"$OUT/$1.lst"
+}
+build_guest hello
+build_guest touch
 entry=$("${CROSS}objdump" -f "$OUT/hello.elf" | awk '/start address/ { print $NF }')
 [ $((entry)) = $((LOAD_ADDR)) ] || die "hello.elf entry $entry, want $LOAD_ADDR"
 # The bytes must contain the message and end in the PSCI SYSTEM_OFF call.
@@ -143,6 +148,7 @@ expect() {	# expect WANT PUB ADDR IMAGE SIG
 
 cd "$OUT"
 sign "$KEY" $LOAD_ADDR hello.bin hello.sig
+sign "$KEY" $LOAD_ADDR touch.bin touch.sig
 # One bit: the lowest of the message's first byte ('h' -> 'i'), so a guest
 # that ran anyway would say so.
 off=$(grep -obUa 'hello from' hello.bin | head -n1 | cut -d: -f1)
@@ -163,6 +169,7 @@ head -c 63 hello.sig >hello.short.sig
 
 # What each fixture is, by the tool that does what hyp does.
 expect OK  "$PUB" $LOAD_ADDR  hello.bin          hello.sig
+expect OK  "$PUB" $LOAD_ADDR  touch.bin          touch.sig
 expect BAD "$PUB" $LOAD_ADDR  hello.tampered.bin hello.sig
 expect BAD "$PUB" $LOAD_ADDR  hello.bin          hello.other-key.sig
 expect OK  "${OTHER_KEY%.pem}.pub.pem" $LOAD_ADDR hello.bin hello.other-key.sig
@@ -175,7 +182,7 @@ log "fixtures signed with ${KEY#"$ROOT"/} and checked with bootops-sign verify"
 
 # --- initramfs arguments ----------------------------------------------------------
 FIX=(hello.bin hello.sig hello.tampered.bin hello.other-key.sig hello.other-addr.sig
-     hello.padded.bin hello.other-size.sig hello.zero.sig hello.short.sig)
+     hello.padded.bin hello.other-size.sig hello.zero.sig hello.short.sig touch.bin touch.sig)
 RUN_GOOD="bootops-vmm --mem $MEM --image /tests/vmm/hello.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
 RUN_BAD="bootops-vmm --expect-reject --mem $MEM --image /tests/vmm/hello.tampered.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
 write_args() {	# write_args FILE WITH_IMAGES_TEST

@@ -25,6 +25,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -59,7 +60,9 @@ struct blob {
 static const char *dir = "/tests/vmm";
 static struct blob hello = { .name = "hello.bin" },
 		   tampered = { .name = "hello.tampered.bin" },
-		   padded = { .name = "hello.padded.bin" };
+		   padded = { .name = "hello.padded.bin" },
+		   touch = { .name = "touch.bin" };
+static uint8_t sig_touch[VMM_SIG_SIZE];
 static uint8_t sig_good[VMM_SIG_SIZE], sig_other_key[VMM_SIG_SIZE],
 	       sig_other_addr[VMM_SIG_SIZE], sig_other_size[VMM_SIG_SIZE],
 	       sig_zero[VMM_SIG_SIZE];
@@ -650,6 +653,211 @@ static void test_sig_file_size(void)
 	unlink(path);
 }
 
+/* --- memory isolation: verified VMs run on hyp's stage 2 ------------------- */
+
+#define TOUCH_BASE	(LOAD_ADDR + (1ULL << 20))	/* as touch.S */
+#define TOUCH_OK	"touch ok\n"
+#define FREE_IPA	(MEM_BASE + MEM_SIZE - 0x1000)	/* never touched */
+
+/* The debugfs directory KVM made for v's VM. */
+static void vm_debugfs(struct vmm *v, const char *file, char *path, size_t len)
+{
+	snprintf(path, len, "/sys/kernel/debug/kvm/%d-%d/%s", getpid(), v->vm, file);
+}
+
+#define NO_VALUE	LLONG_MIN
+
+/* A number from the VM's debugfs file, or NO_VALUE. */
+static long long vm_debugfs_read(struct vmm *v, const char *file)
+{
+	char path[128], buf[32] = "";
+	ssize_t n;
+	int fd;
+
+	vm_debugfs(v, file, path, sizeof(path));
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return NO_VALUE;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtoll(buf, NULL, 0) : NO_VALUE;
+}
+
+/* One host share/unshare through bootops_s2_probe: hyp's answer (0 or -errno). */
+static int probe(struct vmm *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int probe(struct vmm *v, const char *fmt, ...)
+{
+	char path[128], cmd[96];
+	long long ret;
+	va_list ap;
+	int fd, n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	vm_debugfs(v, "bootops_s2_probe", path, sizeof(path));
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, cmd, n) != n) {
+		diag("probe \"%s\": %s", cmd, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;	/* neither 0 nor an errno: fails every check */
+	}
+	close(fd);
+	ret = vm_debugfs_read(v, "bootops_s2_probe");
+	return ret == NO_VALUE ? 1 : (int)ret;
+}
+
+/* A verified VM that ran touch.S over `pages` pages; true if it said "touch ok". */
+static bool run_touch(struct vmm *v, uint64_t pages, uint64_t passes)
+{
+	int ret;
+
+	new_vm(v, true);
+	if (put_declare(v, &touch, LOAD_ADDR, touch.size, sig_touch) != 0)
+		return false;
+	ret = vmm_vcpu_init(v, LOAD_ADDR);
+	if (!ret)
+		ret = vmm_set_xreg(v, 0, pages | passes << 32);
+	if (!ret)
+		ret = vmm_run(v, RUN_TIMEOUT_MS);
+	if (ret != VMM_EXIT_SHUTDOWN || strcmp(v->out, TOUCH_OK)) {
+		diag("touch guest: %s, output \"%.*s\"", exit_name(ret),
+		     (int)strcspn(v->out, "\n"), v->out);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Ordinary guest memory is shared, page by page, as the guest faults: the
+ * guest reads back what it wrote, and the host still sees it (shared, not
+ * given).  The image stays the VM's: host faults on it are counted.
+ */
+static void test_guest_memory_shared(void)
+{
+	uint64_t k, pages = 64, bad = 0;
+	long long before, after;
+	struct vmm v;
+	bool ran;
+
+	ran = run_touch(&v, pages, 3);
+	check(ran, "verified guest on hyp's stage 2 writes and reads back 64 fresh pages", "see above");
+	for (k = 0; k < pages; k++) {
+		uint64_t word;
+
+		memcpy(&word, v.mem + (TOUCH_BASE - MEM_BASE) + k * 4096, sizeof(word));
+		bad += word != (k | 2ULL << 32);
+	}
+	check(ran && !bad, "the host still reads the guest's ordinary memory (shared, not given)",
+	      "%llu of %llu pages differ", (unsigned long long)bad, (unsigned long long)pages);
+	before = vm_debugfs_read(&v, "bootops_host_faults");
+	user_access_faults(v.mem + (LOAD_ADDR - MEM_BASE), false);
+	user_access_faults(v.mem + (LOAD_ADDR - MEM_BASE), true);
+	after = vm_debugfs_read(&v, "bootops_host_faults");
+	check(before == 0 && after == 2, "hyp counts the host's faults on the VM's image (debugfs)",
+	      "bootops_host_faults %lld before, %lld after a read and a write", before, after);
+	vmm_destroy(&v);
+}
+
+/* The host may add and remove ordinary memory, never touch the image's. */
+static void test_host_cannot_remap_image(void)
+{
+	int img_unshare, img_share, touched, fresh, unshare, again;
+	struct vmm v;
+
+	if (!run_touch(&v, 4, 1)) {
+		check(0, "host cannot remap or unmap an image address", "guest did not run");
+		vmm_destroy(&v);
+		return;
+	}
+	img_unshare = probe(&v, "unshare %llx", LOAD_ADDR);
+	img_share = probe(&v, "share %llx host", LOAD_ADDR);
+	touched = probe(&v, "share %llx host", TOUCH_BASE);
+	fresh = probe(&v, "share %llx host", FREE_IPA);
+	check(img_unshare == -EPERM && img_share == -EPERM,
+	      "hyp refuses to unmap or remap an image address (EPERM)",
+	      "unshare %s, share %s", res(img_unshare), res(img_share));
+	check(touched == -EEXIST && fresh == 0,
+	      "controls: a mapped address is EEXIST, a free one takes a host page",
+	      "mapped %s, free %s", res(touched), res(fresh));
+	unshare = probe(&v, "unshare %llx", TOUCH_BASE);
+	again = probe(&v, "unshare %llx", TOUCH_BASE);
+	check(unshare == 0 && again == -ENOENT,
+	      "ordinary memory can be taken back once, then it is gone (ENOENT)",
+	      "unshare %s, again %s", res(unshare), res(again));
+	vmm_destroy(&v);
+}
+
+/* Pages of another VM, of this VM's image, or of hyp never become guest memory. */
+static void test_foreign_pages_refused(void)
+{
+	int other_img, own_img, hyp;
+	struct vmm a, b;
+	bool ran;
+
+	ran = run_touch(&a, 1, 1);
+	ran = run_touch(&b, 1, 1) && ran;
+	other_img = probe(&b, "share %llx image %lld", FREE_IPA, vm_debugfs_read(&a, "bootops_vmid"));
+	own_img = probe(&b, "share %llx image %lld", FREE_IPA, vm_debugfs_read(&b, "bootops_vmid"));
+	hyp = probe(&b, "share %llx hyp", FREE_IPA);
+	check(ran && other_img == -EPERM && own_img == -EPERM && hyp == -EPERM,
+	      "another VM's, the VM's own image and hyp's pages cannot be shared in (EPERM)",
+	      "other VM %s, own image %s, hyp %s", res(other_img), res(own_img), res(hyp));
+	vmm_destroy(&b);
+	vmm_destroy(&a);
+}
+
+/* An exact /proc/vmstat counter: per-CPU deltas are folded in first. */
+static long long vmstat(const char *name)
+{
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
+	char line[128];
+	long long val = -1;
+	size_t len = strlen(name);
+	FILE *f;
+
+	if (fd >= 0) {
+		if (write(fd, "1", 1) != 1)
+			diag("vm/stat_refresh: %s", strerror(errno));
+		close(fd);
+	}
+	f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			val = strtoll(line + len + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return val;
+}
+
+/*
+ * 1000 create/load/run/destroy cycles of a verified VM that touches 16
+ * pages: every page KVM pinned (image and memory) is unpinned again, and
+ * hyp's table pool does not run dry (it holds about 1000 pages; a leak of
+ * even one table per cycle would end in ENOMEM).
+ */
+static void test_memory_cycles_leak_nothing(void)
+{
+	long long pin0 = vmstat("nr_foll_pin_acquired"), unpin0 = vmstat("nr_foll_pin_released");
+	long long pinned, unpinned;
+	int i, failed = 0;
+	struct vmm v;
+
+	for (i = 0; i < 1000; i++) {
+		failed += !run_touch(&v, 16, 1);
+		vmm_destroy(&v);
+		if (failed)
+			break;
+	}
+	pinned = vmstat("nr_foll_pin_acquired") - pin0;
+	unpinned = vmstat("nr_foll_pin_released") - unpin0;
+	check(!failed && pin0 >= 0 && pinned >= 1000 * 17 && pinned == unpinned,
+	      "1000 verified VM cycles: every pinned page is released, no cycle fails",
+	      "%d cycles done, %d failed; %lld pins, %lld releases", i, failed, pinned, unpinned);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -661,6 +869,8 @@ int main(int argc, char **argv)
 	load_blob(&tampered);
 	load_blob(&padded);
 	load_sig("hello.sig", sig_good);
+	load_blob(&touch);
+	load_sig("touch.sig", sig_touch);
 	load_sig("hello.other-key.sig", sig_other_key);
 	load_sig("hello.other-addr.sig", sig_other_addr);
 	load_sig("hello.other-size.sig", sig_other_size);
@@ -692,6 +902,10 @@ int main(int argc, char **argv)
 	test_sixth_image();
 	test_plain_vm_declare();
 	test_flags_reserved();
+	test_guest_memory_shared();
+	test_host_cannot_remap_image();
+	test_foreign_pages_refused();
+	test_memory_cycles_leak_nothing();
 
 	close(kvm);
 	printf("1..%d\n", tests_run);
