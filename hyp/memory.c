@@ -105,17 +105,19 @@ void bootops_note_host_fault(u64 vmid)
 	bootops_unlock_vm(vmid);
 }
 
-int bootops_get_host_faults(u64 vmid, u64 *count)
+int bootops_get_vm_stats(u64 vmid, u64 *host_faults, u64 *tables)
 {
 	int ret = 0;
 
 	if (!bootops_vmid_valid(vmid))
 		return -EINVAL;
 	bootops_lock_vm(vmid);
-	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED)
+	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED) {
 		ret = -ENOENT;
-	else
-		*count = bootops_vm(vmid)->host_faults;
+	} else {
+		*host_faults = bootops_vm(vmid)->host_faults;
+		*tables = bootops_plat_tables_used();
+	}
 	bootops_unlock_vm(vmid);
 	return ret;
 }

@@ -9,7 +9,8 @@
  * image.  Pages are unpinned after hyp's teardown gave them back.
  *
  * Per VM, debugfs has bootops_vmid, bootops_host_faults (host accesses to
- * the VM's pages that hyp refused) and bootops_s2_probe (tries one share or unshare
+ * the VM's pages that hyp refused), bootops_hyp_tables (table pages boot
+ * ops hold, for all VMs) and bootops_s2_probe (tries one share or unshare
  * from the host, for tests: see Documentation/virt/kvm/arm/bootops.rst).
  */
 #define pr_fmt(fmt) "kvm-bootops: " fmt
@@ -116,19 +117,30 @@ void kvm_bootops_release_memory(struct kvm *kvm)
 	xa_destroy(&kvm->arch.bootops_guest_pages);
 }
 
-static int host_faults_get(void *data, u64 *val)
+/* get_vm_stats: x2 = the VM's host faults, x3 = boot ops' table pages. */
+static int vm_stat(struct kvm *kvm, int reg, u64 *val)
 {
-	struct kvm *kvm = data;
 	struct arm_smccc_res res;
 
-	arm_smccc_1_1_hvc(KVM_HOST_SMCCC_FUNC(__bootops_get_host_faults),
+	arm_smccc_1_1_hvc(KVM_HOST_SMCCC_FUNC(__bootops_get_vm_stats),
 			  kvm->arch.bootops_vmid, &res);
 	if ((long)res.a1)
 		return (long)res.a1;
-	*val = res.a2;
+	*val = reg == 2 ? res.a2 : res.a3;
 	return 0;
 }
+
+static int host_faults_get(void *data, u64 *val)
+{
+	return vm_stat(data, 2, val);
+}
 DEFINE_DEBUGFS_ATTRIBUTE(host_faults_fops, host_faults_get, NULL, "%llu\n");
+
+static int hyp_tables_get(void *data, u64 *val)
+{
+	return vm_stat(data, 3, val);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(hyp_tables_fops, hyp_tables_get, NULL, "%llu\n");
 
 /* The test probe: the last result, as an errno (0 for success). */
 static int probe_result(struct kvm *kvm, int ret)
@@ -221,5 +233,7 @@ void kvm_bootops_create_debugfs(struct kvm *kvm)
 	debugfs_create_u32("bootops_vmid", 0444, kvm->debugfs_dentry, &kvm->arch.bootops_vmid);
 	debugfs_create_file("bootops_host_faults", 0444, kvm->debugfs_dentry, kvm,
 			    &host_faults_fops);
+	debugfs_create_file("bootops_hyp_tables", 0444, kvm->debugfs_dentry, kvm,
+			    &hyp_tables_fops);
 	debugfs_create_file("bootops_s2_probe", 0600, kvm->debugfs_dentry, kvm, &probe_fops);
 }

@@ -44,6 +44,8 @@ static DEFINE_PER_CPU(u32, bootops_cpu_id);
 static DEFINE_PER_CPU(struct kvm_s2_mmu, bootops_run_mmu);
 /* With one shared VMID: which VM last ran with it on this CPU. */
 static DEFINE_PER_CPU(u64, bootops_last_vm);
+/* Table pages taken from hyp's pool and not yet given back. */
+static atomic64_t tables_used;
 /* For TLB maintenance outside the run path; under bootops_s2_lock. */
 static struct kvm_s2_mmu bootops_flush_mmu;
 
@@ -397,6 +399,7 @@ void *bootops_plat_alloc_table(u64 *pa)
 	memset(va, 0, PAGE_SIZE);
 	/* Zeroes visible before any walker can reach the table. */
 	dsb(ishst);
+	atomic64_inc(&tables_used);
 	*pa = hyp_virt_to_phys(va);
 	return va;
 }
@@ -404,6 +407,12 @@ void *bootops_plat_alloc_table(u64 *pa)
 void bootops_plat_free_table(void *va)
 {
 	bootops_hyp_free_page(va);
+	atomic64_dec(&tables_used);
+}
+
+u64 bootops_plat_tables_used(void)
+{
+	return atomic64_read(&tables_used);
 }
 
 void *bootops_plat_table_va(u64 pa)

@@ -465,6 +465,11 @@ u64 sim_remap_count(void)
 	return sim.remap_mapped;
 }
 
+u64 bootops_plat_tables_used(void)
+{
+	return sim_tables_used();
+}
+
 u64 sim_tables_used(void)
 {
 	return SIM_HYP_PAGES - sim.nr_free_tables;

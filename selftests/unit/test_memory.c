@@ -156,24 +156,26 @@ TEST(teardown_unshares_and_keeps_host_data)
 	CHECK_EQ(sim_check_invariants(), 0);
 }
 
-TEST(host_faults_are_counted_per_vm)
+TEST(vm_stats_count_host_faults_and_tables)
 {
-	u64 vmid = vm_with_image(), count = 99;
+	u64 vmid = vm_with_image(), count = 99, tables = 0;
 	u8 byte;
 
-	CHECK_EQ(bootops_get_host_faults(vmid, &count), 0);
+	CHECK_EQ(bootops_get_vm_stats(vmid, &count, &tables), 0);
 	CHECK_EQ(count, 0);
+	CHECK_EQ(tables, sim_tables_used());
+	CHECK(tables >= 4);	/* the image's stage-2 path */
 	CHECK_EQ(bootops_share_guest_page(vmid, RAM_IPA, ram(10)), 0);
 	CHECK_EQ(sim_host_read(ram(10), 0, &byte, 1), 0);
 	CHECK_EQ(sim_host_read(ram(0), 0, &byte, 1), -EFAULT);
 	CHECK_EQ(sim_host_write(ram(0), 0, &byte, 1), -EFAULT);
-	CHECK_EQ(bootops_get_host_faults(vmid, &count), 0);
+	CHECK_EQ(bootops_get_vm_stats(vmid, &count, &tables), 0);
 	CHECK_EQ(count, 2);
-	CHECK_REFUSED(bootops_get_host_faults(0, &count), -EINVAL);
-	CHECK_REFUSED(bootops_get_host_faults(vmid + 1, &count), -ENOENT);
+	CHECK_REFUSED(bootops_get_vm_stats(0, &count, &tables), -EINVAL);
+	CHECK_REFUSED(bootops_get_vm_stats(vmid + 1, &count, &tables), -ENOENT);
 	CHECK_EQ(bootops_teardown_vm(vmid), 0);
-	CHECK_EQ(bootops_get_host_faults(vmid, &count), -ENOENT);
+	CHECK_EQ(bootops_get_vm_stats(vmid, &count, &tables), -ENOENT);
 	vmid = bootops_register_kvm(0x1000);
-	CHECK_EQ(bootops_get_host_faults(vmid, &count), 0);
+	CHECK_EQ(bootops_get_vm_stats(vmid, &count, &tables), 0);
 	CHECK_EQ(count, 0);
 }

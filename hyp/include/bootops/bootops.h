@@ -53,7 +53,8 @@ int bootops_share_guest_page(u64 vmid, u64 ipa, u64 pfn);
 int bootops_unshare_guest_page(u64 vmid, u64 ipa);
 /* The host touched a page vmid owns; counted, then reflected to the host. */
 void bootops_note_host_fault(u64 vmid);
-int bootops_get_host_faults(u64 vmid, u64 *count);
+/* The VM's host faults, and the page-table pages boot ops hold (all VMs). */
+int bootops_get_vm_stats(u64 vmid, u64 *host_faults, u64 *tables);
 
 /* Signature check of one image through hyp's mapping (verify.c). */
 int bootops_verify_image(u64 load_addr, u64 size, const void *bytes,

@@ -79,6 +79,8 @@ void bootops_plat_s2_teardown(u32 vmid);
 /* Zeroed page-table pages for the SMMU tables hyp builds. */
 void *bootops_plat_alloc_table(u64 *pa);
 void bootops_plat_free_table(void *va);
+/* Table pages allocated and not freed, for leak checks. */
+u64 bootops_plat_tables_used(void);
 void *bootops_plat_table_va(u64 pa);
 /* The bank's table changed: point the hardware at root_pa, flush its TLB. */
 void bootops_plat_smmu_sync(u32 index, u32 cbndx, u64 root_pa);
