@@ -111,7 +111,7 @@ bool m_host_exclusive(const struct model *m, u64 pfn)
 {
 	struct m_page p = m_page_of(m, pfn);
 
-	return m_is_ram(pfn) && p.owner == M_OWNER_HOST && !p.claimed && !p.pins;
+	return m_is_ram(pfn) && p.owner == M_OWNER_HOST && !p.claimed && !p.pins && !p.shared;
 }
 
 static u8 *mem_of(struct model *m, u64 pfn)
@@ -146,6 +146,7 @@ void m_init(struct model *m)
 		vm->nload = 0;
 		memset(vm->vcpu, 0, sizeof(vm->vcpu));
 		vm->s2.n = 0;
+		vm->host_faults = 0;
 	}
 	for (i = 0; i < M_RAM_PAGES; i++)
 		m->page[i] = (struct m_page){
@@ -223,9 +224,9 @@ static bool in_declared_image(struct model *m, u64 vmid, u64 a, u64 len)
 	return false;
 }
 
-static void s2_add(struct model *m, u64 vmid, u64 ipa, u64 pfn, bool device)
+static void s2_add(struct model *m, u64 vmid, u64 ipa, u64 pfn, u64 kind)
 {
-	vec_add(&m->vm[vmid].s2, ipa, pfn, device);
+	vec_add(&m->vm[vmid].s2, ipa, pfn, kind);
 	dirty_add(&m->ds2, vmid, ipa);
 }
 
@@ -414,14 +415,20 @@ int m_teardown_vm(struct model *m, u64 vmid)
 		l->npfn = 0;
 	}
 	vm->nload = 0;
-	/* The rest of the stage 2: VM-owned pages scrubbed and returned. */
+	/* The rest of the stage 2: VM-owned pages scrubbed and returned,
+	 * shared ones unshared (not scrubbed: they were the host's). */
 	while (vm->s2.n) {
 		struct m_map e = vm->s2.e[vm->s2.n - 1];
 
-		if (m_page_of(m, e.pfn).owner == vmid)
+		if (e.attr == M_S2_SHARED) {
+			page(m, e.pfn)->shared = 0;
+			dirty_add(&m->dpage, e.pfn, 0);
+		} else if (m_page_of(m, e.pfn).owner == vmid) {
 			scrub_and_return(m, e.pfn);
+		}
 		s2_del(m, vmid, e.addr);
 	}
+	vm->host_faults = 0;
 	memset(vm->vcpu, 0, sizeof(vm->vcpu));
 	vm->kvm = 0;
 	vm->state = BOOTOPS_VM_UNUSED;
@@ -650,7 +657,7 @@ int m_verify_and_load_images(struct model *m, u64 vmid)
 
 			p->owner = (u32)vmid;
 			p->claimed = false;
-			s2_add(m, vmid, l->load_addr + k * M_PAGE, l->pfn[k], false);
+			s2_add(m, vmid, l->load_addr + k * M_PAGE, l->pfn[k], M_S2_VM_PAGE);
 		}
 		if (tail) {
 			u64 last = l->pfn[l->npages - 1];
@@ -711,7 +718,7 @@ int m_map_io(struct model *m, u64 vmid, u64 gpa, u64 pa)
 	if (m->tables_fail)
 		m->alt_enomem = true;
 	undo_record(m, ~0ULL, &m->vm[vmid].s2);
-	s2_add(m, vmid, gpa, pfn, true);
+	s2_add(m, vmid, gpa, pfn, M_S2_DEVICE);
 	return 0;
 }
 
@@ -765,7 +772,7 @@ int m_assign_smmu(struct model *m, u64 vmid, u64 pfn, u64 gfn)
 		return -EPERM;
 	undo_record(m, pfn, &m->vm[vmid].s2);
 	page(m, pfn)->owner = (u32)vmid;
-	s2_add(m, vmid, ipa, pfn, false);
+	s2_add(m, vmid, ipa, pfn, M_S2_VM_PAGE);
 	return 0;
 }
 
@@ -807,7 +814,7 @@ int m_map_smmu(struct model *m, u64 vmid, u64 cbndx, u64 index, u64 iova, u64 pt
 			return -EPERM;
 		if (!m_is_ram(pfn))
 			return -EINVAL;
-		if (p.owner != M_OWNER_HOST || p.claimed)
+		if (p.owner != M_OWNER_HOST || p.claimed || p.shared)
 			return -EPERM;
 	} else {
 		const struct m_map *e = m_vec_find(&m->vm[vmid].s2, iova);
@@ -846,15 +853,84 @@ int m_clear_smmu(struct model *m, u64 vmid, u64 cbndx, u64 index, u64 iova)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Ordinary memory of a VM on hyp's stage 2.                               */
+
+/* The checks share_guest_page and unshare_guest_page have in common (1-4). */
+static int guest_page_common(struct model *m, u64 vmid, u64 ipa)
+{
+	if (!vmid_in_range(vmid))
+		return -EINVAL;
+	if (m->vm[vmid].state == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	/* "VM not VERIFIED, or without images: -EPERM" */
+	if (m->vm[vmid].state != BOOTOPS_VM_VERIFIED || !m->vm[vmid].nload)
+		return -EPERM;
+	if (ipa % M_PAGE || (u128)ipa + M_PAGE > ipa_limit())
+		return -EINVAL;
+	if (in_declared_image(m, vmid, ipa, M_PAGE))
+		return -EPERM;
+	return 0;
+}
+
+int m_share_guest_page(struct model *m, u64 vmid, u64 ipa, u64 pfn)
+{
+	int ret = guest_page_common(m, vmid, ipa);
+
+	if (ret)
+		return ret;
+	if (m_vec_find(&m->vm[vmid].s2, ipa))
+		return -EEXIST;
+	/* "pfn not a page: -EINVAL; device, hyp's, a VM's, claimed,
+	 *  DMA-pinned or already shared: -EPERM" */
+	if (m_is_mmio(pfn))
+		return -EPERM;
+	if (!m_is_ram(pfn))
+		return -EINVAL;
+	if (!m_host_exclusive(m, pfn))
+		return -EPERM;
+	if (m->tables_fail)
+		m->alt_enomem = true;
+	undo_record(m, pfn, &m->vm[vmid].s2);
+	page(m, pfn)->shared = (u32)vmid;
+	s2_add(m, vmid, ipa, pfn, M_S2_SHARED);
+	return 0;
+}
+
+int m_unshare_guest_page(struct model *m, u64 vmid, u64 ipa)
+{
+	const struct m_map *e;
+	int ret = guest_page_common(m, vmid, ipa);
+	u64 pfn;
+
+	if (ret)
+		return ret;
+	e = m_vec_find(&m->vm[vmid].s2, ipa);
+	if (!e)
+		return -ENOENT;
+	if (e->attr != M_S2_SHARED)
+		return -EPERM;
+	pfn = e->pfn;
+	page(m, pfn)->shared = 0;
+	s2_del(m, vmid, ipa);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
 /* The host's accesses.                                                    */
 
 static int host_access(struct model *m, u64 pfn, u64 off, u64 len)
 {
+	u32 owner;
+
 	if (!m_is_ram(pfn) || off > M_PAGE || len > M_PAGE - off)
 		return -EFAULT;
-	if (m_page_of(m, pfn).owner != M_OWNER_HOST)
-		return -EFAULT;
-	return 0;
+	owner = m_page_of(m, pfn).owner;
+	if (owner == M_OWNER_HOST)
+		return 0;
+	/* "Hyp counts each such fault against the VM that owns the page." */
+	if (owner != M_OWNER_HYP && owner >= 1 && owner <= M_MAX_VMS)
+		m->vm[owner].host_faults++;
+	return -EFAULT;
 }
 
 int m_host_write(struct model *m, u64 pfn, u64 off, const void *src, u64 len)

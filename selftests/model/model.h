@@ -9,9 +9,11 @@
  * Abstract state (what the host can observe, directly or through results):
  *   per VM      state, kvm handle, per vCPU {state, CPU when ACTIVE,
  *               handle, reset flag}, load-info list {load_addr, size, sig,
- *               pfns given so far}, stage 2 as a set ipa -> (pfn, device?)
+ *               pfns given so far}, stage 2 as a set ipa -> (pfn, kind:
+ *               VM page, device or shared), host faults counted
  *   per page    owner (host, hyp, a vmid; device pages have none), claimed,
- *               host DMA pin count, and the bytes of host RAM pages
+ *               host DMA pin count, the VM it is shared with, and the bytes
+ *               of host RAM pages
  *   per bank    owner and set iova -> (pfn, host-chosen attribute bits)
  *   remap area  only the number of pages mapped in it
  *
@@ -61,8 +63,13 @@
 struct m_map {
 	u64 addr;		/* ipa or iova */
 	u64 pfn;
-	u64 attr;		/* stage 2: 1 = device; SMMU: host attribute bits */
+	u64 attr;		/* stage 2: M_S2_*; SMMU: host attribute bits */
 };
+
+/* Stage-2 entry kinds, as Documentation/bootops.rst names them. */
+#define M_S2_VM_PAGE		0
+#define M_S2_DEVICE		1
+#define M_S2_SHARED		2
 
 struct m_vec {
 	u64 n, cap;
@@ -91,12 +98,14 @@ struct m_vm {
 	struct m_load load[M_MAX_LOAD];
 	struct m_vcpu vcpu[M_MAX_VCPUS];
 	struct m_vec s2;
+	u64 host_faults;
 };
 
 struct m_page {
 	u32 owner;
 	bool claimed;
 	u32 pins;
+	u32 shared;		/* vmid it is shared with as guest memory, or 0 */
 };
 
 struct m_bank {
@@ -156,6 +165,8 @@ int m_alloc_smmu(struct model *m, u64 vmid, u64 cbndx, u64 index);
 int m_assign_smmu(struct model *m, u64 vmid, u64 pfn, u64 gfn);
 int m_map_smmu(struct model *m, u64 vmid, u64 cbndx, u64 index, u64 iova, u64 pte);
 int m_clear_smmu(struct model *m, u64 vmid, u64 cbndx, u64 index, u64 iova);
+int m_share_guest_page(struct model *m, u64 vmid, u64 ipa, u64 pfn);
+int m_unshare_guest_page(struct model *m, u64 vmid, u64 ipa);
 
 /* The host's own accesses: -EFAULT unless it owns the page. */
 int m_host_write(struct model *m, u64 pfn, u64 off, const void *src, u64 len);

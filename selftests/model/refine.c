@@ -21,6 +21,8 @@
  *     - every page record the model changed, and the page named;
  *     - every stage-2 entry the model changed, and the gpa named; the whole
  *       stage 2 of the VM after verify_and_load_images and teardown_vm;
+ *     - the shared flag of the pages share/unshare_guest_page name, and the
+ *       host-fault count of the VM owning a page the host touched;
  *     - every SMMU owner and hardware root; every bank entry the model
  *       changed and the iova named; the whole bank after alloc_smmu;
  *     - the bytes of every page the model wrote (host writes, the zeroed
@@ -69,14 +71,15 @@ enum op {
 	OP_REGISTER_KVM, OP_REGISTER_VCPU, OP_SET_ACTIVE, OP_SET_INACTIVE,
 	OP_TAKE_RESET, OP_TEARDOWN, OP_SET_BOOT_INFO, OP_REMAP, OP_VERIFY,
 	OP_SEARCH, OP_MAP_IO, OP_ALLOC_SMMU, OP_ASSIGN_SMMU, OP_MAP_SMMU,
-	OP_CLEAR_SMMU, OP_HOST_WRITE, OP_HOST_READ, OP_NR
+	OP_CLEAR_SMMU, OP_SHARE, OP_UNSHARE, OP_HOST_WRITE, OP_HOST_READ, OP_NR
 };
 
 static const char *const op_name[OP_NR] = {
 	"register_kvm", "register_vcpu", "set_vcpu_active", "set_vcpu_inactive",
 	"vcpu_take_reset", "teardown_vm", "set_boot_info", "remap_vm_image",
 	"verify_and_load_images", "search_load_info", "map_io", "alloc_smmu",
-	"assign_smmu", "map_smmu", "clear_smmu", "host_write", "host_read",
+	"assign_smmu", "map_smmu", "clear_smmu", "share_guest_page", "unshare_guest_page",
+	"host_write", "host_read",
 };
 
 enum { SIG_RANDOM, SIG_GOOD };
@@ -182,6 +185,16 @@ static void print_step(FILE *f, const struct step *s)
 		if (s->op == OP_MAP_SMMU)
 			fprintf(f, ", pte=0x%llx", X(s->a[4]));
 		fprintf(f, ")");
+		break;
+	case OP_SHARE:
+		fprintf(f, "bootops_share_guest_page(");
+		print_id(f, "vmid", s->a[0]);
+		fprintf(f, ", ipa=0x%llx, pfn=0x%llx)", X(s->a[1]), X(s->a[2]));
+		break;
+	case OP_UNSHARE:
+		fprintf(f, "bootops_unshare_guest_page(");
+		print_id(f, "vmid", s->a[0]);
+		fprintf(f, ", ipa=0x%llx)", X(s->a[1]));
 		break;
 	case OP_HOST_WRITE:
 		fprintf(f, "sim_host_write(pfn=0x%llx, off=0x%llx, len=0x%llx, bytes=random(0x%llx))",
@@ -308,6 +321,9 @@ static void cmp_vm(u64 vmid, bool all_vcpus, u64 vcpuid)
 	if (mv->state != BOOTOPS_VM_UNUSED && iv->kvm_handle != mv->kvm)
 		mismatch("vm.handle", "vm %llu kvm handle: impl 0x%llx, model 0x%llx",
 			 X(vmid), X(iv->kvm_handle), X(mv->kvm));
+	if (iv->host_faults != mv->host_faults)
+		mismatch("vm.host_faults", "vm %llu host faults: impl %llu, model %llu",
+			 X(vmid), X(iv->host_faults), X(mv->host_faults));
 	if (iv->nr_load != mv->nload) {
 		mismatch("vm.nload", "vm %llu images declared: impl %u, model %u",
 			 X(vmid), iv->nr_load, mv->nload);
@@ -376,12 +392,13 @@ static void cmp_page(u64 pfn)
 	struct m_page mp = m_page_of(&M, pfn);
 	char b1[16], b2[16];
 
-	if (ip.owner != mp.owner || ip.claimed != mp.claimed || ip.dma_pins != mp.pins)
+	if (ip.owner != mp.owner || ip.claimed != mp.claimed || ip.dma_pins != mp.pins ||
+	    ip.shared_with != mp.shared)
 		mismatch(ip.owner != mp.owner ? "page.owner" : ip.claimed != mp.claimed ?
-			 "page.claimed" : "page.pins",
-			 "page 0x%llx: impl owner=%s claimed=%d pins=%u, model owner=%s claimed=%d pins=%u",
-			 X(pfn), owner_name(ip.owner, b1), ip.claimed, ip.dma_pins,
-			 owner_name(mp.owner, b2), mp.claimed, mp.pins);
+			 "page.claimed" : ip.dma_pins != mp.pins ? "page.pins" : "page.shared",
+			 "page 0x%llx: impl owner=%s claimed=%d pins=%u shared=%u, model owner=%s claimed=%d pins=%u shared=%u",
+			 X(pfn), owner_name(ip.owner, b1), ip.claimed, ip.dma_pins, ip.shared_with,
+			 owner_name(mp.owner, b2), mp.claimed, mp.pins, mp.shared);
 }
 
 static void cmp_mem(u64 pfn)
@@ -401,6 +418,14 @@ static void cmp_mem(u64 pfn)
 		 X(pfn), X(i), ib[i], mb[i]);
 }
 
+/* The implementation's stage-2 entry kind at ipa, as the model's M_S2_*. */
+static u64 impl_s2_kind(u64 vmid, u64 ipa)
+{
+	if (sim_s2_is_shared((u32)vmid, ipa))
+		return M_S2_SHARED;
+	return sim_s2_is_device((u32)vmid, ipa) ? M_S2_DEVICE : M_S2_VM_PAGE;
+}
+
 static void cmp_s2_at(u64 vmid, u64 ipa)
 {
 	const struct m_map *e;
@@ -414,9 +439,9 @@ static void cmp_s2_at(u64 vmid, u64 ipa)
 	if (ipfn != (e ? e->pfn : BOOTOPS_INVALID64))
 		mismatch("s2.map", "vm %llu stage 2 at 0x%llx: impl pfn 0x%llx, model pfn 0x%llx",
 			 X(vmid), X(ipa), X(ipfn), X(e ? e->pfn : BOOTOPS_INVALID64));
-	else if (e && sim_s2_is_device((u32)vmid, ipa) != (bool)e->attr)
-		mismatch("s2.device", "vm %llu stage 2 at 0x%llx: impl device=%d, model device=%d",
-			 X(vmid), X(ipa), sim_s2_is_device((u32)vmid, ipa), (int)e->attr);
+	else if (e && impl_s2_kind(vmid, ipa) != e->attr)
+		mismatch("s2.kind", "vm %llu stage 2 at 0x%llx: impl kind %llu, model kind %llu",
+			 X(vmid), X(ipa), X(impl_s2_kind(vmid, ipa)), X(e->attr));
 }
 
 struct walk_ctx {
@@ -430,9 +455,10 @@ static void s2_leaf(u64 ipa, u64 pfn, bool device, void *arg)
 	const struct m_map *e = m_vec_find(&M.vm[w->id].s2, ipa);
 
 	w->count++;
-	if (!e || e->pfn != pfn || (bool)e->attr != device)
-		mismatch("s2.map", "vm %llu stage 2 at 0x%llx: impl pfn 0x%llx device=%d, model %s 0x%llx",
-			 X(w->id), X(ipa), X(pfn), device, e ? "pfn" : "nothing", X(e ? e->pfn : 0));
+	if (!e || e->pfn != pfn || impl_s2_kind(w->id, ipa) != e->attr)
+		mismatch("s2.map", "vm %llu stage 2 at 0x%llx: impl pfn 0x%llx kind %llu, model %s 0x%llx",
+			 X(w->id), X(ipa), X(pfn), X(impl_s2_kind(w->id, ipa)),
+			 e ? "pfn" : "nothing", X(e ? e->pfn : 0));
 }
 
 static void cmp_s2_all(u64 vmid)
@@ -706,6 +732,14 @@ static int run_step(const struct step *s)
 		impl_ret = bootops_clear_smmu(a[0], a[1], a[2], a[3]);
 		model_ret = m_clear_smmu(&M, a[0], a[1], a[2], a[3]);
 		break;
+	case OP_SHARE:
+		impl_ret = bootops_share_guest_page(a[0], a[1], a[2]);
+		model_ret = m_share_guest_page(&M, a[0], a[1], a[2]);
+		break;
+	case OP_UNSHARE:
+		impl_ret = bootops_unshare_guest_page(a[0], a[1]);
+		model_ret = m_unshare_guest_page(&M, a[0], a[1]);
+		break;
 	case OP_HOST_WRITE: {
 		u64 len = a[2] <= M_PAGE ? a[2] : M_PAGE;
 
@@ -793,9 +827,18 @@ static int run_step(const struct step *s)
 		if (s->op == OP_MAP_SMMU)
 			cmp_page(smmu_pte_pfn(a[4]));
 		break;
+	case OP_SHARE: case OP_UNSHARE:
+		cmp_vm_named(a[0], false, 0);
+		cmp_s2_at(a[0], a[1]);
+		if (s->op == OP_SHARE)
+			cmp_page(a[2]);
+		break;
 	case OP_HOST_WRITE: case OP_HOST_READ:
 		cmp_page(a[0]);
 		cmp_mem(a[0]);
+		/* A refused access is counted against the page's VM. */
+		if (m_page_of(&M, a[0]).owner >= 1 && m_page_of(&M, a[0]).owner <= M_MAX_VMS)
+			cmp_vm(m_page_of(&M, a[0]).owner, false, 0);
 		break;
 	}
 	for (i = 0; i < M.dpage.n; i++)
@@ -1243,13 +1286,34 @@ static u64 vcpu_in(u64 vmid, u8 st)
 	return n ? c[rn(n)] : rn(GEN_VCPUS);
 }
 
+/* A share or unshare on VM v: mostly fresh addresses and pages, some hostile. */
+static struct step gen_guest_memory(u64 v)
+{
+	const struct m_vm *vm = &M.vm[v];
+	u64 ipa = window_addr(1);
+
+	if (vm->s2.n && chance(400))
+		ipa = vm->s2.e[rn(vm->s2.n)].addr;	/* an image, MMIO, SMMU or shared page */
+	else if (chance(100))
+		ipa = any_gpa();
+	if (chance(350)) {
+		if (vm->s2.n && chance(700))
+			ipa = vm->s2.e[rn(vm->s2.n)].addr;
+		return mk(OP_UNSHARE, chance(950) ? v : any_vmid(), ipa, 0, 0, 0);
+	}
+	return mk(OP_SHARE, chance(950) ? v : any_vmid(), ipa,
+		  chance(600) ? free_host_pfn() : any_pfn(), 0, 0);
+}
+
 static struct step gen_verified(u64 v)
 {
 	u64 c;
 	struct step s;
 	const struct m_vm *vm = &M.vm[v];
 
-	switch (rn(10)) {
+	switch (rn(13)) {
+	case 10: case 11:
+		return gen_guest_memory(v);
 	case 0: case 1: case 2:
 		return mk(OP_SET_ACTIVE, v, vcpu_in(v, BOOTOPS_VCPU_READY), 0, 0, 0);
 	case 3: case 4: case 5:
@@ -1394,6 +1458,10 @@ static struct step gen_hostile(void)
 			pa |= 1 + rn(M_PAGE - 1);
 		return mk(OP_MAP_IO, v, any_gpa(), pa, 0, 0);
 	}
+	case OP_SHARE:
+		return mk(OP_SHARE, v, any_gpa(), any_pfn(), 0, 0);
+	case OP_UNSHARE:
+		return mk(OP_UNSHARE, v, any_gpa(), 0, 0, 0);
 	case OP_ALLOC_SMMU: case OP_MAP_SMMU: case OP_CLEAR_SMMU: case OP_ASSIGN_SMMU: {
 		struct step s = gen_smmu();
 

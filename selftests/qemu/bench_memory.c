@@ -23,7 +23,7 @@
 #define LOAD_ADDR	0x80000000ULL
 #endif
 #define TOUCH_OFFSET	(1ULL << 20)	/* touch.S's TOUCH_BASE - LOAD_ADDR */
-#define EXTRA_PASSES	1000
+#define EXTRA_PASSES	20000
 #define REPEAT		3
 
 static double now_ms(void)
