@@ -114,6 +114,16 @@ bool m_host_exclusive(const struct model *m, u64 pfn)
 	return m_is_ram(pfn) && p.owner == M_OWNER_HOST && !p.claimed && !p.pins && !p.shared;
 }
 
+/* A page the host may lend or share: 0; a device page -EPERM, no page -EINVAL. */
+static int host_page_errno(const struct model *m, u64 pfn)
+{
+	if (m_is_mmio(pfn))
+		return -EPERM;
+	if (!m_is_ram(pfn))
+		return -EINVAL;
+	return m_host_exclusive(m, pfn) ? 0 : -EPERM;
+}
+
 static u8 *mem_of(struct model *m, u64 pfn)
 {
 	return m->mem + (pfn - M_HOST_FIRST) * M_PAGE;
@@ -554,12 +564,9 @@ int m_remap_vm_image(struct model *m, u64 vmid, u64 pfn, u64 load_idx)
 		return -ENOSPC;
 	/* "pfn is not RAM: -EINVAL; not host-exclusive ...: -EPERM;
 	 *  device pages are not RAM and give -EPERM" */
-	if (m_is_mmio(pfn))
-		return -EPERM;
-	if (!m_is_ram(pfn))
-		return -EINVAL;
-	if (!m_host_exclusive(m, pfn))
-		return -EPERM;
+	ret = host_page_errno(m, pfn);
+	if (ret)
+		return ret;
 	if (m->remap_fail)
 		return -ENOMEM;
 
@@ -882,12 +889,9 @@ int m_share_guest_page(struct model *m, u64 vmid, u64 ipa, u64 pfn)
 		return -EEXIST;
 	/* "pfn not a page: -EINVAL; device, hyp's, a VM's, claimed,
 	 *  DMA-pinned or already shared: -EPERM" */
-	if (m_is_mmio(pfn))
-		return -EPERM;
-	if (!m_is_ram(pfn))
-		return -EINVAL;
-	if (!m_host_exclusive(m, pfn))
-		return -EPERM;
+	ret = host_page_errno(m, pfn);
+	if (ret)
+		return ret;
 	if (m->tables_fail)
 		m->alt_enomem = true;
 	undo_record(m, pfn, &m->vm[vmid].s2);
