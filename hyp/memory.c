@@ -4,11 +4,11 @@
  *
  * Once a VM with at least one image is verified, it runs on the stage 2
  * hyp built for it: its images, MMIO and SMMU-assigned pages are already
- * there.  The rest of guest RAM is the host's, shared page by page when the
- * guest first touches it.  Hyp refuses any share or unshare that would
- * touch an image or any leaf the host did not share, so the host can add
- * and remove ordinary memory but never change what the VM was verified to
- * run.
+ * there.  The rest of guest RAM comes page by page when the guest first
+ * touches it: shared (the host keeps access) or, for a VM whose memory is
+ * private, donated (the VM owns it until teardown scrubs it).  Hyp refuses
+ * any of these over an image or over a leaf the host did not share, so the
+ * host never changes what the VM was verified to run.
  */
 #include <bootops/bootops.h>
 #include <bootops/platform.h>
@@ -34,7 +34,8 @@ static int check_guest_page(u64 vmid, u64 ipa)
 	return 0;
 }
 
-static int do_share_guest_page(u64 vmid, u64 ipa, u64 pfn)
+/* Hands pfn to the VM at ipa: shared with it, or given to it. */
+static int do_lend_guest_page(u64 vmid, u64 ipa, u64 pfn, bool donate)
 {
 	int ret = check_guest_page(vmid, ipa);
 
@@ -42,25 +43,39 @@ static int do_share_guest_page(u64 vmid, u64 ipa, u64 pfn)
 		return ret;
 	if (bootops_plat_s2_kind(vmid, ipa) >= 0)
 		return -EEXIST;
-	ret = bootops_plat_share_guest_page(pfn, vmid);
+	ret = donate ? bootops_plat_donate_host_page(pfn, vmid) :
+		       bootops_plat_share_guest_page(pfn, vmid);
 	if (ret)
 		return ret;
-	ret = bootops_plat_s2_map(vmid, ipa, pfn, BOOTOPS_S2_SHARED);
-	if (ret)
+	ret = bootops_plat_s2_map(vmid, ipa, pfn,
+				  donate ? BOOTOPS_S2_VM_PAGE : BOOTOPS_S2_SHARED);
+	if (ret && donate)
+		bootops_plat_undo_donate(pfn, vmid);
+	else if (ret)
 		bootops_plat_unshare_guest_page(pfn, vmid);
 	return ret;
 }
 
-int bootops_share_guest_page(u64 vmid, u64 ipa, u64 pfn)
+static int lend_guest_page(u64 vmid, u64 ipa, u64 pfn, bool donate)
 {
 	int ret;
 
 	if (!bootops_vmid_valid(vmid))
 		return -EINVAL;
 	bootops_lock_vm(vmid);
-	ret = do_share_guest_page(vmid, ipa, pfn);
+	ret = do_lend_guest_page(vmid, ipa, pfn, donate);
 	bootops_unlock_vm(vmid);
 	return ret;
+}
+
+int bootops_share_guest_page(u64 vmid, u64 ipa, u64 pfn)
+{
+	return lend_guest_page(vmid, ipa, pfn, false);
+}
+
+int bootops_donate_guest_page(u64 vmid, u64 ipa, u64 pfn)
+{
+	return lend_guest_page(vmid, ipa, pfn, true);
 }
 
 static int do_unshare_guest_page(u64 vmid, u64 ipa)

@@ -17,15 +17,18 @@
 
 #define BOOTOPS_IMAGE_MAX	(256ULL << 20)	/* as hyp's BOOTOPS_MAX_IMAGE_SIZE */
 
-/* Strips KVM_VM_TYPE_ARM_BOOTOPS from the KVM_CREATE_VM type. */
+/* Strips the boot-ops flags from the KVM_CREATE_VM type. */
 int kvm_bootops_vm_type(struct kvm *kvm, unsigned long *type)
 {
+	bool private_mem = *type & KVM_VM_TYPE_ARM_BOOTOPS_PRIVATE_MEM;
+
 	if (!(*type & KVM_VM_TYPE_ARM_BOOTOPS))
-		return 0;
+		return private_mem ? -EINVAL : 0;
 	if (!is_protected_kvm_enabled() || kvm_bootops_off())
 		return -EINVAL;
-	*type &= ~KVM_VM_TYPE_ARM_BOOTOPS;
+	*type &= ~(KVM_VM_TYPE_ARM_BOOTOPS | KVM_VM_TYPE_ARM_BOOTOPS_PRIVATE_MEM);
 	kvm->arch.bootops_required = true;
+	kvm->arch.bootops_private_mem = private_mem;
 	return 0;
 }
 

@@ -40,33 +40,48 @@ static int share_page(struct kvm *kvm, phys_addr_t ipa, struct page *page)
 				 ipa, page_to_pfn(page));
 }
 
+/* Ordinary memory: shared, or for KVM_VM_TYPE_ARM_BOOTOPS_PRIVATE_MEM given. */
+static int lend_page(struct kvm *kvm, phys_addr_t ipa, struct page *page)
+{
+	if (!kvm->arch.bootops_private_mem)
+		return share_page(kvm, ipa, page);
+	return kvm_call_hyp_nvhe(__bootops_donate_guest_page, kvm->arch.bootops_vmid,
+				 ipa, page_to_pfn(page));
+}
+
 static int unshare_page(struct kvm *kvm, phys_addr_t ipa)
 {
 	return kvm_call_hyp_nvhe(__bootops_unshare_guest_page, kvm->arch.bootops_vmid, ipa);
 }
 
-/* One page, pinned until the VM is destroyed, shared into it at ipa. */
+/*
+ * The page behind ipa, pinned until the VM is destroyed, lent to it.  Under
+ * bootops_mem_lock, so that one gfn is pinned and lent once.
+ */
 static int map_guest_page(struct kvm *kvm, phys_addr_t ipa, unsigned long hva)
 {
 	gfn_t gfn = ipa >> PAGE_SHIFT;
 	struct page *page;
 	int ret;
 
+	/* Pinned already: hyp still maps it (a spurious fault), or unshared since. */
+	page = xa_load(&kvm->arch.bootops_guest_pages, gfn);
+	if (page) {
+		ret = lend_page(kvm, ipa, page);
+		return ret == -EEXIST ? 0 : ret;
+	}
 	ret = pin_user_pages_fast(hva & PAGE_MASK, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
 	if (ret != 1)
 		return ret < 0 ? ret : -EFAULT;
-	ret = share_page(kvm, ipa, page);
-	if (ret) {
-		unpin_user_page(page);
-		/* Another vCPU mapped it first. */
-		return ret == -EEXIST ? 0 : ret;
-	}
 	ret = xa_insert(&kvm->arch.bootops_guest_pages, gfn, page, GFP_KERNEL_ACCOUNT);
+	if (!ret)
+		ret = lend_page(kvm, ipa, page);
 	if (ret) {
-		WARN_ON(unshare_page(kvm, ipa));
+		xa_erase(&kvm->arch.bootops_guest_pages, gfn);
 		unpin_user_page(page);
 	}
-	return ret;
+	/* EEXIST: hyp maps something else there already; the guest retries. */
+	return ret == -EEXIST ? 0 : ret;
 }
 
 /* A stage-2 fault of a VM on hyp's stage 2; 0 once the page is mapped. */
@@ -74,21 +89,14 @@ int kvm_bootops_mem_abort(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa,
 			  struct kvm_memory_slot *memslot, unsigned long hva)
 {
 	struct kvm *kvm = vcpu->kvm;
-	phys_addr_t ipa = fault_ipa & PAGE_MASK;
-	struct page *page;
 	int ret;
 
 	/* Hyp maps guest memory read-write and tracks no dirty pages. */
 	if (memslot->flags & (KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES))
 		return -EOPNOTSUPP;
-	page = xa_load(&kvm->arch.bootops_guest_pages, ipa >> PAGE_SHIFT);
-	if (page) {
-		/* Pinned already: mapped by another vCPU, or unshared since. */
-		ret = share_page(kvm, ipa, page);
-		ret = ret == -EEXIST ? 0 : ret;
-	} else {
-		ret = map_guest_page(kvm, ipa, hva);
-	}
+	mutex_lock(&kvm->arch.bootops_mem_lock);
+	ret = map_guest_page(kvm, fault_ipa & PAGE_MASK, hva);
+	mutex_unlock(&kvm->arch.bootops_mem_lock);
 	if (ret)
 		pr_warn_ratelimited("vmid %u: guest page at %#llx (esr %#llx) not mapped: %pe\n",
 				    kvm->arch.bootops_vmid, fault_ipa, kvm_vcpu_get_esr(vcpu),
@@ -99,6 +107,7 @@ int kvm_bootops_mem_abort(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa,
 void kvm_bootops_init_memory(struct kvm *kvm)
 {
 	xa_init(&kvm->arch.bootops_guest_pages);
+	mutex_init(&kvm->arch.bootops_mem_lock);
 }
 
 /* After hyp's teardown, which unshared every page. */

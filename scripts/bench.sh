@@ -6,7 +6,8 @@
 #     of 64 KiB to 64 MiB, against the same image in a plain VM, with the
 #     verification throughput and mbedTLS SHA-256 alone on the same CPU;
 #  3. guest memory touch (first-touch faults and steady state, pages/s) in
-#     a verified VM, on hyp's stage 2, against a plain VM, as a ratio.
+#     verified VMs on hyp's stage 2 (shared and private memory) against a
+#     plain VM, as ratios.
 #
 #   scripts/bench.sh [CYCLES]      (default 300; CPU=max|cortex-a57, PAGES=4096)
 set -euo pipefail
@@ -89,5 +90,5 @@ bash "$ROOT/scripts/build-initramfs.sh" -o "$OUT/images.cpio.gz" --no-smoke "${a
 log=$(run images "" "$OUT/images.cpio.gz")
 echo "bench: declare a signed image -> first guest instruction:"
 grep -o 'bench: .*' "$log" | grep -v 'vm lifecycle\|memory' | sed 's/^bench: /bench:   /'
-echo "bench: guest memory touch, verified VM (hyp's stage 2) against plain VM:"
+echo "bench: guest memory touch, verified VMs (hyp's stage 2; shared or private memory) against a plain VM:"
 grep -o 'bench: memory.*' "$log" | sed 's/^bench: memory /bench:   /'

@@ -137,6 +137,8 @@ VMM="bootops-vmm --gic-v3 --timeout-ms $TIMEOUT_MS --mem 256M@$MEM_BASE --entry 
 IMGS="--image $D/Image@$KERNEL_ADDR,sig=$D/Image.sig --image $D/guest.dtb@$DTB_ADDR,sig=$D/guest.dtb.sig"
 RUN_GOOD="$VMM $IMGS --image $D/initramfs.cpio.gz@$INITRD_ADDR,sig=$D/initramfs.cpio.gz.sig"
 RUN_BAD="$VMM --expect-reject $IMGS --image $D/initramfs.tampered.cpio.gz@$INITRD_ADDR,sig=$D/initramfs.cpio.gz.sig"
+# The same guest with private memory: its RAM is the VM's, not the host's.
+RUN_PRIVATE="$VMM --private-mem $IMGS --image $D/initramfs.cpio.gz@$INITRD_ADDR,sig=$D/initramfs.cpio.gz.sig"
 {
 	echo --add
 	echo "$BUILD/vmm/bootops-vmm:/tests/bootops-vmm"
@@ -149,5 +151,7 @@ RUN_BAD="$VMM --expect-reject $IMGS --image $D/initramfs.tampered.cpio.gz@$INITR
 	echo "$RUN_GOOD"
 	echo --test
 	echo "$RUN_BAD"
+	echo --test
+	echo "$RUN_PRIVATE"
 } >"$OUT/initramfs-args.txt"
 log "initramfs arguments: build/linuxguest/initramfs-args.txt"

@@ -32,6 +32,7 @@ echo "demo: guest 1: hello.bin, signed for 0x80000000 by build/keys/bootops-dev.
 echo "demo: guest 2: hello.tampered.bin (one bit flipped), same signature"
 echo "demo: guest 3: Linux (build/Image) + DTB + initramfs, each signed for its load address"
 echo "demo: guest 4: the same, one bit of the initramfs flipped, same signatures"
+echo "demo: guest 5: guest 3 again with private memory (--private-mem): its RAM is the VM's"
 set +e
 INITRD="$INITRD" CPU=$CPU LOG="$LOG" bash "$ROOT/scripts/run-qemu.sh" >/dev/null
 rc=$?
@@ -75,6 +76,11 @@ section 3 | { grep '^bootops-vmm: ' || true; } | sed 's/^/demo:   /'
 echo "demo:"
 echo "demo: guest 4 (Linux, one bit of the initramfs flipped, must be refused): $(verdict 4)"
 guest 4
+echo "demo:"
+echo "demo: guest 5 (Linux with private memory, must boot): $(verdict 5)"
+section 5 | { grep -E '^(Linux version|Run /init|hello from a verified Linux guest|guest: )' || true; } |
+	sed 's/^/demo:   guest says: /'
+section 5 | { grep '^bootops-vmm: ' || true; } | sed 's/^/demo:   /'
 echo "demo:"
 echo "demo: what the kernel logged (kvm-bootops):"
 grep -E '^# dmesg: .*kvm-bootops' "$LOG" | sed 's/^# dmesg: /demo:   /' ||

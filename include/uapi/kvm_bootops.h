@@ -17,6 +17,12 @@
 
 /* KVM_CREATE_VM type flag: the VM requires verified images. */
 #define KVM_VM_TYPE_ARM_BOOTOPS		(1UL << 30)
+/*
+ * With KVM_VM_TYPE_ARM_BOOTOPS: the guest's ordinary memory becomes the
+ * VM's own, as its images do (the host can no longer read or write it;
+ * teardown zeroes it), instead of staying shared with the host.
+ */
+#define KVM_VM_TYPE_ARM_BOOTOPS_PRIVATE_MEM	(1UL << 29)
 
 #define KVM_ARM_BOOTOPS_SIG_SIZE	64	/* ECDSA P-256, raw r || s */
 

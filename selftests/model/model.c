@@ -900,6 +900,27 @@ int m_share_guest_page(struct model *m, u64 vmid, u64 ipa, u64 pfn)
 	return 0;
 }
 
+int m_donate_guest_page(struct model *m, u64 vmid, u64 ipa, u64 pfn)
+{
+	int ret = guest_page_common(m, vmid, ipa);
+
+	if (ret)
+		return ret;
+	if (m_vec_find(&m->vm[vmid].s2, ipa))
+		return -EEXIST;
+	/* "pfn not RAM (a device page or none): -EINVAL; not host-exclusive: -EPERM" */
+	if (!m_is_ram(pfn))
+		return -EINVAL;
+	if (!m_host_exclusive(m, pfn))
+		return -EPERM;
+	if (m->tables_fail)
+		m->alt_enomem = true;
+	undo_record(m, pfn, &m->vm[vmid].s2);
+	page(m, pfn)->owner = (u32)vmid;
+	s2_add(m, vmid, ipa, pfn, M_S2_VM_PAGE);
+	return 0;
+}
+
 int m_unshare_guest_page(struct model *m, u64 vmid, u64 ipa)
 {
 	const struct m_map *e;

@@ -166,6 +166,7 @@ int m_assign_smmu(struct model *m, u64 vmid, u64 pfn, u64 gfn);
 int m_map_smmu(struct model *m, u64 vmid, u64 cbndx, u64 index, u64 iova, u64 pte);
 int m_clear_smmu(struct model *m, u64 vmid, u64 cbndx, u64 index, u64 iova);
 int m_share_guest_page(struct model *m, u64 vmid, u64 ipa, u64 pfn);
+int m_donate_guest_page(struct model *m, u64 vmid, u64 ipa, u64 pfn);
 int m_unshare_guest_page(struct model *m, u64 vmid, u64 ipa);
 
 /* The host's own accesses: -EFAULT unless it owns the page. */

@@ -71,14 +71,15 @@ enum op {
 	OP_REGISTER_KVM, OP_REGISTER_VCPU, OP_SET_ACTIVE, OP_SET_INACTIVE,
 	OP_TAKE_RESET, OP_TEARDOWN, OP_SET_BOOT_INFO, OP_REMAP, OP_VERIFY,
 	OP_SEARCH, OP_MAP_IO, OP_ALLOC_SMMU, OP_ASSIGN_SMMU, OP_MAP_SMMU,
-	OP_CLEAR_SMMU, OP_SHARE, OP_UNSHARE, OP_HOST_WRITE, OP_HOST_READ, OP_NR
+	OP_CLEAR_SMMU, OP_SHARE, OP_DONATE, OP_UNSHARE, OP_HOST_WRITE, OP_HOST_READ, OP_NR
 };
 
 static const char *const op_name[OP_NR] = {
 	"register_kvm", "register_vcpu", "set_vcpu_active", "set_vcpu_inactive",
 	"vcpu_take_reset", "teardown_vm", "set_boot_info", "remap_vm_image",
 	"verify_and_load_images", "search_load_info", "map_io", "alloc_smmu",
-	"assign_smmu", "map_smmu", "clear_smmu", "share_guest_page", "unshare_guest_page",
+	"assign_smmu", "map_smmu", "clear_smmu", "share_guest_page", "donate_guest_page",
+	"unshare_guest_page",
 	"host_write", "host_read",
 };
 
@@ -187,7 +188,8 @@ static void print_step(FILE *f, const struct step *s)
 		fprintf(f, ")");
 		break;
 	case OP_SHARE:
-		fprintf(f, "bootops_share_guest_page(");
+	case OP_DONATE:
+		fprintf(f, "bootops_%s(", op_name[s->op]);
 		print_id(f, "vmid", s->a[0]);
 		fprintf(f, ", ipa=0x%llx, pfn=0x%llx)", X(s->a[1]), X(s->a[2]));
 		break;
@@ -736,6 +738,10 @@ static int run_step(const struct step *s)
 		impl_ret = bootops_share_guest_page(a[0], a[1], a[2]);
 		model_ret = m_share_guest_page(&M, a[0], a[1], a[2]);
 		break;
+	case OP_DONATE:
+		impl_ret = bootops_donate_guest_page(a[0], a[1], a[2]);
+		model_ret = m_donate_guest_page(&M, a[0], a[1], a[2]);
+		break;
 	case OP_UNSHARE:
 		impl_ret = bootops_unshare_guest_page(a[0], a[1]);
 		model_ret = m_unshare_guest_page(&M, a[0], a[1]);
@@ -827,10 +833,10 @@ static int run_step(const struct step *s)
 		if (s->op == OP_MAP_SMMU)
 			cmp_page(smmu_pte_pfn(a[4]));
 		break;
-	case OP_SHARE: case OP_UNSHARE:
+	case OP_SHARE: case OP_DONATE: case OP_UNSHARE:
 		cmp_vm_named(a[0], false, 0);
 		cmp_s2_at(a[0], a[1]);
-		if (s->op == OP_SHARE)
+		if (s->op != OP_UNSHARE)
 			cmp_page(a[2]);
 		break;
 	case OP_HOST_WRITE: case OP_HOST_READ:
@@ -1286,7 +1292,7 @@ static u64 vcpu_in(u64 vmid, u8 st)
 	return n ? c[rn(n)] : rn(GEN_VCPUS);
 }
 
-/* A share or unshare on VM v: mostly fresh addresses and pages, some hostile. */
+/* A share, donation or unshare on VM v: mostly fresh addresses and pages, some hostile. */
 static struct step gen_guest_memory(u64 v)
 {
 	const struct m_vm *vm = &M.vm[v];
@@ -1301,7 +1307,7 @@ static struct step gen_guest_memory(u64 v)
 			ipa = vm->s2.e[rn(vm->s2.n)].addr;
 		return mk(OP_UNSHARE, chance(950) ? v : any_vmid(), ipa, 0, 0, 0);
 	}
-	return mk(OP_SHARE, chance(950) ? v : any_vmid(), ipa,
+	return mk(chance(500) ? OP_SHARE : OP_DONATE, chance(950) ? v : any_vmid(), ipa,
 		  chance(600) ? free_host_pfn() : any_pfn(), 0, 0);
 }
 
@@ -1431,9 +1437,9 @@ static struct step gen_host(void)
 /* Any primitive with arguments from the hostile pools. */
 static struct step gen_hostile(void)
 {
-	u64 v = any_vmid();
+	u64 v = any_vmid(), op = rn(OP_NR);
 
-	switch (rn(OP_NR)) {
+	switch (op) {
 	case OP_REGISTER_KVM: return mk(OP_REGISTER_KVM, rnd(), 0, 0, 0, 0);
 	case OP_REGISTER_VCPU: return mk(OP_REGISTER_VCPU, v, any_vcpuid(), rnd(), 0, 0);
 	case OP_SET_ACTIVE: return mk(OP_SET_ACTIVE, v, any_vcpuid(), 0, 0, 0);
@@ -1458,8 +1464,8 @@ static struct step gen_hostile(void)
 			pa |= 1 + rn(M_PAGE - 1);
 		return mk(OP_MAP_IO, v, any_gpa(), pa, 0, 0);
 	}
-	case OP_SHARE:
-		return mk(OP_SHARE, v, any_gpa(), any_pfn(), 0, 0);
+	case OP_SHARE: case OP_DONATE:
+		return mk((u8)op, v, any_gpa(), any_pfn(), 0, 0);
 	case OP_UNSHARE:
 		return mk(OP_UNSHARE, v, any_gpa(), 0, 0, 0);
 	case OP_ALLOC_SMMU: case OP_MAP_SMMU: case OP_CLEAR_SMMU: case OP_ASSIGN_SMMU: {

@@ -149,8 +149,8 @@ static void load_sig(const char *name, uint8_t sig[VMM_SIG_SIZE])
 	}
 }
 
-/* A fresh VM; bails out if that is impossible (nothing else could work). */
-static void new_vm(struct vmm *v, bool bootops)
+/* A fresh VM (a VMM_* mode); bails out if that is impossible (nothing else could work). */
+static void new_vm(struct vmm *v, unsigned int bootops)
 {
 	int ret = vmm_create(v, kvm, bootops, MEM_BASE, MEM_SIZE);
 
@@ -709,11 +709,11 @@ static int probe(struct vmm *v, const char *fmt, ...)
 }
 
 /* A verified VM that ran touch.S over `pages` pages; true if it said "touch ok". */
-static bool run_touch(struct vmm *v, uint64_t pages, uint64_t passes)
+static bool run_touch_mode(struct vmm *v, unsigned int mode, uint64_t pages, uint64_t passes)
 {
 	int ret;
 
-	new_vm(v, true);
+	new_vm(v, mode);
 	if (put_declare(v, &touch, LOAD_ADDR, touch.size, sig_touch) != 0)
 		return false;
 	ret = vmm_vcpu_init(v, LOAD_ADDR);
@@ -727,6 +727,11 @@ static bool run_touch(struct vmm *v, uint64_t pages, uint64_t passes)
 		return false;
 	}
 	return true;
+}
+
+static bool run_touch(struct vmm *v, uint64_t pages, uint64_t passes)
+{
+	return run_touch_mode(v, VMM_BOOTOPS, pages, passes);
 }
 
 /*
@@ -786,6 +791,46 @@ static void test_host_cannot_remap_image(void)
 	check(unshare == 0 && again == -ENOENT,
 	      "ordinary memory can be taken back once, then it is gone (ENOENT)",
 	      "unshare %s, again %s", res(unshare), res(again));
+	vmm_destroy(&v);
+}
+
+/*
+ * KVM_VM_TYPE_ARM_BOOTOPS_PRIVATE_MEM: guest memory becomes the VM's.  The
+ * host's reads fault and are counted, it cannot take a page back, and after
+ * teardown every page the guest touched is the host's again, zeroed.
+ */
+static void test_private_memory(void)
+{
+	uint64_t k, pages = 16, nonzero = 0;
+	uint8_t *touched;
+	long long faults;
+	int unshare;
+	struct vmm v;
+	bool ran;
+
+	ran = run_touch_mode(&v, VMM_BOOTOPS_PRIVATE, pages, 2);
+	touched = v.mem + (TOUCH_BASE - MEM_BASE);
+	check(ran, "private-memory guest writes and reads back 16 pages", "see above");
+	check(user_access_faults(touched, false) && user_access_faults(touched + 5 * 4096, true),
+	      "host reads and writes of the guest's private memory fault", "no fault");
+	faults = vm_debugfs_read(&v, "bootops_host_faults");
+	unshare = probe(&v, "unshare %llx", TOUCH_BASE);
+	check(faults == 2 && unshare == -EPERM,
+	      "those faults are counted, and the host cannot take the page back (EPERM)",
+	      "bootops_host_faults %lld, unshare %s", faults, res(unshare));
+	/* Destroy the VM but keep the memory mapped, to look at the pages. */
+	close(v.vcpu);
+	v.vcpu = -1;
+	munmap(v.run, v.run_size);
+	v.run = MAP_FAILED;
+	close(v.vm);
+	v.vm = -1;
+	for (k = 0; k < pages; k++)
+		nonzero += user_access_faults(touched + k * 4096, false) ||
+			   *(volatile uint64_t *)(touched + k * 4096) != 0;
+	check(ran && !nonzero, "after teardown every private page is the host's again, zeroed",
+	      "%llu of %llu pages unreadable or not zero", (unsigned long long)nonzero,
+	      (unsigned long long)pages);
 	vmm_destroy(&v);
 }
 
@@ -923,6 +968,7 @@ int main(int argc, char **argv)
 	test_guest_memory_shared();
 	test_host_cannot_remap_image();
 	test_foreign_pages_refused();
+	test_private_memory();
 	test_memory_cycles_leak_nothing();
 
 	close(kvm);

@@ -179,3 +179,48 @@ TEST(vm_stats_count_host_faults_and_tables)
 	CHECK_EQ(bootops_get_vm_stats(vmid, &count, &tables), 0);
 	CHECK_EQ(count, 0);
 }
+
+TEST(donate_gives_the_page_to_the_vm_until_teardown)
+{
+	u64 vmid = vm_with_image(), count = 0, tables = 0;
+	u8 byte = 1;
+
+	fill_page(ram(10), 3);
+	CHECK_EQ(bootops_donate_guest_page(vmid, RAM_IPA, ram(10)), 0);
+	CHECK_EQ(sim_s2_lookup(vmid, RAM_IPA), ram(10));
+	CHECK(!sim_s2_is_shared(vmid, RAM_IPA));
+	CHECK(bootops_plat_page_owned_by(ram(10), vmid));
+	/* Private: the host can neither read it nor take it back. */
+	CHECK_EQ(sim_host_read(ram(10), 0, &byte, 1), -EFAULT);
+	CHECK_EQ(bootops_get_vm_stats(vmid, &count, &tables), 0);
+	CHECK_EQ(count, 1);
+	CHECK_REFUSED(bootops_unshare_guest_page(vmid, RAM_IPA), -EPERM);
+	CHECK_REFUSED(bootops_share_guest_page(vmid, RAM_IPA + PAGE, ram(10)), -EPERM);
+	CHECK_REFUSED(bootops_donate_guest_page(vmid, RAM_IPA + PAGE, ram(10)), -EPERM);
+	CHECK_EQ(sim_check_invariants(), 0);
+	/* Teardown scrubs it before the host has it again. */
+	CHECK_EQ(bootops_teardown_vm(vmid), 0);
+	CHECK(bootops_plat_page_owned_by(ram(10), BOOTOPS_HOST_VMID));
+	CHECK_EQ(sim_host_read(ram(10), 0, &byte, 1), 0);
+	CHECK_EQ(byte, 0);
+	CHECK_EQ(sim_check_invariants(), 0);
+}
+
+TEST(donate_refusals_change_nothing)
+{
+	u64 vmid = vm_with_image();
+
+	CHECK_REFUSED(bootops_donate_guest_page(0, RAM_IPA, ram(10)), -EINVAL);
+	CHECK_REFUSED(bootops_donate_guest_page(vmid + 1, RAM_IPA, ram(10)), -ENOENT);
+	CHECK_REFUSED(bootops_donate_guest_page(vmid, RAM_IPA + 8, ram(10)), -EINVAL);
+	CHECK_REFUSED(bootops_donate_guest_page(vmid, IMG_IPA, ram(10)), -EPERM);
+	CHECK_REFUSED(bootops_donate_guest_page(vmid, RAM_IPA, SIM_MMIO_PFN + 4), -EINVAL);
+	CHECK_REFUSED(bootops_donate_guest_page(vmid, RAM_IPA, SIM_HYP_PFN), -EPERM);
+	CHECK_REFUSED(bootops_donate_guest_page(vmid, RAM_IPA, ram(0)), -EPERM);
+	CHECK_EQ(bootops_share_guest_page(vmid, RAM_IPA, ram(10)), 0);
+	CHECK_REFUSED(bootops_donate_guest_page(vmid, RAM_IPA, ram(11)), -EEXIST);
+	CHECK_REFUSED(bootops_donate_guest_page(vmid, RAM_IPA + PAGE, ram(10)), -EPERM);
+	sim_fail_tables_after(0);
+	CHECK_REFUSED(bootops_donate_guest_page(vmid, 0x7000000000ULL, ram(11)), -ENOMEM);
+	sim_fail_tables_after(-1);
+}

@@ -175,9 +175,10 @@ int vmm_read_sig(const char *path, uint8_t sig[VMM_SIG_SIZE], long *size_out)
 
 /* --- VM life cycle ------------------------------------------------------- */
 
-int vmm_create(struct vmm *v, int kvm, bool bootops, uint64_t mem_base,
+int vmm_create(struct vmm *v, int kvm, unsigned int mode, uint64_t mem_base,
 	       uint64_t mem_size)
 {
+	unsigned long type = 0;
 	struct kvm_userspace_memory_region region;
 	long page = sysconf(_SC_PAGESIZE);
 	int ret;
@@ -186,7 +187,7 @@ int vmm_create(struct vmm *v, int kvm, bool bootops, uint64_t mem_base,
 	v->kvm = v->vm = v->vcpu = v->gic = -1;
 	v->mem = MAP_FAILED;
 	v->run = MAP_FAILED;
-	v->bootops = bootops;
+	v->bootops = mode & VMM_BOOTOPS;
 	v->mem_base = mem_base;
 	v->mem_size = mem_size;
 
@@ -201,7 +202,11 @@ int vmm_create(struct vmm *v, int kvm, bool bootops, uint64_t mem_base,
 	}
 	v->kvm = kvm;
 
-	v->vm = ioctl(kvm, KVM_CREATE_VM, bootops ? KVM_VM_TYPE_ARM_BOOTOPS : 0UL);
+	if (mode & VMM_BOOTOPS)
+		type |= KVM_VM_TYPE_ARM_BOOTOPS;
+	if (mode == VMM_BOOTOPS_PRIVATE)
+		type |= KVM_VM_TYPE_ARM_BOOTOPS_PRIVATE_MEM;
+	v->vm = ioctl(kvm, KVM_CREATE_VM, type);
 	if (v->vm < 0) {
 		ret = -errno;
 		goto fail;
@@ -554,7 +559,7 @@ static void err(const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: " PROG " [--plain] [--expect-reject] [--quiet]\n"
+"usage: " PROG " [--plain | --private-mem] [--expect-reject] [--quiet]\n"
 "                   --mem SIZE@BASE --image FILE@ADDR[,sig=SIGFILE]...\n"
 "                   [--entry ADDR] [--x0 VALUE] [--gic-v3] [--timeout-ms N]\n"
 "\n"
@@ -568,6 +573,7 @@ static void usage(FILE *f)
 "  --gic-v3            in-kernel GICv3: distributor 0x%llx, redistributor\n"
 "                      0x%llx (a Linux guest needs it for its timer)\n"
 "  --plain             a VM without boot ops: images are copied, not declared\n"
+"  --private-mem       guest memory becomes the VM's (the host cannot read it)\n"
 "  --timeout-ms N      give up after N ms (default 10000, 0: never)\n"
 "  --expect-reject     exit 0 if and only if the hypervisor rejects the images\n"
 "  --quiet             no verdict lines on stderr (errors still appear)\n"
@@ -604,7 +610,7 @@ int main(int argc, char **argv)
 	static struct image_arg images[VMM_MAX_IMAGES];
 	uint64_t mem_base = 0, mem_size = 0, entry = 0, x0 = 0, tmp;
 	bool plain = false, expect_reject = false, have_mem = false, have_entry = false;
-	bool gic_v3 = false, have_x0 = false;
+	bool gic_v3 = false, have_x0 = false, private_mem = false;
 	int nimages = 0, timeout_ms = 10000, ret, rc = 1;
 	struct vmm vm;
 
@@ -653,6 +659,8 @@ int main(int argc, char **argv)
 			have_entry = true;
 		} else if (!strcmp(a, "--gic-v3")) {
 			gic_v3 = true;
+		} else if (!strcmp(a, "--private-mem")) {
+			private_mem = true;
 		} else if (!strcmp(a, "--x0") && val) {
 			i++;
 			if (vmm_parse_u64(val, &x0))
@@ -724,7 +732,8 @@ bad_arg:
 		}
 	}
 
-	ret = vmm_create(&vm, -1, !plain, mem_base, mem_size);
+	ret = vmm_create(&vm, -1, plain ? VMM_PLAIN : private_mem ? VMM_BOOTOPS_PRIVATE :
+			 VMM_BOOTOPS, mem_base, mem_size);
 	if (ret) {
 		if (ret == -ENOENT || ret == -EACCES)
 			err("/dev/kvm: %s", strerror(-ret));

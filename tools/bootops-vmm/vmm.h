@@ -42,6 +42,7 @@
 #endif
 
 _Static_assert(KVM_VM_TYPE_ARM_BOOTOPS == (1UL << 30), "KVM_VM_TYPE_ARM_BOOTOPS");
+_Static_assert(KVM_VM_TYPE_ARM_BOOTOPS_PRIVATE_MEM == (1UL << 29), "KVM_VM_TYPE_ARM_BOOTOPS_PRIVATE_MEM");
 _Static_assert(KVM_ARM_BOOTOPS_SIG_SIZE == 64, "signature size");
 _Static_assert(sizeof(struct kvm_arm_bootops_image) == 112, "struct size");
 _Static_assert(offsetof(struct kvm_arm_bootops_image, signature) == 16, "signature offset");
@@ -102,13 +103,18 @@ int vmm_read_file(const char *path, size_t max, void **data, size_t *size);
  * not exactly 64 bytes long (*size_out, if given, gets its size). */
 int vmm_read_sig(const char *path, uint8_t sig[VMM_SIG_SIZE], long *size_out);
 
+/* vmm_create() modes. */
+#define VMM_PLAIN		0	/* type 0: no boot ops */
+#define VMM_BOOTOPS		1	/* KVM_VM_TYPE_ARM_BOOTOPS */
+#define VMM_BOOTOPS_PRIVATE	3	/* ... | KVM_VM_TYPE_ARM_BOOTOPS_PRIVATE_MEM */
+
 /*
- * Open /dev/kvm (kvm < 0) or use the given fd, create the VM (type
- * KVM_VM_TYPE_ARM_BOOTOPS if bootops, else 0; default IPA size) and one
- * memslot of mem_size bytes at guest physical mem_base, zero-filled and
- * populated.  On failure everything is undone.
+ * Open /dev/kvm (kvm < 0) or use the given fd, create the VM (type from
+ * mode, default IPA size) and one memslot of mem_size bytes at guest
+ * physical mem_base, zero-filled and populated.  On failure everything is
+ * undone.
  */
-int vmm_create(struct vmm *v, int kvm, bool bootops, uint64_t mem_base,
+int vmm_create(struct vmm *v, int kvm, unsigned int mode, uint64_t mem_base,
 	       uint64_t mem_size);
 /* Copy data into guest memory at gpa; -ERANGE if not inside the memslot. */
 int vmm_load(struct vmm *v, uint64_t gpa, const void *data, size_t size);

@@ -50,6 +50,8 @@ void bootops_release_smmu(u64 vmid);
 /* Ordinary memory of a VM that runs on hyp's stage 2 (memory.c). */
 bool bootops_vm_uses_hyp_s2(u64 vmid);
 int bootops_share_guest_page(u64 vmid, u64 ipa, u64 pfn);
+/* The same, but the page becomes the VM's: private memory, scrubbed at teardown. */
+int bootops_donate_guest_page(u64 vmid, u64 ipa, u64 pfn);
 int bootops_unshare_guest_page(u64 vmid, u64 ipa);
 /* The host touched a page vmid owns; counted, then reflected to the host. */
 void bootops_note_host_fault(u64 vmid);
