@@ -9,7 +9,8 @@
 #     verified VMs on hyp's stage 2 (shared and private memory) against a
 #     plain VM, as ratios.
 #
-#   scripts/bench.sh [CYCLES]      (default 300; CPU=max|cortex-a57, PAGES=4096)
+#   scripts/bench.sh [CYCLES]      (default 300; CPU=max|cortex-a57, PAGES=4096,
+#                                  SECTIONS="1 2 3" to run only some)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,6 +18,7 @@ BUILD="$ROOT/build"
 OUT="$BUILD/bench"
 CYCLES=${1:-300}
 CPU=${CPU:-max}
+SECTIONS=${SECTIONS:-1 2 3}
 CC=aarch64-linux-gnu-gcc
 LOAD_ADDR=0x80000000
 SIZES_KIB=(64 256 1024 4096 16384 65536)
@@ -74,21 +76,31 @@ run() {	# $1: log name, $2: extra kernel command line, $3: initramfs
 echo "bench: cpu=$CPU, QEMU TCG: absolute times are emulated; compare within a row"
 
 # 1. VM life cycle, with and without boot ops.
-bash "$ROOT/scripts/build-initramfs.sh" -o "$OUT/lifecycle.cpio.gz" --no-smoke \
-	--test "kvm_smoke --bench $CYCLES" >/dev/null
-mean() { grep -o 'mean [0-9]* us' "$1" | tail -n1 | awk '{print $2}'; }
-with=$(mean "$(run lifecycle-on "" "$OUT/lifecycle.cpio.gz")")
-without=$(mean "$(run lifecycle-off "kvm-arm.bootops=off" "$OUT/lifecycle.cpio.gz")")
-echo "bench: VM create + vCPU + first instruction + destroy ($CYCLES cycles):"
-echo "bench:   with boot ops $with us, without $without us," \
-	"ratio $(echo "scale=3; $with / $without" | bc)"
+if [[ " $SECTIONS " = *" 1 "* ]]; then
+	bash "$ROOT/scripts/build-initramfs.sh" -o "$OUT/lifecycle.cpio.gz" --no-smoke \
+		--test "kvm_smoke --bench $CYCLES" >/dev/null
+	mean() { grep -o 'mean [0-9]* us' "$1" | tail -n1 | awk '{print $2}'; }
+	with=$(mean "$(run lifecycle-on "" "$OUT/lifecycle.cpio.gz")")
+	without=$(mean "$(run lifecycle-off "kvm-arm.bootops=off" "$OUT/lifecycle.cpio.gz")")
+	echo "bench: VM create + vCPU + first instruction + destroy ($CYCLES cycles):"
+	echo "bench:   with boot ops $with us, without $without us," \
+		"ratio $(echo "scale=3; $with / $without" | bc)"
+fi
 
 # 2. Signed images of growing size.
-bash "$ROOT/scripts/build-initramfs.sh" -o "$OUT/images.cpio.gz" --no-smoke "${adds[@]}" \
-	--test "bench_sha256 64" --test "bench_images ${args[*]}" \
-	--test "bench_memory /bench/touch.bin /bench/touch.sig ${PAGES:-4096}" >/dev/null
-log=$(run images "" "$OUT/images.cpio.gz")
-echo "bench: declare a signed image -> first guest instruction:"
-grep -o 'bench: .*' "$log" | grep -v 'vm lifecycle\|memory' | sed 's/^bench: /bench:   /'
-echo "bench: guest memory touch, verified VMs (hyp's stage 2; shared or private memory) against a plain VM:"
-grep -o 'bench: memory.*' "$log" | sed 's/^bench: memory /bench:   /'
+if [[ " $SECTIONS " = *" 2 "* ]]; then
+	bash "$ROOT/scripts/build-initramfs.sh" -o "$OUT/images.cpio.gz" --no-smoke "${adds[@]}" \
+		--test "bench_sha256 64" --test "bench_images ${args[*]}" >/dev/null
+	log=$(run images "" "$OUT/images.cpio.gz")
+	echo "bench: declare a signed image -> first guest instruction:"
+	grep -o 'bench: .*' "$log" | grep -v 'vm lifecycle' | sed 's/^bench: /bench:   /'
+fi
+
+# 3. Guest memory touch.
+if [[ " $SECTIONS " = *" 3 "* ]]; then
+	bash "$ROOT/scripts/build-initramfs.sh" -o "$OUT/memory.cpio.gz" --no-smoke "${adds[@]}" \
+		--test "bench_memory /bench/touch.bin /bench/touch.sig ${PAGES:-4096}" >/dev/null
+	log=$(run memory "" "$OUT/memory.cpio.gz")
+	echo "bench: guest memory touch, verified VMs (hyp's stage 2; shared or private memory) against a plain VM:"
+	grep -o 'bench: memory.*' "$log" | sed 's/^bench: memory /bench:   /'
+fi
