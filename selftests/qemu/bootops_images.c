@@ -239,6 +239,17 @@ static void test_good_image(void)
 	vmm_destroy(&v);
 }
 
+/* Destroys v's VM (hyp tears it down) but keeps its memory mapped, to look at. */
+static void destroy_vm_keep_memory(struct vmm *v)
+{
+	close(v->vcpu);
+	v->vcpu = -1;
+	munmap(v->run, v->run_size);
+	v->run = MAP_FAILED;
+	close(v->vm);
+	v->vm = -1;
+}
+
 static sigjmp_buf fault_jmp;
 
 static void on_segv(int sig __attribute__((unused)))
@@ -291,13 +302,7 @@ static void test_host_loses_image(void)
 	ret = read(zero, img, 1);
 	check(ret < 0 && errno == EFAULT, "kernel write to the page on the host's behalf: EFAULT",
 	      "read(/dev/zero) returned %d (%s)", ret, strerror(errno));
-	/* Destroy the VM but keep the memory mapped, to look at the page. */
-	close(v.vcpu);
-	v.vcpu = -1;
-	munmap(v.run, v.run_size);
-	v.run = MAP_FAILED;
-	close(v.vm);
-	v.vm = -1;
+	destroy_vm_keep_memory(&v);
 	check(!user_access_faults(img, false) && img[0] == 0 && img[hello.size - 1] == 0,
 	      "after teardown the page is the host's again, zeroed", "first byte %#x", img[0]);
 	vmm_destroy(&v);
@@ -818,13 +823,7 @@ static void test_private_memory(void)
 	check(faults == 2 && unshare == -EPERM,
 	      "those faults are counted, and the host cannot take the page back (EPERM)",
 	      "bootops_host_faults %lld, unshare %s", faults, res(unshare));
-	/* Destroy the VM but keep the memory mapped, to look at the pages. */
-	close(v.vcpu);
-	v.vcpu = -1;
-	munmap(v.run, v.run_size);
-	v.run = MAP_FAILED;
-	close(v.vm);
-	v.vm = -1;
+	destroy_vm_keep_memory(&v);
 	for (k = 0; k < pages; k++)
 		nonzero += user_access_faults(touched + k * 4096, false) ||
 			   *(volatile uint64_t *)(touched + k * 4096) != 0;
