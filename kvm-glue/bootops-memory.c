@@ -196,14 +196,27 @@ static int probe_share(struct kvm *kvm, u64 ipa, const char *what, u32 arg)
 	return probe_result(kvm, ret);
 }
 
-/* "share <ipa> host|hyp", "share <ipa> image <vmid>", "unshare <ipa>". */
+/* Raw arguments, as a hostile host would pass them; a share hyp takes is undone. */
+static int probe_raw_share(struct kvm *kvm, u64 vmid, u64 ipa, u64 pfn)
+{
+	int ret = kvm_call_hyp_nvhe(__bootops_share_guest_page, vmid, ipa, pfn);
+
+	if (!ret)
+		WARN_ON(kvm_call_hyp_nvhe(__bootops_unshare_guest_page, vmid, ipa));
+	return probe_result(kvm, ret);
+}
+
+/*
+ * "share <ipa> host|hyp", "share <ipa> image <vmid>", "unshare <ipa>", and
+ * with raw arguments "hcall share <vmid> <ipa> <pfn>", "hcall unshare <vmid> <ipa>".
+ */
 static ssize_t probe_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
 	struct kvm *kvm = file_inode(file)->i_private;
-	char buf[64], what[8] = "";
+	char buf[96], what[8] = "";
+	u64 ipa, vmid, pfn;
 	u32 arg = 0;
-	u64 ipa;
 	int ret;
 
 	if (len >= sizeof(buf) || copy_from_user(buf, ubuf, len))
@@ -213,6 +226,11 @@ static ssize_t probe_write(struct file *file, const char __user *ubuf,
 		ret = probe_share(kvm, ipa, what, arg);
 	else if (sscanf(buf, "unshare %llx", &ipa) == 1)
 		ret = probe_result(kvm, unshare_page(kvm, ipa));
+	else if (sscanf(buf, "hcall share %llx %llx %llx", &vmid, &ipa, &pfn) == 3)
+		ret = probe_raw_share(kvm, vmid, ipa, pfn);
+	else if (sscanf(buf, "hcall unshare %llx %llx", &vmid, &ipa) == 2)
+		ret = probe_result(kvm, kvm_call_hyp_nvhe(__bootops_unshare_guest_page,
+							  vmid, ipa));
 	else
 		ret = -EINVAL;
 	return ret ? ret : len;

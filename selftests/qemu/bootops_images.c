@@ -663,6 +663,7 @@ static void test_sig_file_size(void)
 #define TOUCH_BASE	(LOAD_ADDR + (1ULL << 20))	/* as touch.S */
 #define TOUCH_OK	"touch ok\n"
 #define FREE_IPA	(MEM_BASE + MEM_SIZE - 0x1000)	/* never touched */
+#define MEM_BASE_PFN	0x40000ULL			/* QEMU virt's first RAM page */
 
 /* The debugfs directory KVM made for v's VM. */
 static void vm_debugfs(struct vmm *v, const char *file, char *path, size_t len)
@@ -833,6 +834,56 @@ static void test_private_memory(void)
 	vmm_destroy(&v);
 }
 
+/*
+ * Hostile arguments through the real hypercalls: every one is refused with
+ * its documented errno, and the VM's image stays where it was.
+ */
+static void test_hostile_share_args(void)
+{
+	static const struct {
+		const char *what;
+		int want;
+		uint64_t vmid_add, vmid_set, ipa, pfn;	/* vmid_set: ~0 keeps the VM's */
+	} c[] = {
+		{ "vmid 0", -EINVAL, 0, 0, FREE_IPA, 0 },
+		{ "vmid 256", -EINVAL, 0, 256, FREE_IPA, 0 },
+		{ "vmid 2^32 + the VM's", -EINVAL, 1ULL << 32, ~0ULL, FREE_IPA, 0 },
+		{ "unaligned ipa", -EINVAL, 0, ~0ULL, FREE_IPA + 8, 0 },
+		{ "ipa beyond the IPA space", -EINVAL, 0, ~0ULL, 1ULL << 52, 0 },
+		{ "ipa 2^64 - 4K", -EINVAL, 0, ~0ULL, ~0xfffULL, 0 },
+		{ "ipa of the image", -EPERM, 0, ~0ULL, LOAD_ADDR, 0 },
+		{ "pfn beyond the PA space", -EINVAL, 0, ~0ULL, FREE_IPA, 1ULL << 40 },
+		{ "pfn of the GIC (device)", -EPERM, 0, ~0ULL, FREE_IPA, VMM_GIC_DIST_BASE >> 12 },
+	};
+	long long vmid;
+	unsigned int i, bad = 0;
+	int img_unshare;
+	struct vmm v;
+	bool ran;
+
+	ran = run_touch(&v, 1, 1);
+	vmid = vm_debugfs_read(&v, "bootops_vmid");
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		uint64_t id = (c[i].vmid_set == ~0ULL ? (uint64_t)vmid : c[i].vmid_set) + c[i].vmid_add;
+		/* pfn 0: the first RAM page, for cases refused before the page is looked at. */
+		uint64_t pfn = c[i].pfn ? c[i].pfn : MEM_BASE_PFN;
+		int ret = probe(&v, "hcall share %llx %llx %llx", (unsigned long long)id,
+				(unsigned long long)c[i].ipa, (unsigned long long)pfn);
+
+		if (ret != c[i].want) {
+			diag("share with %s: %s, want %s", c[i].what, res(ret), res(c[i].want));
+			bad++;
+		}
+	}
+	img_unshare = probe(&v, "hcall unshare %llx %llx", (unsigned long long)vmid,
+			    (unsigned long long)LOAD_ADDR);
+	check(ran && vmid > 0 && !bad && img_unshare == -EPERM,
+	      "hostile share/unshare arguments through the hypercalls: each refused as documented",
+	      "%u of %zu cases wrong, unshare of the image %s", bad, sizeof(c) / sizeof(c[0]),
+	      res(img_unshare));
+	vmm_destroy(&v);
+}
+
 /* Pages of another VM, of this VM's image, or of hyp never become guest memory. */
 static void test_foreign_pages_refused(void)
 {
@@ -967,6 +1018,7 @@ int main(int argc, char **argv)
 	test_guest_memory_shared();
 	test_host_cannot_remap_image();
 	test_foreign_pages_refused();
+	test_hostile_share_args();
 	test_private_memory();
 	test_memory_cycles_leak_nothing();
 
