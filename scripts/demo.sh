@@ -61,6 +61,12 @@ guest() {	# guest N: what guest N printed, then the VMM's verdict lines
 	section "$1" | { grep '^bootops-vmm: ' || true; } | sed 's/^/demo:   /'
 }
 
+linux_guest() {	# linux_guest N: the telling lines of Linux guest N, then the VMM's
+	section "$1" | { grep -E '^(Linux version|Machine model|Run /init|hello from a verified Linux guest|guest: )' || true; } |
+		sed 's/^/demo:   guest says: /'
+	section "$1" | { grep '^bootops-vmm: ' || true; } | sed 's/^/demo:   /'
+}
+
 echo "demo: pKVM: $(grep -oE 'Protected [nh]VHE mode initialized successfully' "$LOG" | head -n1 || echo 'NOT initialised')"
 echo "demo:"
 echo "demo: guest 1 (signed, must run): $(verdict 1)"
@@ -70,17 +76,13 @@ echo "demo: guest 2 (tampered, must be refused): $(verdict 2)"
 guest 2
 echo "demo:"
 echo "demo: guest 3 (Linux: signed Image + DTB + initramfs, must boot): $(verdict 3)"
-section 3 | { grep -E '^(Linux version|Machine model|Run /init|hello from a verified Linux guest|guest: )' || true; } |
-	sed 's/^/demo:   guest says: /'
-section 3 | { grep '^bootops-vmm: ' || true; } | sed 's/^/demo:   /'
+linux_guest 3
 echo "demo:"
 echo "demo: guest 4 (Linux, one bit of the initramfs flipped, must be refused): $(verdict 4)"
 guest 4
 echo "demo:"
 echo "demo: guest 5 (Linux with private memory, must boot): $(verdict 5)"
-section 5 | { grep -E '^(Linux version|Run /init|hello from a verified Linux guest|guest: )' || true; } |
-	sed 's/^/demo:   guest says: /'
-section 5 | { grep '^bootops-vmm: ' || true; } | sed 's/^/demo:   /'
+linux_guest 5
 echo "demo:"
 echo "demo: what the kernel logged (kvm-bootops):"
 grep -E '^# dmesg: .*kvm-bootops' "$LOG" | sed 's/^# dmesg: /demo:   /' ||

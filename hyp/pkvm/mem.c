@@ -173,14 +173,7 @@ u32 __pkvm_bootops_page_vm(u64 pfn)
 
 bool __pkvm_bootops_page_is_guest(u64 pfn)
 {
-	bool ret;
-
-	if (!pfn_is_memory(pfn))
-		return false;
-	host_lock_component();
-	ret = host_leaf_is_guest(hyp_pfn_to_phys(pfn));
-	host_unlock_component();
-	return ret;
+	return __pkvm_bootops_page_vm(pfn) != 0;
 }
 
 bool __pkvm_bootops_host_exclusive(u64 pfn)

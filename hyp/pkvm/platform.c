@@ -48,6 +48,31 @@ static DEFINE_PER_CPU(u64, bootops_last_vm);
 static atomic64_t tables_used;
 /* For TLB maintenance outside the run path; under bootops_s2_lock. */
 static struct kvm_s2_mmu bootops_flush_mmu;
+/* The geometry of hyp's stage 2 for VMs, fixed at init (hyp_s2_init()). */
+static u32 hyp_s2_ipa_bits;
+static u64 hyp_s2_vtcr;
+
+/*
+ * The stage 2 hyp builds for VMs.  IPA size: the CPU's PA size up to 48
+ * bits, walked from level 0 (44 bits or more), or else 39 bits from level
+ * 1, so that one boot-ops table (48-bit layout, no concatenation) serves
+ * both.  VTCR: the host stage 2's with that geometry, 4 KiB descriptors
+ * without LPA2 (DS clear, at most 48-bit output).  Computed once, after
+ * kvm_host_prepare_stage2() and before any VM exists.
+ */
+static void hyp_s2_init(void)
+{
+	u64 parange = kvm_get_parange(id_aa64mmfr0_el1_sys_val);
+	u32 bits = min_t(u32, id_aa64mmfr0_parange_to_phys_shift(parange), 48);
+	u64 vtcr = host_mmu.arch.mmu.vtcr, ps = FIELD_GET(VTCR_EL2_PS_MASK, vtcr);
+
+	hyp_s2_ipa_bits = bits >= 44 ? bits : min_t(u32, bits, 39);
+	vtcr &= ~(VTCR_EL2_T0SZ_MASK | VTCR_EL2_SL0_MASK | VTCR_EL2_DS | VTCR_EL2_PS_MASK);
+	vtcr |= VTCR_EL2_T0SZ(hyp_s2_ipa_bits);
+	vtcr |= (hyp_s2_ipa_bits >= 44 ? 2UL : 1UL) << VTCR_EL2_SL0_SHIFT;
+	vtcr |= FIELD_PREP(VTCR_EL2_PS_MASK, min_t(u64, ps, ID_AA64MMFR0_EL1_PARANGE_48));
+	hyp_s2_vtcr = vtcr;
+}
 
 int bootops_pkvm_init(void)
 {
@@ -56,6 +81,7 @@ int bootops_pkvm_init(void)
 
 	for (cpu = 0; cpu < hyp_nr_cpus; cpu++)
 		*per_cpu_ptr(&bootops_cpu_id, cpu) = cpu;
+	hyp_s2_init();
 	bootops_init();
 	ret = bootops_crypto_init();
 	if (ret)
@@ -89,38 +115,9 @@ void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid)
 		bootops_set_vcpu_inactive(vmid, hyp_vcpu->vcpu.vcpu_idx);
 }
 
-/*
- * IPA size of the stage 2 hyp builds: the CPU's PA size up to 48 bits,
- * walked from level 0 (44 bits or more) or else 39 bits from level 1, so
- * that one boot-ops table (48-bit layout, no concatenation) serves both.
- */
-static u32 hyp_s2_ipa_bits(void)
-{
-	u64 parange = kvm_get_parange(id_aa64mmfr0_el1_sys_val);
-	u32 bits = min_t(u32, id_aa64mmfr0_parange_to_phys_shift(parange), 48);
-
-	return bits >= 44 ? bits : min_t(u32, bits, 39);
-}
-
 u32 bootops_plat_vm_ipa_bits(u32 vmid)
 {
-	return hyp_s2_ipa_bits();
-}
-
-/*
- * The host stage 2's VTCR with the geometry of the boot-ops table: 4 KiB
- * descriptors without LPA2 (DS clear, at most 48-bit output).
- */
-static u64 hyp_s2_vtcr(void)
-{
-	u64 vtcr = host_mmu.arch.mmu.vtcr, ps = FIELD_GET(VTCR_EL2_PS_MASK, vtcr);
-	u32 bits = hyp_s2_ipa_bits();
-
-	vtcr &= ~(VTCR_EL2_T0SZ_MASK | VTCR_EL2_SL0_MASK | VTCR_EL2_DS | VTCR_EL2_PS_MASK);
-	vtcr |= VTCR_EL2_T0SZ(bits);
-	vtcr |= (bits >= 44 ? 2UL : 1UL) << VTCR_EL2_SL0_SHIFT;
-	vtcr |= FIELD_PREP(VTCR_EL2_PS_MASK, min_t(u64, ps, ID_AA64MMFR0_EL1_PARANGE_48));
-	return vtcr;
+	return hyp_s2_ipa_bits;
 }
 
 /* Where the walk starts: the level-0 table, or for 39 bits its first entry's table. */
@@ -128,7 +125,7 @@ static u64 hyp_s2_root(u32 vmid)
 {
 	u64 root = vm_s2[vmid].root_pa, *l0;
 
-	if (!root || hyp_s2_ipa_bits() >= 44)
+	if (!root || hyp_s2_ipa_bits >= 44)
 		return root;
 	l0 = hyp_phys_to_virt(root);
 	return (l0[0] & BOOTOPS_PTE_VALID) ? l0[0] & BOOTOPS_PTE_OA_MASK : 0;
@@ -161,7 +158,7 @@ static bool hw_vmid_is_hyp(u64 hw_vmid)
 static void fill_hyp_mmu(struct kvm_s2_mmu *mmu, u32 vmid)
 {
 	mmu->pgd_phys = hyp_s2_root(vmid);
-	mmu->vtcr = hyp_s2_vtcr();
+	mmu->vtcr = hyp_s2_vtcr;
 	atomic64_set(&mmu->vmid.id, hyp_hw_vmid(vmid));
 }
 
@@ -183,11 +180,14 @@ static int load_hyp_s2(struct kvm_s2_mmu *mmu, struct pkvm_hyp_vcpu *hyp_vcpu, u
 }
 
 /*
- * A VM on the host's stage 2: a private copy, so the host can neither
- * change the VMID after the check nor pick one of hyp's.
+ * A VM on the host's stage 2: a private copy of the MMU of the struct kvm
+ * pKVM pinned when it created the hyp VM (not the vCPU's hw_mmu pointer,
+ * which the host could aim anywhere), so the host can neither change the
+ * VMID after the check nor pick one of hyp's.
  */
-static int load_host_s2(struct kvm_s2_mmu *mmu, struct kvm_s2_mmu *host)
+static int load_host_s2(struct kvm_s2_mmu *mmu, struct kvm *host_kvm)
 {
+	struct kvm_s2_mmu *host = &host_kvm->arch.mmu;
 	u64 hw_vmid = atomic64_read(&host->vmid.id);
 
 	if (hw_vmid_is_hyp(hw_vmid))
@@ -195,7 +195,7 @@ static int load_host_s2(struct kvm_s2_mmu *mmu, struct kvm_s2_mmu *host)
 	atomic64_set(&mmu->vmid.id, hw_vmid);
 	mmu->pgd_phys = READ_ONCE(host->pgd_phys);
 	mmu->vtcr = READ_ONCE(host->vtcr);
-	mmu->arch = READ_ONCE(host->arch);
+	mmu->arch = &host_kvm->arch;
 	return 0;
 }
 
@@ -210,7 +210,7 @@ int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid)
 	if (bootops_vm_uses_hyp_s2(vmid))
 		ret = load_hyp_s2(mmu, hyp_vcpu, vmid);
 	else
-		ret = load_host_s2(mmu, kern_hyp_va(hyp_vcpu->host_vcpu->arch.hw_mmu));
+		ret = load_host_s2(mmu, pkvm_hyp_vcpu_to_hyp_vm(hyp_vcpu)->host_kvm);
 	if (!ret)
 		hyp_vcpu->vcpu.arch.hw_mmu = mmu;
 	return ret;
