@@ -32,6 +32,8 @@ unit: host-tests
 	$(HOST_OUT)/unit
 	@echo "== unit: refinement test against the executable model"
 	$(HOST_OUT)/refine $(REFINE_ARGS)
+	@echo "== unit: SHA-256 with the ARMv8 instructions (hyp/sha256_ce.S), under qemu-aarch64"
+	bash selftests/sha256-ce/run.sh
 	@echo "== unit: bootops-sign, and its signatures checked by hyp's own verify.c"
 	$(MAKE) --no-print-directory -C tools/bootops-sign test
 	@$(MAKE) --no-print-directory fuzz coverage

@@ -1,17 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * bootops crypto on mbedTLS 2.28: SHA-256 and ECDSA P-256 verification
- * against the trust anchor built into hyp.
+ * bootops crypto on mbedTLS 2.28: SHA-256 blocks and ECDSA P-256
+ * verification against the trust anchor built into hyp.  On arm64, where
+ * the platform says the CPU has them, the ARMv8 SHA-256 instructions
+ * (hyp/sha256_ce.S) replace mbedTLS's C rounds.
  */
 #include <bootops/crypto.h>
+#include <bootops/sha256_ce.h>
 #include <bootops/trust_anchor.h>
 
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/sha256.h>
 
-int bootops_crypto_sha256(const void *data, u64 len, u8 out[BOOTOPS_DIGEST_SIZE])
+static bool sha256_insns;
+
+void bootops_crypto_use_sha256_insns(bool on)
 {
-	return mbedtls_sha256_ret(data, len, out, 0) ? -EINVAL : 0;
+	sha256_insns = on;
+}
+
+static void sha256_blocks_c(u32 state[8], const u8 *data, u64 nblocks)
+{
+	mbedtls_sha256_context ctx;
+
+	memcpy(ctx.state, state, sizeof(ctx.state));
+	for (; nblocks; nblocks--, data += BOOTOPS_SHA256_BLOCK)
+		mbedtls_internal_sha256_process(&ctx, data);
+	memcpy(state, ctx.state, sizeof(ctx.state));
+}
+
+void bootops_crypto_sha256_blocks(u32 state[8], const u8 *data, u64 nblocks)
+{
+#ifdef __aarch64__
+	if (sha256_insns) {
+		bootops_sha256_ce_blocks(state, data, nblocks);
+		return;
+	}
+#endif
+	sha256_blocks_c(state, data, nblocks);
 }
 
 static int ecdsa_p256_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],

@@ -100,9 +100,30 @@ int bootops_set_boot_info(u64 vmid, u64 load_addr, u64 size,
 	return ret;
 }
 
-static int do_remap_vm_image(u64 vmid, u64 pfn, u64 idx)
+/* Undoes lend_page for the first nr pages of a batch. */
+static void unlend_pages(u64 slot, const u64 *pfns, u64 nr)
 {
-	u64 mapped, slot;
+	while (nr--) {
+		bootops_plat_remap_unmap(slot + nr);
+		bootops_plat_release_image_page(pfns[nr]);
+	}
+}
+
+static int lend_page(u64 slot, u64 pfn)
+{
+	int ret = bootops_plat_claim_image_page(pfn);
+
+	if (ret)
+		return ret;
+	ret = bootops_plat_remap_map(slot, pfn);
+	if (ret)
+		bootops_plat_release_image_page(pfn);
+	return ret;
+}
+
+static int do_remap_vm_image(u64 vmid, u64 idx, const u64 *pfns, u64 nr, u64 *bad)
+{
+	u64 mapped, slot, i;
 	int ret;
 
 	ret = bootops_check_vm_ready(vmid);
@@ -111,33 +132,45 @@ static int do_remap_vm_image(u64 vmid, u64 pfn, u64 idx)
 	if (idx >= bootops_get_vm_next_load_idx(vmid))
 		return -ENOENT;
 	mapped = bootops_get_vm_mapped_pages(vmid, idx);
-	if (mapped >= bootops_image_pages(bootops_get_vm_load_size(vmid, idx)))
+	if (nr > bootops_image_pages(bootops_get_vm_load_size(vmid, idx)) - mapped)
 		return -ENOSPC;
-
-	/* Claiming fails for any page the host does not own exclusively. */
-	ret = bootops_plat_claim_image_page(pfn);
-	if (ret)
-		return ret;
+	/*
+	 * A refused page undoes the batch: the caller sees nothing lent, and
+	 * *bad names the page.  A pfn given twice is refused the second time.
+	 */
 	slot = bootops_get_vm_remap_addr(vmid, idx) + mapped;
-	ret = bootops_plat_remap_map(slot, pfn);
-	if (ret) {
-		bootops_plat_release_image_page(pfn);
-		return ret;
+	for (i = 0; i < nr; i++) {
+		*bad = i;
+		ret = lend_page(slot + i, pfns[i]);
+		if (ret) {
+			unlend_pages(slot, pfns, i);
+			return ret;
+		}
 	}
-	bootops_set_vm_mapped_pages(vmid, idx, mapped + 1);
+	bootops_set_vm_mapped_pages(vmid, idx, mapped + nr);
 	return 0;
+}
+
+int bootops_remap_vm_image_batch(u64 vmid, u64 load_idx, const u64 *pfns, u64 nr,
+				 u64 *bad)
+{
+	int ret;
+
+	*bad = 0;
+	if (!bootops_vmid_valid(vmid) || load_idx >= BOOTOPS_MAX_LOAD_INFO ||
+	    !nr || nr > BOOTOPS_LEND_BATCH)
+		return -EINVAL;
+	bootops_lock_vm(vmid);
+	ret = do_remap_vm_image(vmid, load_idx, pfns, nr, bad);
+	bootops_unlock_vm(vmid);
+	return ret;
 }
 
 int bootops_remap_vm_image(u64 vmid, u64 pfn, u64 load_idx)
 {
-	int ret;
+	u64 bad;
 
-	if (!bootops_vmid_valid(vmid) || load_idx >= BOOTOPS_MAX_LOAD_INFO)
-		return -EINVAL;
-	bootops_lock_vm(vmid);
-	ret = do_remap_vm_image(vmid, pfn, load_idx);
-	bootops_unlock_vm(vmid);
-	return ret;
+	return bootops_remap_vm_image_batch(vmid, load_idx, &pfn, 1, &bad);
 }
 
 static bool images_complete(u64 vmid)
@@ -152,72 +185,125 @@ static bool images_complete(u64 vmid)
 }
 
 /*
- * Takes image idx from the host: its pages become the VM's and appear in
- * its stage 2 at exactly load_addr + k * 4K.  Bytes past the end of the
- * image in its last page are zeroed, so the VM sees nothing unsigned.
+ * Page k of image idx leaves the host and appears in the VM's stage 2 at
+ * exactly load_addr + k * 4K.  In the last page, bytes past the image are
+ * zeroed once the host can no longer write them and before the VM maps
+ * the page, so the VM sees nothing unsigned.
  */
-static int load_image(u64 vmid, u32 idx)
+static int load_page(u64 vmid, struct bootops_load_info *li, u64 k)
 {
-	struct bootops_load_info *li = bootops_load(vmid, idx);
-	u64 npages = bootops_image_pages(li->size), k;
-	u8 *bytes = bootops_plat_remap_va(li->remap_slot);
+	u64 pfn = bootops_plat_remap_pfn(li->remap_slot + k);
+	u64 end = (k + 1) << BOOTOPS_PAGE_SHIFT;
 	int ret;
 
-	for (k = 0; k < npages; k++) {
-		u64 pfn = bootops_plat_remap_pfn(li->remap_slot + k);
-
-		ret = bootops_plat_donate_claimed_page(pfn, vmid);
-		if (ret)
-			return ret;
-		ret = bootops_plat_s2_map(vmid, li->load_addr + (k << BOOTOPS_PAGE_SHIFT),
-					  pfn, BOOTOPS_S2_VM_PAGE);
-		if (ret)
-			return ret;
-	}
-	memset(bytes + li->size, 0, image_bytes(li->size) - li->size);
-	return 0;
+	ret = bootops_plat_donate_claimed_page(pfn, vmid);
+	if (ret)
+		return ret;
+	if (end > li->size)
+		memset((u8 *)bootops_plat_remap_va(li->remap_slot) + li->size, 0,
+		       end - li->size);
+	return bootops_plat_s2_map(vmid, li->load_addr + (k << BOOTOPS_PAGE_SHIFT),
+				   pfn, BOOTOPS_S2_VM_PAGE);
 }
 
-static int verify_loaded_image(u64 vmid, u32 idx)
+static void hash_page(struct bootops_load_info *li, struct bootops_sha256 *sha, u64 k)
 {
-	struct bootops_load_info *li = bootops_load(vmid, idx);
+	u64 off = k << BOOTOPS_PAGE_SHIFT;
+	u64 n = li->size - off < BOOTOPS_PAGE_SIZE ? li->size - off : BOOTOPS_PAGE_SIZE;
 
-	return bootops_verify_image(li->load_addr, li->size,
-				    bootops_plat_remap_va(li->remap_slot), li->sig);
+	bootops_sha256_update(sha, (u8 *)bootops_plat_remap_va(li->remap_slot) + off, n);
+}
+
+static int check_image(struct bootops_load_info *li, struct bootops_sha256 *sha)
+{
+	u8 digest[BOOTOPS_DIGEST_SIZE];
+
+	bootops_sha256_final(sha, digest);
+	return bootops_check_image_digest(li->load_addr, li->size, digest, li->sig) ?
+	       -EKEYREJECTED : 0;
+}
+
+/* Past the last page of image c->idx: the next image, or the next step. */
+static void next_image(struct bootops_cursor *c, u32 nr, u32 step, u32 step_after)
+{
+	c->page = 0;
+	c->step = step;
+	if (++c->idx < nr)
+		return;
+	c->idx = 0;
+	c->step = step_after;
 }
 
 /*
- * Every page leaves the host before any byte is checked, so what is
- * verified is what the VM runs.  Any failure is final: the VM is REJECTED
- * and only teardown, which returns every page, is left to it.
+ * One unit of work at the cursor: load a page, hash a page, or check a
+ * signature (which costs a whole slice).  BOOTOPS_CONTINUE if it does not
+ * fit in what is left of *budget.
  */
-static int load_and_verify_all(u64 vmid)
+static int verify_one(u64 vmid, struct bootops_cursor *c, u64 *budget)
 {
-	u32 nr = bootops_get_vm_next_load_idx(vmid), idx;
-	int ret;
+	struct bootops_load_info *li = bootops_load(vmid, c->idx);
+	u64 npages = bootops_image_pages(li->size);
+	u64 cost = c->step == BOOTOPS_STEP_CHECK ? BOOTOPS_SLICE_UNITS : 1;
+	u32 nr = bootops_get_vm_next_load_idx(vmid);
+	int ret = 0;
 
-	for (idx = 0; idx < nr; idx++) {
-		ret = load_image(vmid, idx);
-		if (ret)
-			return ret;
+	if (cost > *budget)
+		return BOOTOPS_CONTINUE;
+	*budget -= cost;
+	switch (c->step) {
+	case BOOTOPS_STEP_LOAD:
+		ret = load_page(vmid, li, c->page);
+		if (!ret && ++c->page == npages)
+			next_image(c, nr, BOOTOPS_STEP_LOAD, BOOTOPS_STEP_HASH);
+		break;
+	case BOOTOPS_STEP_HASH:
+		if (!c->page)
+			bootops_sha256_init(&c->sha);
+		hash_page(li, &c->sha, c->page);
+		if (++c->page == npages)
+			c->step = BOOTOPS_STEP_CHECK;
+		break;
+	case BOOTOPS_STEP_CHECK:
+		ret = check_image(li, &c->sha);
+		next_image(c, nr, BOOTOPS_STEP_HASH, BOOTOPS_STEP_DONE);
+		break;
 	}
-	for (idx = 0; idx < nr; idx++) {
-		ret = verify_loaded_image(vmid, idx);
-		if (ret)
-			return -EKEYREJECTED;
-	}
-	return 0;
+	return ret;
 }
 
+static void start_verify(u64 vmid)
+{
+	struct bootops_cursor *c = &bootops_vm(vmid)->cursor;
+
+	memset(c, 0, sizeof(*c));
+	c->step = bootops_get_vm_next_load_idx(vmid) ? BOOTOPS_STEP_LOAD : BOOTOPS_STEP_DONE;
+	bootops_set_vm_state(vmid, BOOTOPS_VM_VERIFYING);
+}
+
+/*
+ * Every page of every image leaves the host before any byte is hashed, so
+ * what is verified is what the VM runs.  At most one slice of work per
+ * call; BOOTOPS_CONTINUE keeps the VM VERIFYING.  A failure is final: the
+ * VM is REJECTED and only teardown, which returns every page, is left.
+ */
 static int do_verify_and_load_images(u64 vmid)
 {
-	int ret = bootops_check_vm_ready(vmid);
+	struct bootops_cursor *c = &bootops_vm(vmid)->cursor;
+	u64 budget = BOOTOPS_SLICE_UNITS;
+	int ret = 0;
 
-	if (ret)
+	if (bootops_get_vm_state(vmid) != BOOTOPS_VM_VERIFYING) {
+		ret = bootops_check_vm_ready(vmid);
+		if (ret)
+			return ret;
+		if (!images_complete(vmid))
+			return -EPERM;
+		start_verify(vmid);
+	}
+	while (!ret && c->step != BOOTOPS_STEP_DONE)
+		ret = verify_one(vmid, c, &budget);
+	if (ret == BOOTOPS_CONTINUE)
 		return ret;
-	if (!images_complete(vmid))
-		return -EPERM;
-	ret = load_and_verify_all(vmid);
 	bootops_set_vm_state(vmid, ret ? BOOTOPS_VM_REJECTED : BOOTOPS_VM_VERIFIED);
 	return ret;
 }
@@ -263,33 +349,43 @@ u64 bootops_search_load_info(u64 vmid, u64 addr)
 	return ret;
 }
 
-/* Teardown: pages the VM took are scrubbed, pages only lent are returned. */
-static void release_image(u64 vmid, u32 idx)
+/* Teardown: a page the VM took is scrubbed, a page only lent is returned. */
+static void release_page(u64 vmid, struct bootops_load_info *li, u64 k)
 {
-	struct bootops_load_info *li = bootops_load(vmid, idx);
-	u64 k;
+	u64 pfn = bootops_plat_remap_pfn(li->remap_slot + k);
+	u64 ipa = li->load_addr + (k << BOOTOPS_PAGE_SHIFT);
 
-	for (k = 0; k < li->mapped_pages; k++) {
-		u64 pfn = bootops_plat_remap_pfn(li->remap_slot + k);
-		u64 ipa = li->load_addr + (k << BOOTOPS_PAGE_SHIFT);
-
-		bootops_plat_remap_unmap(li->remap_slot + k);
-		if (bootops_plat_page_owned_by(pfn, vmid)) {
-			if (bootops_plat_s2_lookup(vmid, ipa) == pfn)
-				bootops_plat_s2_unmap(vmid, ipa);
-			bootops_plat_reclaim_page(pfn, vmid);
-		} else {
-			bootops_plat_release_image_page(pfn);
-		}
+	bootops_plat_remap_unmap(li->remap_slot + k);
+	if (bootops_plat_page_owned_by(pfn, vmid)) {
+		if (bootops_plat_s2_lookup(vmid, ipa) == pfn)
+			bootops_plat_s2_unmap(vmid, ipa);
+		bootops_plat_reclaim_page(pfn, vmid);
+	} else {
+		bootops_plat_release_image_page(pfn);
 	}
-	bootops_free_remap(li->remap_slot, bootops_image_pages(li->size));
 }
 
-void bootops_release_images(u64 vmid)
+/*
+ * Returns the pages of every image from the teardown cursor on, one unit
+ * of *budget a page, then the remap runs.  BOOTOPS_CONTINUE if the budget
+ * ran out first.
+ */
+int bootops_release_images(u64 vmid, u64 *budget)
 {
-	u32 idx;
+	struct bootops_cursor *c = &bootops_vm(vmid)->cursor;
+	u32 nr = bootops_get_vm_next_load_idx(vmid);
 
-	for (idx = 0; idx < bootops_get_vm_next_load_idx(vmid); idx++)
-		release_image(vmid, idx);
+	for (; c->idx < nr; c->idx++, c->page = 0) {
+		struct bootops_load_info *li = bootops_load(vmid, c->idx);
+
+		for (; c->page < li->mapped_pages; c->page++) {
+			if (!*budget)
+				return BOOTOPS_CONTINUE;
+			--*budget;
+			release_page(vmid, li, c->page);
+		}
+		bootops_free_remap(li->remap_slot, bootops_image_pages(li->size));
+	}
 	bootops_set_vm_next_load_idx(vmid, 0);
+	return 0;
 }

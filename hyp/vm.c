@@ -2,8 +2,9 @@
 /*
  * Boot ops: VM and vCPU life cycle.
  *
- * VM:   UNUSED -register_kvm-> READY -verify-> VERIFIED | REJECTED
- *       any state but UNUSED -teardown-> UNUSED
+ * VM:   UNUSED -register_kvm-> READY -verify-> VERIFYING -> VERIFIED | REJECTED
+ *       any state but UNUSED -teardown-> DYING -> UNUSED
+ *       (VERIFYING and DYING while the call returns BOOTOPS_CONTINUE)
  * vCPU: UNUSED -register_vcpu-> READY <-set_vcpu_active/inactive-> ACTIVE
  */
 #include <bootops/bootops.h>
@@ -192,7 +193,8 @@ static void reset_vm_info(u64 vmid)
 	vm->state = BOOTOPS_VM_UNUSED;
 }
 
-static int do_teardown_vm(u64 vmid)
+/* DYING: the VM can no longer run, and nothing can be added to it. */
+static int start_teardown(u64 vmid)
 {
 	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED)
 		return -ENOENT;
@@ -200,7 +202,25 @@ static int do_teardown_vm(u64 vmid)
 		return -EBUSY;
 	/* Devices first: no DMA may reach a page after it is scrubbed. */
 	bootops_release_smmu(vmid);
-	bootops_release_images(vmid);
+	memset(&bootops_vm(vmid)->cursor, 0, sizeof(bootops_vm(vmid)->cursor));
+	bootops_set_vm_state(vmid, BOOTOPS_VM_DYING);
+	return 0;
+}
+
+/* At most one slice of pages returned per call, as for verification. */
+static int do_teardown_vm(u64 vmid)
+{
+	u64 budget = BOOTOPS_SLICE_UNITS;
+	int ret;
+
+	if (bootops_get_vm_state(vmid) != BOOTOPS_VM_DYING) {
+		ret = start_teardown(vmid);
+		if (ret)
+			return ret;
+	}
+	ret = bootops_release_images(vmid, &budget);
+	if (ret)
+		return ret;
 	bootops_plat_s2_teardown(vmid);
 	reset_vm_info(vmid);
 	return 0;

@@ -2,9 +2,10 @@
 /*
  * Boot ops, EL1 glue for VMs that require verified images: the
  * KVM_ARM_BOOTOPS_DECLARE_IMAGE ioctl turns one image the VMM wrote into
- * guest memory into set_boot_info plus one remap_vm_image per page.  The
- * pages are pinned for the VM's lifetime: hyp takes them at the first run
- * and gives them back, zeroed, at teardown, before they are unpinned.
+ * guest memory into set_boot_info plus remap_vm_image calls of up to
+ * BOOTOPS_LEND_BATCH pages each.  The pages are pinned for the VM's
+ * lifetime: hyp takes them at the first run and gives them back, zeroed,
+ * at teardown, before they are unpinned.
  */
 #define pr_fmt(fmt) "kvm-bootops: " fmt
 
@@ -15,7 +16,7 @@
 #include <asm/kvm_bootops.h>
 #include <asm/kvm_bootops_images.h>
 
-#define BOOTOPS_IMAGE_MAX	(256ULL << 20)	/* as hyp's BOOTOPS_MAX_IMAGE_SIZE */
+#include <bootops/abi.h>
 
 /* Strips the boot-ops flags from the KVM_CREATE_VM type. */
 int kvm_bootops_vm_type(struct kvm *kvm, unsigned long *type)
@@ -47,7 +48,7 @@ static bool image_args_valid(const struct kvm_arm_bootops_image *img)
 /* The same range checks hyp makes, so a bad range is EINVAL, not EFAULT. */
 static bool image_range_valid(u64 gpa, u64 size)
 {
-	return size && size <= BOOTOPS_IMAGE_MAX && PAGE_ALIGNED(gpa) &&
+	return size && size <= BOOTOPS_MAX_IMAGE_SIZE && PAGE_ALIGNED(gpa) &&
 	       gpa + PAGE_ALIGN(size) > gpa;
 }
 
@@ -75,23 +76,37 @@ static int grow_pins(struct kvm *kvm, unsigned long more)
 	return 0;
 }
 
-/* Pins the page behind gfn and lends it to hyp as the next page of image idx. */
-static int lend_page(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn, int idx)
+/*
+ * Pins the nr pages from gfn on and lends them to hyp as the next pages of
+ * image idx, in one call.  Hyp lends all of them or none.
+ */
+static int lend_pages(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+		      int nr, int idx)
 {
-	unsigned long hva = gfn_to_hva_memslot(slot, gfn);
-	struct page *page;
-	int ret;
+	struct page **pages = kvm->arch.bootops_pages + kvm->arch.bootops_nr_pages;
+	u64 pfns[BOOTOPS_LEND_BATCH], bad;
+	int ret, i;
 
-	ret = pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
-	if (ret != 1)
+	ret = pin_user_pages_fast(gfn_to_hva_memslot(slot, gfn), nr,
+				  FOLL_WRITE | FOLL_LONGTERM, pages);
+	if (ret != nr) {
+		if (ret > 0)
+			unpin_user_pages(pages, ret);
 		return ret < 0 ? ret : -EFAULT;
-	ret = kvm_call_hyp_nvhe(__bootops_remap_vm_image, kvm->arch.bootops_vmid,
-				page_to_pfn(page), idx);
+	}
+	for (i = 0; i < nr; i++)
+		pfns[i] = page_to_pfn(pages[i]);
+	/* remap_vm_image: the pfns in x4..; on a refusal hyp names the page in x2. */
+	ret = kvm_bootops_hvc(KVM_HOST_SMCCC_FUNC(__bootops_remap_vm_image),
+			      kvm->arch.bootops_vmid, idx, nr, pfns, nr, &bad);
 	if (ret) {
-		unpin_user_page(page);
+		pr_warn_ratelimited("vmid %u: image %d: page at gfn %#llx refused: %pe\n",
+				    kvm->arch.bootops_vmid, idx, gfn + min_t(u64, bad, nr - 1),
+				    ERR_PTR(ret));
+		unpin_user_pages(pages, nr);
 		return ret;
 	}
-	kvm->arch.bootops_pages[kvm->arch.bootops_nr_pages++] = page;
+	kvm->arch.bootops_nr_pages += nr;
 	return 0;
 }
 
@@ -116,8 +131,9 @@ static int declare_image(struct kvm *kvm, const struct kvm_arm_bootops_image *im
 	if (idx < 0)
 		return idx;
 	/* A failure part-way leaves the image incomplete: the VM cannot run. */
-	for (k = 0; k < npages; k++) {
-		ret = lend_page(kvm, slot, (img->guest_phys_addr >> PAGE_SHIFT) + k, idx);
+	for (k = 0; k < npages; k += BOOTOPS_LEND_BATCH) {
+		ret = lend_pages(kvm, slot, (img->guest_phys_addr >> PAGE_SHIFT) + k,
+				 min_t(u64, npages - k, BOOTOPS_LEND_BATCH), idx);
 		if (ret)
 			return ret;
 	}

@@ -10,8 +10,9 @@
  *
  * Per VM, debugfs has bootops_vmid, bootops_host_faults (host accesses to
  * the VM's pages that hyp refused), bootops_hyp_tables (table pages boot
- * ops hold, for all VMs) and bootops_s2_probe (tries one share or unshare
- * from the host, for tests: see Documentation/virt/kvm/arm/bootops.rst).
+ * ops hold, for all VMs), bootops_s2_probe (tries one share or unshare
+ * from the host, for tests: see Documentation/virt/kvm/arm/bootops.rst)
+ * and bootops_longest_call_ns (the longest verification hypercall).
  */
 #define pr_fmt(fmt) "kvm-bootops: " fmt
 
@@ -263,4 +264,6 @@ void kvm_bootops_create_debugfs(struct kvm *kvm)
 	debugfs_create_file("bootops_hyp_tables", 0444, kvm->debugfs_dentry, kvm,
 			    &hyp_tables_fops);
 	debugfs_create_file("bootops_s2_probe", 0600, kvm->debugfs_dentry, kvm, &probe_fops);
+	debugfs_create_u64("bootops_longest_call_ns", 0444, kvm->debugfs_dentry,
+			   &kvm->arch.bootops_longest_call_ns);
 }

@@ -20,6 +20,29 @@
 #include <bootops/abi.h>
 
 #define HC(fn, ...)	((int)kvm_call_hyp_nvhe(__bootops_##fn, ##__VA_ARGS__))
+/* remap_vm_image of one page: (vmid, load_idx, nr = 1, pfn). */
+#define REMAP1(vmid, pfn, idx)	HC(remap_vm_image, vmid, idx, 1, pfn)
+
+/* Verification and teardown go on in slices while hyp says so. */
+static int verify_all(u64 vmid)
+{
+	int ret;
+
+	do
+		ret = HC(verify_and_load_images, vmid);
+	while (ret == BOOTOPS_CONTINUE);
+	return ret;
+}
+
+static int teardown_all(u64 vmid)
+{
+	int ret;
+
+	do
+		ret = HC(teardown_vm, vmid);
+	while (ret == BOOTOPS_CONTINUE);
+	return ret;
+}
 
 struct st {
 	struct seq_file *m;
@@ -55,7 +78,7 @@ static void test_ids(struct st *t, u32 vmid)
 		expect(t, what,
 		       !!(HC(register_vcpu, bad, 0, 0) == -EINVAL &&
 			  kvm_bootops_hvc_set_boot_info(bad, 0, PAGE_SIZE, zero_sig) == -EINVAL &&
-			  HC(remap_vm_image, bad, 0, 0) == -EINVAL &&
+			  REMAP1(bad, 0, 0) == -EINVAL &&
 			  HC(verify_and_load_images, bad) == -EINVAL &&
 			  HC(map_io, bad, 0, 0x9000000) == -EINVAL &&
 			  HC(alloc_smmu, bad, 0, 0) == -EINVAL &&
@@ -69,7 +92,7 @@ static void test_ids(struct st *t, u32 vmid)
 	expect(t, "vcpuid 2^32", HC(register_vcpu, vmid, 1ULL << 32, 0), -EINVAL);
 	expect(t, "register vcpu 0", HC(register_vcpu, vmid, 0, 0), 0);
 	expect(t, "register vcpu 0 twice", HC(register_vcpu, vmid, 0, 0), -EEXIST);
-	expect(t, "load_idx MAX_LOAD_INFO", HC(remap_vm_image, vmid, 0, BOOTOPS_MAX_LOAD_INFO),
+	expect(t, "load_idx MAX_LOAD_INFO", REMAP1(vmid, 0, BOOTOPS_MAX_LOAD_INFO),
 	       -EINVAL);
 	expect(t, "smmu index out of range", HC(alloc_smmu, 0, 0, BOOTOPS_SMMU_NUM), -EINVAL);
 	expect(t, "smmu bank out of range", HC(alloc_smmu, 0, BOOTOPS_SMMU_NUM_CB, 0), -EINVAL);
@@ -110,16 +133,44 @@ static void test_remap(struct st *t, u32 vmid, struct page *page, struct page *o
 {
 	u64 hyp_pfn = PHYS_PFN(__pa_symbol(__hyp_bss_start));
 
-	expect(t, "remap a hyp page", HC(remap_vm_image, vmid, hyp_pfn, 0), -EPERM);
-	expect(t, "remap a device page", HC(remap_vm_image, vmid, 0x9000, 0), -EPERM);
-	expect(t, "remap a page beyond memory", HC(remap_vm_image, vmid, 1ULL << 40, 0), -EINVAL);
-	expect(t, "remap pfn 2^64-1", HC(remap_vm_image, vmid, ~0ULL, 0), -EINVAL);
-	expect(t, "verify with an incomplete slot", HC(verify_and_load_images, vmid), -EPERM);
-	expect(t, "remap a host page", HC(remap_vm_image, vmid, page_to_pfn(page), 0), 0);
+	expect(t, "remap a hyp page", REMAP1(vmid, hyp_pfn, 0), -EPERM);
+	expect(t, "remap a device page", REMAP1(vmid, 0x9000, 0), -EPERM);
+	expect(t, "remap a page beyond memory", REMAP1(vmid, 1ULL << 40, 0), -EINVAL);
+	expect(t, "remap pfn 2^64-1", REMAP1(vmid, ~0ULL, 0), -EINVAL);
+	expect(t, "verify with an incomplete slot", verify_all(vmid), -EPERM);
+	expect(t, "lend a batch of 0 pages", HC(remap_vm_image, vmid, 0, 0, page_to_pfn(page)),
+	       -EINVAL);
+	expect(t, "lend a batch of BOOTOPS_LEND_BATCH + 1 pages",
+	       HC(remap_vm_image, vmid, 0, BOOTOPS_LEND_BATCH + 1, page_to_pfn(page)), -EINVAL);
+	expect(t, "lend 2 pages to a 1-page image",
+	       HC(remap_vm_image, vmid, 0, 2, page_to_pfn(page), page_to_pfn(other)), -ENOSPC);
+	expect(t, "remap a host page", REMAP1(vmid, page_to_pfn(page), 0), 0);
 	expect(t, "remap one page more than declared",
-	       HC(remap_vm_image, vmid, page_to_pfn(other), 0), -ENOSPC);
+	       REMAP1(vmid, page_to_pfn(other), 0), -ENOSPC);
 	expect(t, "the same page for another image",
-	       HC(remap_vm_image, vmid, page_to_pfn(page), 1), -EPERM);
+	       REMAP1(vmid, page_to_pfn(page), 1), -EPERM);
+}
+
+/* A batch with a hyp page in it lends nothing, and says which page it was. */
+static void test_batch(struct st *t, struct page *page, struct page *other)
+{
+	u64 pfns[3] = { page_to_pfn(page), PHYS_PFN(__pa_symbol(__hyp_bss_start)),
+			page_to_pfn(other) }, bad = 0;
+	int vmid = HC(register_kvm, 0x3000);
+	u32 func = KVM_HOST_SMCCC_FUNC(__bootops_remap_vm_image);
+
+	expect(t, "register a VM for batches", vmid > 0, 1);
+	if (vmid <= 0)
+		return;
+	expect(t, "declare a 2-page image",
+	       kvm_bootops_hvc_set_boot_info(vmid, 0x80000000, 2 * PAGE_SIZE, zero_sig), 0);
+	expect(t, "batch with a hyp page refused", kvm_bootops_hvc(func, vmid, 0, 2, pfns, 2, &bad),
+	       -EPERM);
+	expect(t, "the refusal names the hyp page", bad, 1);
+	pfns[1] = pfns[2];
+	expect(t, "the batch's first page was not kept: lent again with another",
+	       kvm_bootops_hvc(func, vmid, 0, 2, pfns, 2, &bad), 0);
+	expect(t, "teardown after batches", teardown_all(vmid), 0);
 }
 
 static void test_devices(struct st *t, u32 vmid, struct page *page)
@@ -161,30 +212,30 @@ static void test_image_lifecycle(struct st *t)
 	test_ids(t, vmid);
 	ret = kvm_bootops_hvc_set_boot_info(vmid, 0x80000000, PAGE_SIZE, zero_sig);
 	expect(t, "declare an image", ret, 0);
-	expect(t, "remap into an undeclared slot", HC(remap_vm_image, vmid, page_to_pfn(page), 1),
+	expect(t, "remap into an undeclared slot", REMAP1(vmid, page_to_pfn(page), 1),
 	       -ENOENT);
 	test_boot_info(t, vmid);
 	test_remap(t, vmid, page, other);
 	test_devices(t, vmid, page);
 	/* Slots 1-4 never got their page. */
-	expect(t, "verify refused while slots are incomplete", HC(verify_and_load_images, vmid),
+	expect(t, "verify refused while slots are incomplete", verify_all(vmid),
 	       -EPERM);
-	expect(t, "teardown", HC(teardown_vm, vmid), 0);
+	expect(t, "teardown", teardown_all(vmid), 0);
 	expect(t, "lent page returned with the host's data", va[7], 0xa5);
-	expect(t, "teardown twice", HC(teardown_vm, vmid), -ENOENT);
+	expect(t, "teardown twice", teardown_all(vmid), -ENOENT);
 
 	ret = HC(register_kvm, 0x2000);
 	vmid = ret;
 	expect(t, "vmid reused", ret > 0, 1);
 	expect(t, "declare an image again",
 	       kvm_bootops_hvc_set_boot_info(vmid, 0x80000000, PAGE_SIZE, zero_sig), 0);
-	expect(t, "remap for a bad signature", HC(remap_vm_image, vmid, page_to_pfn(page), 0), 0);
-	expect(t, "bad signature rejected", HC(verify_and_load_images, vmid), -EKEYREJECTED);
+	expect(t, "remap for a bad signature", REMAP1(vmid, page_to_pfn(page), 0), 0);
+	expect(t, "bad signature rejected", verify_all(vmid), -EKEYREJECTED);
 	expect(t, "rejected VM takes no new vCPU", HC(register_vcpu, vmid, 1, 0), -EPERM);
-	expect(t, "rejected VM cannot verify again", HC(verify_and_load_images, vmid), -EPERM);
+	expect(t, "rejected VM cannot verify again", verify_all(vmid), -EPERM);
 	ret = HC(map_smmu, 0, 1, 0, 0x1000, page_to_phys(page));
 	expect(t, "host cannot DMA-map the VM's page", ret, -EPERM);
-	expect(t, "teardown of the rejected VM", HC(teardown_vm, vmid), 0);
+	expect(t, "teardown of the rejected VM", teardown_all(vmid), 0);
 	/* Safe to read again only now: hyp gave the page back. */
 	expect(t, "page came back scrubbed", !memchr_inv(va, 0, PAGE_SIZE), 1);
 	ret = HC(map_smmu, 0, 1, 0, 0x1000, page_to_phys(other));
@@ -193,6 +244,7 @@ static void test_image_lifecycle(struct st *t)
 	ret = HC(map_smmu, 0, 1, 0, 0x1000, page_to_phys(other));
 	expect(t, "host DMA to its own page", ret, 0);
 	expect(t, "host bank unmap", HC(clear_smmu, 0, 1, 0, 0x1000), 0);
+	test_batch(t, page, other);
 out:
 	if (page)
 		__free_page(page);
@@ -212,10 +264,10 @@ static int one_cycle(int first, struct page *page, int i)
 	/* A zero signature is refused early: cheap enough for 1000 rounds. */
 	bad = HC(register_vcpu, vmid, i % 8, 0) ||
 	      kvm_bootops_hvc_set_boot_info(vmid, 0x80000000, PAGE_SIZE, zero_sig) ||
-	      HC(remap_vm_image, vmid, page_to_pfn(page), 0) ||
-	      HC(verify_and_load_images, vmid) != -EKEYREJECTED;
+	      REMAP1(vmid, page_to_pfn(page), 0) ||
+	      verify_all(vmid) != -EKEYREJECTED;
 	/* Always torn down: the page must never be freed while hyp has it. */
-	if (HC(teardown_vm, vmid))
+	if (teardown_all(vmid))
 		return -EBUSY;
 	return bad || memchr_inv(va, 0, PAGE_SIZE);
 }
@@ -225,7 +277,7 @@ static void test_cycles(struct st *t)
 	struct page *page = alloc_page(GFP_KERNEL);
 	int i, first = HC(register_kvm, 0), ret;
 
-	ret = HC(teardown_vm, first);
+	ret = teardown_all(first);
 	for (i = 0; i < 1000 && page && !ret; i++)
 		ret = one_cycle(first, page, i);
 	expect(t, "1000 cycles: one vmid, the image page back and zeroed every time",

@@ -14,6 +14,28 @@
 #include <asm/kvm_bootops.h>
 #include <asm/kvm_mmu.h>
 
+#include <bootops/abi.h>
+
+/*
+ * A boot-ops hypercall with SMCCC 1.2's registers: x1-x3, then nr more
+ * (x4..) from more[].  Returns hyp's x1; x2 goes to *x2 if asked for.
+ */
+int kvm_bootops_hvc(u64 func, u64 a1, u64 a2, u64 a3, const u64 *more, int nr, u64 *x2)
+{
+	struct arm_smccc_1_2_regs args = { .a0 = func, .a1 = a1, .a2 = a2, .a3 = a3 };
+	struct arm_smccc_1_2_regs res;
+	unsigned long *regs = &args.a4;
+	int i;
+
+	for (i = 0; i < nr; i++)
+		regs[i] = more[i];
+	arm_smccc_1_2_hvc(&args, &res);
+	WARN_ON(res.a0 != SMCCC_RET_SUCCESS);
+	if (x2)
+		*x2 = res.a2;
+	return res.a1;
+}
+
 /*
  * set_boot_info takes 11 arguments: the 64-byte signature goes in x4-x11,
  * each register holding 8 signature bytes in little-endian order.
@@ -21,24 +43,16 @@
 int kvm_bootops_hvc_set_boot_info(u64 vmid, u64 load_addr, u64 size,
 				  const u8 sig[BOOTOPS_HVC_SIG_SIZE])
 {
-	struct arm_smccc_1_2_regs args = {
-		.a0 = KVM_HOST_SMCCC_FUNC(__bootops_set_boot_info),
-		.a1 = vmid,
-		.a2 = load_addr,
-		.a3 = size,
-	};
-	struct arm_smccc_1_2_regs res;
-	unsigned long *regs = &args.a4;
+	u64 words[BOOTOPS_HVC_SIG_SIZE / 8];
 	int i;
 
-	for (i = 0; i < BOOTOPS_HVC_SIG_SIZE / 8; i++)
-		regs[i] = get_unaligned_le64(sig + 8 * i);
-	arm_smccc_1_2_hvc(&args, &res);
-	WARN_ON(res.a0 != SMCCC_RET_SUCCESS);
-	return res.a1;
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		words[i] = get_unaligned_le64(sig + 8 * i);
+	return kvm_bootops_hvc(KVM_HOST_SMCCC_FUNC(__bootops_set_boot_info), vmid, load_addr,
+			       size, words, ARRAY_SIZE(words), NULL);
 }
 
-static bool bootops_disabled;
+static bool bootops_disabled, bootops_sha256_in_c;
 
 /*
  * kvm-arm.bootops=off turns boot ops off for the whole boot, hyp included
@@ -47,13 +61,35 @@ static bool bootops_disabled;
  */
 static int __init early_bootops_cfg(char *arg)
 {
-	return kstrtobool(arg, &bootops_disabled);
+	bool on;
+	int ret = kstrtobool(arg, &on);
+
+	if (!ret)
+		bootops_disabled = !on;
+	return ret;
 }
 early_param("kvm-arm.bootops", early_bootops_cfg);
+
+/* kvm-arm.bootops_sha256=c: hash in C at EL2, to compare with the instructions. */
+static int __init early_bootops_sha256_cfg(char *arg)
+{
+	if (!arg || (strcmp(arg, "c") && strcmp(arg, "insns")))
+		return -EINVAL;
+	bootops_sha256_in_c = !strcmp(arg, "c");
+	pr_info("hyp hashes images %s\n", bootops_sha256_in_c ? "in C" :
+		"with the SHA-256 instructions where the CPU has them");
+	return 0;
+}
+early_param("kvm-arm.bootops_sha256", early_bootops_sha256_cfg);
 
 bool kvm_bootops_off(void)
 {
 	return bootops_disabled;
+}
+
+bool kvm_bootops_sha256_c(void)
+{
+	return bootops_sha256_in_c;
 }
 
 static bool bootops_on(void)
@@ -78,13 +114,26 @@ int kvm_bootops_init_vm(struct kvm *kvm)
 	return 0;
 }
 
+/* Teardown returns a slice of pages per call; it cannot be interrupted. */
+static int teardown_at_hyp(struct kvm *kvm)
+{
+	int ret;
+
+	for (;;) {
+		ret = kvm_call_hyp_nvhe(__bootops_teardown_vm, kvm->arch.bootops_vmid);
+		if (ret != BOOTOPS_CONTINUE)
+			return ret;
+		cond_resched();
+	}
+}
+
 void kvm_bootops_destroy_vm(struct kvm *kvm)
 {
 	int ret;
 
 	if (!bootops_on() || !kvm->arch.bootops_vmid)
 		return;
-	ret = kvm_call_hyp_nvhe(__bootops_teardown_vm, kvm->arch.bootops_vmid);
+	ret = teardown_at_hyp(kvm);
 	if (ret) {
 		/* Hyp still owns the VM's pages: they must never be reused. */
 		pr_warn_ratelimited("vmid %u: teardown refused: %pe\n",
@@ -116,6 +165,37 @@ void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu)
 				    vcpu->kvm->arch.bootops_vmid, vcpu->vcpu_idx, ERR_PTR(ret));
 }
 
+/* One verification slice at hyp, timed: the longest is in debugfs. */
+static int verify_slice(struct kvm *kvm)
+{
+	u64 t0 = ktime_get_ns(), ns;
+	int ret;
+
+	ret = kvm_call_hyp_nvhe(__bootops_verify_and_load_images, kvm->arch.bootops_vmid);
+	ns = ktime_get_ns() - t0;
+	if (ns > kvm->arch.bootops_longest_call_ns)
+		kvm->arch.bootops_longest_call_ns = ns;
+	return ret;
+}
+
+/*
+ * Hyp verifies in slices of bounded work and keeps its progress, so a
+ * signal ends KVM_RUN with -EINTR and the next KVM_RUN goes on from there.
+ */
+static int verify_at_hyp(struct kvm *kvm)
+{
+	int ret;
+
+	for (;;) {
+		ret = verify_slice(kvm);
+		if (ret != BOOTOPS_CONTINUE)
+			return ret;
+		if (signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+}
+
 /*
  * Before the VM first runs, hyp takes its images from the host, maps them
  * and checks their signatures.  The outcome is final: a rejected VM never
@@ -129,8 +209,11 @@ int kvm_bootops_first_run(struct kvm *kvm)
 		return 0;
 	mutex_lock(&kvm->arch.config_lock);
 	if (!kvm->arch.bootops_status) {
-		ret = kvm_call_hyp_nvhe(__bootops_verify_and_load_images,
-					kvm->arch.bootops_vmid);
+		ret = verify_at_hyp(kvm);
+		if (ret == -EINTR) {
+			mutex_unlock(&kvm->arch.config_lock);
+			return ret;
+		}
 		kvm->arch.bootops_status = ret ? ret : 1;
 		if (ret)
 			pr_warn_ratelimited("vmid %u: images rejected: %pe\n",

@@ -2,8 +2,11 @@
 # the executable model, and the libFuzzer target.  Included by ../Makefile.
 
 HOST_OUT	:= build/host
-HYP_CORE	:= state vm image io smmu pgtable verify memory
-HOST_INC	:= -Ihyp/include -Iinclude -Iselftests/sim -Iselftests/unit
+HYP_CORE	:= state vm image io smmu pgtable verify sha256 memory
+# A small slice, so that tests with images of a few pages see verification
+# and teardown go on across calls.
+HOST_INC	:= -Ihyp/include -Iinclude -Iselftests/sim -Iselftests/unit \
+		   -DBOOTOPS_SLICE_UNITS=4
 HOST_WARN	:= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter
 HOST_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer

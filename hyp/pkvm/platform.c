@@ -31,8 +31,13 @@
 #include <bootops/pgtable.h>
 #include <bootops/platform.h>
 
-/* Set by the host before hyp is initialised (kvm-arm.bootops=off). */
+/*
+ * Set by the host before hyp is initialised: kvm-arm.bootops=off, and
+ * kvm-arm.bootops_sha256=c (hash in C even where the CPU has the SHA-256
+ * instructions; to compare the two).
+ */
 bool bootops_off;
+bool bootops_sha256_c;
 
 static unsigned long remap_base;
 static struct bootops_pgt vm_s2[BOOTOPS_MAX_VMS + 1];
@@ -86,6 +91,8 @@ int bootops_pkvm_init(void)
 	ret = bootops_crypto_init();
 	if (ret)
 		return ret;
+	bootops_crypto_use_sha256_insns(!bootops_sha256_c && cpuid_feature_extract_unsigned_field(
+		id_aa64isar0_el1_sys_val, ID_AA64ISAR0_EL1_SHA2_SHIFT));
 	return pkvm_alloc_private_va_range(BOOTOPS_REMAP_PAGES * PAGE_SIZE,
 					   &remap_base);
 }

@@ -23,6 +23,16 @@
 #ifndef BOOTOPS_REMAP_PAGES
 #define BOOTOPS_REMAP_PAGES		(1ULL << 17)	/* 512 MiB of hyp VA */
 #endif
+/*
+ * Work one verify or teardown hypercall may do, in units of one 4 KiB page
+ * hashed (1 MiB by default); the host calls again while it returns
+ * BOOTOPS_CONTINUE.  Host tests build with a small slice.
+ */
+#ifndef BOOTOPS_SLICE_UNITS
+#define BOOTOPS_SLICE_UNITS		256
+#endif
+/* Pages one remap_vm_image call lends (host registers x4..x17). */
+#define BOOTOPS_LEND_BATCH		14
 #ifndef BOOTOPS_SMMU_NUM
 #define BOOTOPS_SMMU_NUM		2
 #endif
@@ -35,11 +45,20 @@
 #define BOOTOPS_PAGE_SIZE		(1ULL << BOOTOPS_PAGE_SHIFT)
 #define BOOTOPS_SIG_SIZE		64	/* ECDSA P-256, raw r || s */
 
-/* VM states.  REJECTED is terminal: only teardown leaves it. */
+/* A resumable hypercall made progress and must be called again. */
+#define BOOTOPS_CONTINUE		1
+
+/*
+ * VM states.  REJECTED is terminal: only teardown leaves it.  VERIFYING
+ * (verification started, not finished) and DYING (teardown started)
+ * last across hypercalls that return BOOTOPS_CONTINUE.
+ */
 #define BOOTOPS_VM_UNUSED		0
 #define BOOTOPS_VM_READY		1
 #define BOOTOPS_VM_VERIFIED		2
 #define BOOTOPS_VM_REJECTED		3
+#define BOOTOPS_VM_VERIFYING		4
+#define BOOTOPS_VM_DYING		5
 
 /* vCPU states. */
 #define BOOTOPS_VCPU_UNUSED		0

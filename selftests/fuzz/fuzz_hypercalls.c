@@ -99,6 +99,19 @@ static void signed_image(struct input *in, u64 vmid)
 		bootops_remap_vm_image(vmid, first + k, idx);
 }
 
+/* One page, or a batch of up to BOOTOPS_LEND_BATCH + 1 (one too many). */
+static int lend_batch(struct input *in, u64 vmid)
+{
+	u64 pfns[BOOTOPS_LEND_BATCH + 1], nr = take(in, 1) % (BOOTOPS_LEND_BATCH + 2), i, bad;
+	u64 idx = pick_small(in, 5);
+
+	if (!nr)
+		return bootops_remap_vm_image(vmid, pick_pfn(in), idx);
+	for (i = 0; i < nr; i++)
+		pfns[i] = i && take(in, 1) % 4 == 0 ? pfns[i - 1] + 1 : pick_pfn(in);
+	return bootops_remap_vm_image_batch(vmid, idx, pfns, nr, &bad);
+}
+
 static void one_call(struct input *in)
 {
 	u8 op = take(in, 1), sig[BOOTOPS_SIG_SIZE] = { 0 };
@@ -113,7 +126,7 @@ static void one_call(struct input *in)
 	case 2: ret = bootops_set_vcpu_active(vmid, pick_small(in, 4)); break;
 	case 3: ret = bootops_set_vcpu_inactive(vmid, pick_small(in, 4)); break;
 	case 4: ret = bootops_set_boot_info(vmid, pick_addr(in), pick_size(in), sig); break;
-	case 5: ret = bootops_remap_vm_image(vmid, pick_pfn(in), pick_small(in, 5)); break;
+	case 5: ret = lend_batch(in, vmid); break;
 	case 6: ret = bootops_verify_and_load_images(vmid); break;
 	case 7: bootops_search_load_info(vmid, pick_addr(in)); break;
 	case 8: ret = bootops_map_io(vmid, pick_addr(in), pick_pfn(in) * PAGE); break;

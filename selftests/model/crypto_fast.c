@@ -31,9 +31,18 @@ void crypto_fast_sign(const u8 hash[CRYPTO_FAST_HASH_SIZE], u8 sig[CRYPTO_FAST_S
 	sha256_two(hash, CRYPTO_FAST_HASH_SIZE, crypto_fast_secret, slen, sig + 32);
 }
 
-int bootops_crypto_sha256(const void *data, u64 len, u8 out[BOOTOPS_DIGEST_SIZE])
+void bootops_crypto_use_sha256_insns(bool on)
 {
-	return mbedtls_sha256_ret(data, len, out, 0) ? -EINVAL : 0;
+}
+
+void bootops_crypto_sha256_blocks(u32 state[8], const u8 *data, u64 nblocks)
+{
+	mbedtls_sha256_context ctx;
+
+	memcpy(ctx.state, state, sizeof(ctx.state));
+	for (; nblocks; nblocks--, data += 64)
+		mbedtls_internal_sha256_process(&ctx, data);
+	memcpy(state, ctx.state, sizeof(ctx.state));
 }
 
 int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],

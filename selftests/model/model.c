@@ -380,21 +380,17 @@ int m_vcpu_take_reset(struct model *m, u64 vmid, u64 vcpuid)
 	return flag;
 }
 
-int m_teardown_vm(struct model *m, u64 vmid)
+/* "SMMU banks owned by the VM lose table and owner", then DYING. */
+static int start_teardown(struct model *m, u64 vmid)
 {
-	struct m_vm *vm;
-	u64 i, k, b, c;
+	struct m_vm *vm = &m->vm[vmid];
+	u64 i, b, c;
 
-	if (!vmid_in_range(vmid))
-		return -EINVAL;
-	vm = &m->vm[vmid];
 	if (vm->state == BOOTOPS_VM_UNUSED)
 		return -ENOENT;
 	for (i = 0; i < M_MAX_VCPUS; i++)
 		if (vm->vcpu[i].state == BOOTOPS_VCPU_ACTIVE)
 			return -EBUSY;
-
-	/* SMMU banks owned by the VM lose table and owner. */
 	for (b = 0; b < M_NSMMU; b++) {
 		for (c = 0; c < M_NCB; c++) {
 			if (m->bank[b][c].owner != vmid)
@@ -403,27 +399,58 @@ int m_teardown_vm(struct model *m, u64 vmid)
 			m->bank[b][c].owner = M_OWNER_NONE;
 		}
 	}
-	/* Image pages: out of the remap area; the VM's are scrubbed, the
-	 * only-claimed ones released. */
-	for (i = 0; i < vm->nload; i++) {
-		struct m_load *l = &vm->load[i];
+	vm->state = BOOTOPS_VM_DYING;
+	memset(&vm->cur, 0, sizeof(vm->cur));
+	return 0;
+}
 
-		for (k = 0; k < l->npfn; k++) {
-			u64 pfn = l->pfn[k];
+/* An image page out of the remap area; the VM's scrubbed, a claimed one released. */
+static void release_image_page(struct model *m, u64 vmid, struct m_load *l, u64 k)
+{
+	u64 pfn = l->pfn[k];
 
-			m->remapped--;
-			if (m_page_of(m, pfn).owner == vmid) {
-				const struct m_map *e = m_vec_find(&vm->s2, l->load_addr + k * M_PAGE);
+	m->remapped--;
+	if (m_page_of(m, pfn).owner == vmid) {
+		const struct m_map *e = m_vec_find(&m->vm[vmid].s2, l->load_addr + k * M_PAGE);
 
-				if (e && e->pfn == pfn)
-					s2_del(m, vmid, e->addr);
-				scrub_and_return(m, pfn);
-			} else {
-				page(m, pfn)->claimed = false;
-			}
-		}
-		l->npfn = 0;
+		if (e && e->pfn == pfn)
+			s2_del(m, vmid, e->addr);
+		scrub_and_return(m, pfn);
+	} else {
+		page(m, pfn)->claimed = false;
 	}
+}
+
+/* "At most one slice of image pages returned per call", then the rest. */
+int m_teardown_vm(struct model *m, u64 vmid)
+{
+	struct m_cursor *cur;
+	struct m_vm *vm;
+	u64 budget = BOOTOPS_SLICE_UNITS;
+	int ret;
+
+	if (!vmid_in_range(vmid))
+		return -EINVAL;
+	vm = &m->vm[vmid];
+	cur = &vm->cur;
+	if (vm->state != BOOTOPS_VM_DYING) {
+		ret = start_teardown(m, vmid);
+		if (ret)
+			return ret;
+	}
+	for (; cur->idx < vm->nload; cur->idx++, cur->page = 0) {
+		struct m_load *l = &vm->load[cur->idx];
+
+		for (; cur->page < l->npfn; cur->page++) {
+			if (!budget)
+				return BOOTOPS_CONTINUE;
+			budget--;
+			release_image_page(m, vmid, l, cur->page);
+		}
+		l->remap_start = M_REMAP_UNKNOWN;	/* its run is free again */
+	}
+	for (cur->idx = 0; cur->idx < vm->nload; cur->idx++)
+		vm->load[cur->idx].npfn = 0;
 	vm->nload = 0;
 	/* The rest of the stage 2: VM-owned pages scrubbed and returned,
 	 * shared ones unshared (not scrubbed: they were the host's). */
@@ -440,9 +467,19 @@ int m_teardown_vm(struct model *m, u64 vmid)
 	}
 	vm->host_faults = 0;
 	memset(vm->vcpu, 0, sizeof(vm->vcpu));
+	memset(cur, 0, sizeof(*cur));
 	vm->kvm = 0;
 	vm->state = BOOTOPS_VM_UNUSED;
 	return 0;
+}
+
+bool m_page_released(const struct model *m, u64 vmid, u64 i, u64 k)
+{
+	const struct m_cursor *cur = &m->vm[vmid].cur;
+
+	if (m->vm[vmid].state != BOOTOPS_VM_DYING)
+		return false;
+	return i < cur->idx || (i == cur->idx && k < cur->page);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -632,49 +669,89 @@ static bool image_valid(const struct m_load *l)
 	return !memcmp(sig, l->sig, M_SIG);
 }
 
+/* "Page k of image l leaves the host and appears at load_addr + k * 4K";
+ * the bytes past the image in its last page are zeroed. */
+static void give_image_page(struct model *m, u64 vmid, struct m_load *l, u64 k)
+{
+	u64 pfn = l->pfn[k], tail = l->size % M_PAGE;
+
+	page(m, pfn)->owner = (u32)vmid;
+	page(m, pfn)->claimed = false;
+	s2_add(m, vmid, l->load_addr + k * M_PAGE, pfn, M_S2_VM_PAGE);
+	if (k == l->npages - 1 && tail) {
+		memset(mem_of(m, pfn) + tail, 0, M_PAGE - tail);
+		dirty_add(&m->dmem, pfn, 0);
+	}
+}
+
+/* Past the last page of image cur->idx: the next image, or step `then`. */
+static void next_image(struct m_cursor *cur, u32 nload, u32 step, u32 then)
+{
+	cur->page = 0;
+	cur->step = step;
+	if (++cur->idx == nload) {
+		cur->idx = 0;
+		cur->step = then;
+	}
+}
+
+/* One unit of verification work; CONTINUE if its cost exceeds *budget. */
+static int verify_unit(struct model *m, u64 vmid, u64 *budget)
+{
+	struct m_vm *vm = &m->vm[vmid];
+	struct m_cursor *cur = &vm->cur;
+	struct m_load *l = &vm->load[cur->idx];
+	u64 cost = cur->step == M_CHECK ? BOOTOPS_SLICE_UNITS : 1;
+	bool valid;
+
+	if (cost > *budget)
+		return BOOTOPS_CONTINUE;
+	*budget -= cost;
+	switch (cur->step) {
+	case M_LOAD:
+		give_image_page(m, vmid, l, cur->page);
+		if (++cur->page == l->npages)
+			next_image(cur, vm->nload, M_LOAD, M_HASH);
+		return 0;
+	case M_HASH:
+		if (++cur->page == l->npages)
+			cur->step = M_CHECK;
+		return 0;
+	default:
+		/* The bytes are the VM's since LOAD: nothing can change them. */
+		valid = image_valid(l);
+		next_image(cur, vm->nload, M_HASH, M_DONE);
+		return valid ? 0 : -EKEYREJECTED;
+	}
+}
+
 int m_verify_and_load_images(struct model *m, u64 vmid)
 {
+	u64 budget = BOOTOPS_SLICE_UNITS;
 	struct m_vm *vm;
-	bool all_valid = true;
-	u64 k;
+	int ret = 0;
 	u32 i;
-	int ret;
 
 	if (!vmid_in_range(vmid))
 		return -EINVAL;
-	ret = vm_ready(m, vmid);
-	if (ret)
-		return ret;
 	vm = &m->vm[vmid];
-	for (i = 0; i < vm->nload; i++)
-		if (vm->load[i].npfn < vm->load[i].npages)
-			return -EPERM;
-
-	/* Final from here.  Signatures are decided over the bytes as they are
-	 * now: nothing below changes bytes [0, size) of an image. */
-	for (i = 0; i < vm->nload; i++)
-		if (!image_valid(&vm->load[i]))
-			all_valid = false;
-	for (i = 0; i < vm->nload; i++) {
-		struct m_load *l = &vm->load[i];
-		u64 tail = l->size % M_PAGE;
-
-		for (k = 0; k < l->npages; k++) {
-			struct m_page *p = page(m, l->pfn[k]);
-
-			p->owner = (u32)vmid;
-			p->claimed = false;
-			s2_add(m, vmid, l->load_addr + k * M_PAGE, l->pfn[k], M_S2_VM_PAGE);
-		}
-		if (tail) {
-			u64 last = l->pfn[l->npages - 1];
-
-			memset(mem_of(m, last) + tail, 0, M_PAGE - tail);
-			dirty_add(&m->dmem, last, 0);
-		}
+	if (vm->state != BOOTOPS_VM_VERIFYING) {
+		ret = vm_ready(m, vmid);
+		if (ret)
+			return ret;
+		for (i = 0; i < vm->nload; i++)
+			if (vm->load[i].npfn < vm->load[i].npages)
+				return -EPERM;
+		vm->state = BOOTOPS_VM_VERIFYING;
+		memset(&vm->cur, 0, sizeof(vm->cur));
+		vm->cur.step = vm->nload ? M_LOAD : M_DONE;
 	}
-	vm->state = all_valid ? BOOTOPS_VM_VERIFIED : BOOTOPS_VM_REJECTED;
-	return all_valid ? 0 : -EKEYREJECTED;
+	while (!ret && vm->cur.step != M_DONE)
+		ret = verify_unit(m, vmid, &budget);
+	if (ret == BOOTOPS_CONTINUE)
+		return ret;
+	vm->state = ret ? BOOTOPS_VM_REJECTED : BOOTOPS_VM_VERIFIED;
+	return ret;
 }
 
 u64 m_search_load_info(struct model *m, u64 vmid, u64 addr)

@@ -91,8 +91,24 @@ struct m_vcpu {
 	u64 handle;
 };
 
+/*
+ * Where a verification (VERIFYING) or teardown (DYING) goes on: "each call
+ * does at most one slice of work and returns CONTINUE while work is left".
+ * Steps of verification, per bootops.rst: every image's pages given to the
+ * VM (a unit each), then per image its pages hashed (a unit each) and its
+ * signature checked (a whole slice, alone in its call).
+ */
+enum m_step { M_LOAD, M_HASH, M_CHECK, M_DONE };
+
+struct m_cursor {
+	u32 step;
+	u32 idx;		/* image */
+	u64 page;		/* its next page */
+};
+
 struct m_vm {
 	u32 state;
+	struct m_cursor cur;
 	u64 kvm;
 	u32 nload;
 	struct m_load load[M_MAX_LOAD];
@@ -178,6 +194,8 @@ bool m_resolve_remap(struct model *m, u64 vmid, u64 idx, u64 start);
 void m_undo_alt_enomem(struct model *m);
 
 /* Queries for the test. */
+/* Has teardown of vmid (DYING) already returned page k of image i? */
+bool m_page_released(const struct model *m, u64 vmid, u64 i, u64 k);
 bool m_is_ram(u64 pfn);
 bool m_is_mmio(u64 pfn);
 bool m_is_hyp_mmio(u64 pfn);

@@ -273,9 +273,11 @@ static void mismatch(const char *cat, const char *fmt, ...)
 
 static const char *vm_state_name(u32 s)
 {
-	static const char *const n[] = { "UNUSED", "READY", "VERIFIED", "REJECTED" };
+	static const char *const n[] = {
+		"UNUSED", "READY", "VERIFIED", "REJECTED", "VERIFYING", "DYING",
+	};
 
-	return s < 4 ? n[s] : "?";
+	return s < 6 ? n[s] : "?";
 }
 
 static const char *owner_name(u32 o, char *buf)
@@ -320,6 +322,12 @@ static void cmp_vm(u64 vmid, bool all_vcpus, u64 vcpuid)
 			 vm_state_name(iv->state), vm_state_name(mv->state));
 		return;
 	}
+	if ((mv->state == BOOTOPS_VM_VERIFYING || mv->state == BOOTOPS_VM_DYING) &&
+	    (iv->cursor.step != mv->cur.step || iv->cursor.idx != mv->cur.idx ||
+	     iv->cursor.page != mv->cur.page))
+		mismatch("vm.cursor", "vm %llu %s at step %u image %u page %llu, model step %u image %u page %llu",
+			 X(vmid), vm_state_name(mv->state), iv->cursor.step, iv->cursor.idx,
+			 X(iv->cursor.page), mv->cur.step, mv->cur.idx, X(mv->cur.page));
 	if (mv->state != BOOTOPS_VM_UNUSED && iv->kvm_handle != mv->kvm)
 		mismatch("vm.handle", "vm %llu kvm handle: impl 0x%llx, model 0x%llx",
 			 X(vmid), X(iv->kvm_handle), X(mv->kvm));
@@ -343,7 +351,8 @@ static void cmp_vm(u64 vmid, bool all_vcpus, u64 vcpuid)
 		else if (il->mapped_pages != ml->npfn)
 			mismatch("load.pages", "vm %llu load %llu pages remapped: impl %llu, model %llu",
 				 X(vmid), X(i), X(il->mapped_pages), X(ml->npfn));
-		else if (il->remap_slot != ml->remap_start)
+		else if (!m_page_released(&M, vmid, i, ml->npfn ? ml->npfn - 1 : 0) &&
+			 il->remap_slot != ml->remap_start)
 			mismatch("load.remap", "vm %llu load %llu remap run moved: impl %llu, model %llu",
 				 X(vmid), X(i), X(il->remap_slot), X(ml->remap_start));
 		if (failed)
@@ -351,6 +360,9 @@ static void cmp_vm(u64 vmid, bool all_vcpus, u64 vcpuid)
 		for (k = 0; k < ml->npfn; k++) {
 			u64 slot = il->remap_slot + k;
 			u64 pfn = slot < M_REMAP_PAGES ? bootops_plat_remap_pfn(slot) : ~0ULL;
+
+			if (m_page_released(&M, vmid, i, k))
+				continue;	/* teardown returned it already */
 
 			if (pfn != ml->pfn[k]) {
 				mismatch("load.pfn", "vm %llu load %llu page %llu: impl pfn 0x%llx, model pfn 0x%llx",
@@ -558,7 +570,8 @@ static void cmp_remap_bitmap(void)
 		if (vm->state == BOOTOPS_VM_UNUSED)
 			continue;
 		for (i = 0; i < vm->nload; i++)
-			for (k = 0; k < vm->load[i].npages; k++) {
+			for (k = 0; vm->load[i].remap_start != M_REMAP_UNKNOWN &&
+				    k < vm->load[i].npages; k++) {
 				u64 s = vm->load[i].remap_start + k;
 
 				want[s / 64] |= 1ULL << (s % 64);
@@ -1506,6 +1519,11 @@ static struct step gen_next(void)
 			s.cpu = (u8)rn(NCPU);
 		return s;
 	}
+	/* Resumable calls go on, mostly at once, sometimes after other steps. */
+	if ((v = pick_vm(BOOTOPS_VM_VERIFYING, false)) && chance(700))
+		return mk(OP_VERIFY, v, 0, 0, 0, 0);
+	if ((v = pick_vm(BOOTOPS_VM_DYING, false)) && chance(700))
+		return mk(OP_TEARDOWN, v, 0, 0, 0, 0);
 	if (live < 2 || (live < 6 && chance(30)))
 		return mk(OP_REGISTER_KVM, rnd(), 0, 0, 0, 0);
 	if (!rn(4000) && live < 10) {

@@ -31,9 +31,32 @@ static u64 idx_of(u64 pfn)
 	return pfn - SIM_HYP_PFN;
 }
 
-static void check_image_pages(u32 vmid, struct bootops_load_info *li, u32 state)
+/* Has verification given page k of image idx to the VM yet? */
+static bool page_loaded(const struct bootops_vm_info *vm, u32 idx, u64 k)
 {
+	const struct bootops_cursor *c = &vm->cursor;
+
+	if (vm->state == BOOTOPS_VM_VERIFIED)
+		return true;
+	if (vm->state != BOOTOPS_VM_VERIFYING)
+		return false;
+	return c->step != BOOTOPS_STEP_LOAD || idx < c->idx || (idx == c->idx && k < c->page);
+}
+
+/* Has teardown returned page k of image idx already? */
+static bool page_released(const struct bootops_vm_info *vm, u32 idx, u64 k)
+{
+	const struct bootops_cursor *c = &vm->cursor;
+
+	return vm->state == BOOTOPS_VM_DYING &&
+	       (idx < c->idx || (idx == c->idx && k < c->page));
+}
+
+static void check_image_pages(u32 vmid, const struct bootops_vm_info *vm, u32 idx)
+{
+	const struct bootops_load_info *li = &vm->load[idx];
 	u64 k, npages = bootops_image_pages(li->size);
+	u32 state = vm->state;
 
 	if (li->mapped_pages > npages)
 		fail(1, "more pages remapped than the image has", vmid);
@@ -41,14 +64,22 @@ static void check_image_pages(u32 vmid, struct bootops_load_info *li, u32 state)
 		u64 pfn = bootops_plat_remap_pfn(li->remap_slot + k);
 		struct sim_page_info p = sim_page(pfn);
 
+		if (page_released(vm, idx, k)) {
+			if (pfn != BOOTOPS_INVALID64)
+				fail(26, "teardown left a returned page in the remap area", pfn);
+			continue;
+		}
+
 		if (!sim_pfn_is_ram(pfn)) {
 			fail(2, "remap slot without a RAM page", li->remap_slot + k);
 			continue;
 		}
 		remap_refs[idx_of(pfn)]++;
-		if (state == BOOTOPS_VM_READY && !(p.claimed && p.owner == SIM_OWNER_HOST))
-			fail(3, "image page of a READY VM is not claimed", pfn);
-		if (state == BOOTOPS_VM_VERIFIED &&
+		if ((state == BOOTOPS_VM_READY ||
+		     (state == BOOTOPS_VM_VERIFYING && !page_loaded(vm, idx, k))) &&
+		    !(p.claimed && p.owner == SIM_OWNER_HOST))
+			fail(3, "image page not yet loaded is not claimed", pfn);
+		if (page_loaded(vm, idx, k) &&
 		    (p.owner != vmid ||
 		     sim_s2_lookup(vmid, li->load_addr + k * BOOTOPS_PAGE_SIZE) != pfn))
 			fail(4, "verified image page not the VM's at its address", pfn);
@@ -98,7 +129,7 @@ static void check_vm(u32 vmid)
 		    vm->state != BOOTOPS_VM_VERIFIED)
 			fail(10, "vCPU active in a VM that is not verified", vmid);
 	for (idx = 0; idx < vm->nr_load && idx < BOOTOPS_MAX_LOAD_INFO; idx++)
-		check_image_pages(vmid, &vm->load[idx], vm->state);
+		check_image_pages(vmid, vm, idx);
 	sim_s2_walk(vmid, count_s2, &vmid);
 }
 

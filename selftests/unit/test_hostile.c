@@ -40,13 +40,13 @@ TEST(hostile_01_ids_out_of_range)
 		CHECK_REFUSED(bootops_set_vcpu_inactive(bad, 0), -EINVAL);
 		CHECK_REFUSED(bootops_set_boot_info(bad, 0x100000, PAGE, sig0), -EINVAL);
 		CHECK_REFUSED(bootops_remap_vm_image(bad, ram(0), 0), -EINVAL);
-		CHECK_REFUSED(bootops_verify_and_load_images(bad), -EINVAL);
+		CHECK_REFUSED(verify_images(bad), -EINVAL);
 		CHECK_REFUSED(bootops_map_io(bad, 0, SIM_MMIO_PFN * PAGE + 8 * PAGE), -EINVAL);
 		CHECK_REFUSED(bootops_assign_smmu(bad, ram(0), 0x10), -EINVAL);
 		CHECK_REFUSED(bootops_alloc_smmu(bad, 0, 0), -EINVAL);
 		CHECK_REFUSED(bootops_map_smmu(bad, 0, 0, 0, ram(0) * PAGE), -EINVAL);
 		CHECK_REFUSED(bootops_clear_smmu(bad, 0, 0, 0), -EINVAL);
-		CHECK_REFUSED(bootops_teardown_vm(bad), -EINVAL);
+		CHECK_REFUSED(teardown_vm(bad), -EINVAL);
 		CHECK_EQ(bootops_search_load_info(bad, 0), 0);
 		/* vcpuid, load_idx, cbndx and SMMU index of the same values. */
 		CHECK_REFUSED(bootops_register_vcpu(1, bad_id(i, BOOTOPS_MAX_VCPUS), 0), -EINVAL);
@@ -66,9 +66,9 @@ TEST(hostile_01_ids_out_of_range)
 	CHECK_REFUSED(bootops_set_vcpu_active(0, 0), -EINVAL);
 	CHECK_REFUSED(bootops_set_boot_info(0, 0x100000, PAGE, sig0), -EINVAL);
 	CHECK_REFUSED(bootops_remap_vm_image(0, ram(0), 0), -EINVAL);
-	CHECK_REFUSED(bootops_verify_and_load_images(0), -EINVAL);
+	CHECK_REFUSED(verify_images(0), -EINVAL);
 	CHECK_REFUSED(bootops_assign_smmu(0, ram(0), 0x10), -EINVAL);
-	CHECK_REFUSED(bootops_teardown_vm(0), -EINVAL);
+	CHECK_REFUSED(teardown_vm(0), -EINVAL);
 }
 
 /* 2. register_vcpu on a VERIFIED VM, twice for one vCPU, for vmid 0. */
@@ -156,7 +156,7 @@ TEST(hostile_06_verify)
 	CHECK_EQ(bootops_register_kvm(0), 1);
 	CHECK_EQ(declare_image(1, 0, 2 * PAGE, ram(0), 1), 0);
 	CHECK_EQ(bootops_remap_vm_image(1, ram(0), 0), 0);
-	CHECK_REFUSED(bootops_verify_and_load_images(1), -EPERM);
+	CHECK_REFUSED(verify_images(1), -EPERM);
 
 	/* Signed for (0, 1 page), declared at 0x1000, and as 2 pages. */
 	fill_page(ram(10), 3);
@@ -164,7 +164,7 @@ TEST(hostile_06_verify)
 	CHECK_EQ(bootops_register_kvm(0), 2);
 	CHECK_EQ(bootops_set_boot_info(2, 0x1000, PAGE, sig), 0);
 	CHECK_EQ(bootops_remap_vm_image(2, ram(10), 0), 0);
-	CHECK_EQ(bootops_verify_and_load_images(2), -EKEYREJECTED);
+	CHECK_EQ(verify_images(2), -EKEYREJECTED);
 
 	fill_page(ram(20), 3);
 	fill_page(ram(21), 4);
@@ -173,14 +173,14 @@ TEST(hostile_06_verify)
 	CHECK_EQ(bootops_set_boot_info(3, 0, 2 * PAGE, sig), 0);
 	CHECK_EQ(bootops_remap_vm_image(3, ram(20), 0), 0);
 	CHECK_EQ(bootops_remap_vm_image(3, ram(21), 0), 0);
-	CHECK_EQ(bootops_verify_and_load_images(3), -EKEYREJECTED);
+	CHECK_EQ(verify_images(3), -EKEYREJECTED);
 
 	fill_page(ram(30), 5);
 	sign_image(0, PAGE, sim_page_bytes(ram(30)), true, sig);
 	CHECK_EQ(bootops_register_kvm(0), 4);
 	CHECK_EQ(bootops_set_boot_info(4, 0, PAGE, sig), 0);
 	CHECK_EQ(bootops_remap_vm_image(4, ram(30), 0), 0);
-	CHECK_EQ(bootops_verify_and_load_images(4), -EKEYREJECTED);
+	CHECK_EQ(verify_images(4), -EKEYREJECTED);
 
 	fill_page(ram(40), 6);
 	sign_image(0, PAGE, sim_page_bytes(ram(40)), false, sig);
@@ -188,7 +188,7 @@ TEST(hostile_06_verify)
 	CHECK_EQ(bootops_register_kvm(0), 5);
 	CHECK_EQ(bootops_set_boot_info(5, 0, PAGE, sig), 0);
 	CHECK_EQ(bootops_remap_vm_image(5, ram(40), 0), 0);
-	CHECK_EQ(bootops_verify_and_load_images(5), -EKEYREJECTED);
+	CHECK_EQ(verify_images(5), -EKEYREJECTED);
 
 	CHECK_EQ(bootops_get_vm_state(2), BOOTOPS_VM_REJECTED);
 	CHECK_EQ(bootops_get_vm_state(3), BOOTOPS_VM_REJECTED);
@@ -264,8 +264,8 @@ TEST(hostile_10_create_destroy_cycles)
 		CHECK_EQ(bootops_assign_smmu(vmid, ram(100 + i % 64), 0x1000 + i), 0);
 		CHECK_EQ(bootops_map_io(vmid, 0x9000000, (SIM_MMIO_PFN + 9) * PAGE), 0);
 		if (i % 2)
-			CHECK_EQ(bootops_verify_and_load_images(vmid), 0);
-		CHECK_EQ(bootops_teardown_vm(vmid), 0);
+			CHECK_EQ(verify_images(vmid), 0);
+		CHECK_EQ(teardown_vm(vmid), 0);
 	}
 	CHECK_EQ(sim_tables_used(), 0);
 	CHECK_EQ(sim_remap_count(), 0);

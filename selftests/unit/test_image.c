@@ -99,7 +99,7 @@ TEST(set_boot_info_remap_area_exhausted)
 	CHECK_REFUSED(bootops_set_boot_info(1, 1ULL << 32, BOOTOPS_MAX_IMAGE_SIZE, zero_sig),
 		      -ENOMEM);
 	/* Teardown returns the run. */
-	CHECK_EQ(bootops_teardown_vm(1), 0);
+	CHECK_EQ(teardown_vm(1), 0);
 	CHECK_EQ(bootops_set_boot_info(vmid - 1, 1ULL << 32, BOOTOPS_MAX_IMAGE_SIZE, zero_sig), 0);
 }
 
@@ -154,7 +154,7 @@ TEST(verify_loads_exact_pages_at_exact_addresses)
 	CHECK_EQ(bootops_register_kvm(1), 1);
 	CHECK_EQ(load_image_pages(1, 0x40000000, 3 * PAGE, ram(10), 7), 0);
 	CHECK_EQ(load_image_pages(1, 0x48000000, PAGE, ram(20), 9), 0);
-	CHECK_EQ(bootops_verify_and_load_images(1), 0);
+	CHECK_EQ(verify_images(1), 0);
 	CHECK_EQ(bootops_get_vm_state(1), BOOTOPS_VM_VERIFIED);
 	for (k = 0; k < 3; k++) {
 		CHECK_EQ(sim_s2_lookup(1, 0x40000000 + k * PAGE), ram(10 + k));
@@ -172,9 +172,9 @@ TEST(verify_refuses_incomplete_images)
 	CHECK_EQ(bootops_register_kvm(1), 1);
 	CHECK_EQ(declare_image(1, 0, 2 * PAGE, ram(0), 1), 0);
 	CHECK_EQ(bootops_remap_vm_image(1, ram(0), 0), 0);
-	CHECK_REFUSED(bootops_verify_and_load_images(1), -EPERM);
+	CHECK_REFUSED(verify_images(1), -EPERM);
 	CHECK_EQ(bootops_remap_vm_image(1, ram(1), 0), 0);
-	CHECK_EQ(bootops_verify_and_load_images(1), 0);
+	CHECK_EQ(verify_images(1), 0);
 }
 
 /* A rejected VM: every page the VM's, REJECTED, never runs, teardown scrubs. */
@@ -184,12 +184,12 @@ static void check_rejected(u64 vmid, u64 first_pfn, u64 npages)
 
 	CHECK_EQ(bootops_get_vm_state(vmid), BOOTOPS_VM_REJECTED);
 	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), -EPERM);
-	CHECK_EQ(bootops_verify_and_load_images(vmid), -EPERM);
+	CHECK_EQ(verify_images(vmid), -EPERM);
 	CHECK_EQ(bootops_register_vcpu(vmid, 1, 0), -EPERM);
 	for (k = 0; k < npages; k++)
 		CHECK_EQ(sim_host_write(first_pfn + k, 0, "x", 1), -EFAULT);
 	CHECK_EQ(sim_check_invariants(), 0);
-	CHECK_EQ(bootops_teardown_vm(vmid), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
 	for (k = 0; k < npages; k++) {
 		CHECK_EQ(sim_page(first_pfn + k).owner, SIM_OWNER_HOST);
 		CHECK_EQ(sim_page_bytes(first_pfn + k)[0], 0);
@@ -209,7 +209,7 @@ TEST(verify_rejects_flipped_bit)
 	CHECK_EQ(sim_host_read(ram(1), 100, &b, 1), 0);
 	b ^= 0x10;
 	CHECK_EQ(sim_host_write(ram(1), 100, &b, 1), 0);
-	CHECK_EQ(bootops_verify_and_load_images(1), -EKEYREJECTED);
+	CHECK_EQ(verify_images(1), -EKEYREJECTED);
 	check_rejected(1, ram(0), 2);
 }
 
@@ -234,7 +234,7 @@ TEST(verify_rejects_wrong_key)
 	sim_reset();
 	CHECK_EQ(bootops_register_kvm(1), 1);
 	CHECK_EQ(declare_with_sig(1, 0, PAGE, ram(0), 0, PAGE, true), 0);
-	CHECK_EQ(bootops_verify_and_load_images(1), -EKEYREJECTED);
+	CHECK_EQ(verify_images(1), -EKEYREJECTED);
 	check_rejected(1, ram(0), 1);
 }
 
@@ -243,7 +243,7 @@ TEST(verify_rejects_other_address_than_signed)
 	sim_reset();
 	CHECK_EQ(bootops_register_kvm(1), 1);
 	CHECK_EQ(declare_with_sig(1, 0x2000, PAGE, ram(0), 0x1000, PAGE, false), 0);
-	CHECK_EQ(bootops_verify_and_load_images(1), -EKEYREJECTED);
+	CHECK_EQ(verify_images(1), -EKEYREJECTED);
 	check_rejected(1, ram(0), 1);
 }
 
@@ -253,7 +253,7 @@ TEST(verify_rejects_other_size_than_signed)
 	CHECK_EQ(bootops_register_kvm(1), 1);
 	/* Signed as 2 pages, declared as 1.5: same first bytes, other length. */
 	CHECK_EQ(declare_with_sig(1, 0, 6000, ram(0), 0, 2 * PAGE, false), 0);
-	CHECK_EQ(bootops_verify_and_load_images(1), -EKEYREJECTED);
+	CHECK_EQ(verify_images(1), -EKEYREJECTED);
 	check_rejected(1, ram(0), 2);
 }
 
@@ -268,7 +268,7 @@ TEST(verify_rejects_when_any_of_several_images_is_bad)
 	fill_page(ram(1), 3);
 	CHECK_EQ(bootops_set_boot_info(1, 0x10000, PAGE, sig), 1);
 	CHECK_EQ(bootops_remap_vm_image(1, ram(1), 1), 0);
-	CHECK_EQ(bootops_verify_and_load_images(1), -EKEYREJECTED);
+	CHECK_EQ(verify_images(1), -EKEYREJECTED);
 	CHECK_EQ(sim_page(ram(0)).owner, 1);
 	CHECK_EQ(sim_page(ram(1)).owner, 1);
 	check_rejected(1, ram(0), 2);
@@ -300,7 +300,7 @@ TEST(host_loses_image_pages_at_verification)
 	CHECK_EQ(bootops_set_boot_info(vmid + 1, 0, PAGE, zero_sig), 0);
 	CHECK_REFUSED(bootops_remap_vm_image(vmid + 1, ram(0), 0), -EPERM);
 	CHECK_REFUSED(bootops_assign_smmu(vmid + 1, ram(1), 0x100), -EPERM);
-	CHECK_EQ(bootops_teardown_vm(vmid), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
 	CHECK_EQ(sim_host_read(ram(1), 0, &b, 1), 0);
 	CHECK_EQ(b, 0);
 }
@@ -316,12 +316,12 @@ TEST(verify_enomem_is_final_and_recoverable_by_teardown)
 	CHECK_EQ(load_image_pages(1, 1ULL << 35, PAGE, ram(2), 2), 0);
 	/* Root + L1 + L2 + L3 for the first image, none left for the second. */
 	sim_fail_tables_after(4);
-	CHECK_EQ(bootops_verify_and_load_images(1), -ENOMEM);
+	CHECK_EQ(verify_images(1), -ENOMEM);
 	sim_fail_tables_after(-1);
 	CHECK_EQ(bootops_get_vm_state(1), BOOTOPS_VM_REJECTED);
 	CHECK_EQ(sim_check_invariants(), 0);
 	CHECK_EQ(bootops_set_vcpu_active(1, 0), -EPERM);
-	CHECK_EQ(bootops_teardown_vm(1), 0);
+	CHECK_EQ(teardown_vm(1), 0);
 	for (k = 0; k < 3; k++)
 		CHECK_EQ(sim_page(ram(k)).owner, SIM_OWNER_HOST);
 	CHECK(!sim_page(ram(2)).claimed);
@@ -339,7 +339,7 @@ TEST(search_load_info_translates_inside_images_only)
 	vmid = 1;
 	CHECK_EQ(load_image_pages(vmid, 0x40000000, 5000, ram(3), 4), 0);
 	CHECK_EQ(bootops_search_load_info(vmid, 0x40000000), 0);	/* not loaded yet */
-	CHECK_EQ(bootops_verify_and_load_images(vmid), 0);
+	CHECK_EQ(verify_images(vmid), 0);
 	va = bootops_search_load_info(vmid, 0x40000000 + 4100);
 	CHECK(va != 0);
 	CHECK_EQ(*(u8 *)(unsigned long)va, sim_page_bytes(ram(4))[4]);
@@ -358,7 +358,7 @@ TEST(teardown_before_verification_returns_pages_unscrubbed)
 	CHECK_EQ(bootops_register_kvm(1), 1);
 	CHECK_EQ(load_image_pages(1, 0, 2 * PAGE, ram(0), 5), 0);
 	CHECK_EQ(declare_image(1, 0x100000, PAGE, ram(2), 6), 1);	/* 0 of 1 remapped */
-	CHECK_EQ(bootops_teardown_vm(1), 0);
+	CHECK_EQ(teardown_vm(1), 0);
 	CHECK(!sim_page(ram(0)).claimed);
 	CHECK_EQ(sim_page_bytes(ram(0))[1], (u8)(5 * 131 + 7));	/* still the host's data */
 	CHECK_EQ(sim_remap_count(), 0);
@@ -378,7 +378,7 @@ TEST(thousand_create_load_run_destroy_cycles_leak_nothing)
 		CHECK_EQ(bootops_map_io(vmid, 0x9000000, 0x9000ULL * PAGE + 4 * PAGE), -EPERM);
 		CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
 		CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
-		CHECK_EQ(bootops_teardown_vm(vmid), 0);
+		CHECK_EQ(teardown_vm(vmid), 0);
 	}
 	CHECK_EQ(sim_tables_used(), tables);
 	CHECK_EQ(sim_remap_count(), 0);

@@ -155,7 +155,7 @@ TEST(assign_smmu_moves_page_to_vm)
 	sim_fail_tables_after(-1);
 	CHECK_EQ(sim_check_invariants(), 0);
 	/* Teardown scrubs it and gives it back. */
-	CHECK_EQ(bootops_teardown_vm(1), 0);
+	CHECK_EQ(teardown_vm(1), 0);
 	CHECK_EQ(sim_page(ram(9)).owner, SIM_OWNER_HOST);
 	CHECK_EQ(sim_page_bytes(ram(9))[0], 0);
 }
@@ -197,7 +197,7 @@ TEST(bank_reassignment_drops_stale_mappings)
 	/* Only the new root is left: the old tables went back to the pool. */
 	CHECK_EQ(sim_tables_used(), 1);
 	CHECK_EQ(sim_check_invariants(), 0);
-	CHECK_EQ(bootops_teardown_vm(1), 0);
+	CHECK_EQ(teardown_vm(1), 0);
 	CHECK_EQ(bootops_state.smmu[1][1].owner, BOOTOPS_SMMU_NO_OWNER);
 	CHECK_EQ(sim_smmu_root(1, 1), 0);
 	CHECK_EQ(sim_tables_used(), 0);
@@ -212,7 +212,7 @@ TEST(smmu_changes_refused_for_verified_vm)
 	CHECK_EQ(bootops_alloc_smmu(1, 0, 0), 0);
 	CHECK_EQ(bootops_assign_smmu(1, ram(50), 0x400), 0);
 	CHECK_EQ(bootops_map_smmu(1, 0, 0, 0x400000, ram(50) * PAGE), 0);
-	CHECK_EQ(bootops_verify_and_load_images(1), 0);
+	CHECK_EQ(verify_images(1), 0);
 	vmid = 1;
 	CHECK_REFUSED(bootops_clear_smmu(vmid, 0, 0, 0x400000), -EPERM);
 	CHECK_REFUSED(bootops_alloc_smmu(vmid, 1, 0), -EPERM);

@@ -54,9 +54,9 @@ TEST(share_refuses_bad_ids_and_states)
 	CHECK_EQ(load_image_pages(plain, IMG_IPA, PAGE, ram(1), 2), 0);
 	CHECK_REFUSED(bootops_share_guest_page(plain, RAM_IPA, ram(10)), -EPERM);
 	/* VERIFIED without images: the host's stage 2, as for any plain VM. */
-	CHECK_EQ(bootops_teardown_vm(plain), 0);
+	CHECK_EQ(teardown_vm(plain), 0);
 	plain = bootops_register_kvm(0x3000);
-	CHECK_EQ(bootops_verify_and_load_images(plain), 0);
+	CHECK_EQ(verify_images(plain), 0);
 	CHECK(!bootops_vm_uses_hyp_s2(plain));
 	CHECK_REFUSED(bootops_share_guest_page(plain, RAM_IPA, ram(10)), -EPERM);
 	CHECK_REFUSED(bootops_unshare_guest_page(plain, RAM_IPA), -EPERM);
@@ -88,7 +88,7 @@ TEST(share_refuses_pages_the_host_does_not_own)
 	other = bootops_register_kvm(0x3000);
 	CHECK_EQ(load_image_pages(other, IMG_IPA, PAGE, ram(1), 2), 0);
 	CHECK_REFUSED(bootops_share_guest_page(vmid, RAM_IPA, ram(1)), -EPERM);	/* claimed */
-	CHECK_EQ(bootops_verify_and_load_images(other), 0);
+	CHECK_EQ(verify_images(other), 0);
 	CHECK_REFUSED(bootops_share_guest_page(vmid, RAM_IPA, ram(1)), -EPERM);	/* other VM's */
 	/* A page already shared, with this VM or another. */
 	CHECK_EQ(bootops_share_guest_page(other, RAM_IPA, ram(10)), 0);
@@ -118,7 +118,7 @@ TEST(unshare_refuses_what_the_host_did_not_share)
 	CHECK_EQ(load_image_pages(vmid, IMG_IPA, PAGE, ram(0), 1), 0);
 	CHECK_EQ(bootops_map_io(vmid, 0x9000000, (SIM_MMIO_PFN + 4) << BOOTOPS_PAGE_SHIFT), 0);
 	CHECK_EQ(bootops_assign_smmu(vmid, ram(5), RAM_IPA >> BOOTOPS_PAGE_SHIFT), 0);
-	ret = bootops_verify_and_load_images(vmid);
+	ret = verify_images(vmid);
 	CHECK_EQ(ret, 0);
 	CHECK_REFUSED(bootops_unshare_guest_page(vmid, 0x9000000), -EPERM);
 	CHECK_REFUSED(bootops_unshare_guest_page(vmid, RAM_IPA), -EPERM);
@@ -144,7 +144,7 @@ TEST(teardown_unshares_and_keeps_host_data)
 		fill_page(ram(10 + k), 7);
 		CHECK_EQ(bootops_share_guest_page(vmid, RAM_IPA + k * PAGE, ram(10 + k)), 0);
 	}
-	CHECK_EQ(bootops_teardown_vm(vmid), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
 	for (k = 0; k < 3; k++) {
 		CHECK(bootops_plat_page_owned_by(ram(10 + k), BOOTOPS_HOST_VMID));
 		CHECK_EQ(sim_page(ram(10 + k)).shared_with, 0);
@@ -173,7 +173,7 @@ TEST(vm_stats_count_host_faults_and_tables)
 	CHECK_EQ(count, 2);
 	CHECK_REFUSED(bootops_get_vm_stats(0, &count, &tables), -EINVAL);
 	CHECK_REFUSED(bootops_get_vm_stats(vmid + 1, &count, &tables), -ENOENT);
-	CHECK_EQ(bootops_teardown_vm(vmid), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
 	CHECK_EQ(bootops_get_vm_stats(vmid, &count, &tables), -ENOENT);
 	vmid = bootops_register_kvm(0x1000);
 	CHECK_EQ(bootops_get_vm_stats(vmid, &count, &tables), 0);
@@ -199,7 +199,7 @@ TEST(donate_gives_the_page_to_the_vm_until_teardown)
 	CHECK_REFUSED(bootops_donate_guest_page(vmid, RAM_IPA + PAGE, ram(10)), -EPERM);
 	CHECK_EQ(sim_check_invariants(), 0);
 	/* Teardown scrubs it before the host has it again. */
-	CHECK_EQ(bootops_teardown_vm(vmid), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
 	CHECK(bootops_plat_page_owned_by(ram(10), BOOTOPS_HOST_VMID));
 	CHECK_EQ(sim_host_read(ram(10), 0, &byte, 1), 0);
 	CHECK_EQ(byte, 0);

@@ -9,7 +9,7 @@ TEST(register_kvm_hands_out_lowest_free_vmid)
 	CHECK_EQ(bootops_register_kvm(0xbbb), 2);
 	CHECK_EQ(bootops_get_vm_state(1), BOOTOPS_VM_READY);
 	CHECK_EQ(bootops_get_vm_kvm(2), 0xbbb);
-	CHECK_EQ(bootops_teardown_vm(1), 0);
+	CHECK_EQ(teardown_vm(1), 0);
 	CHECK_EQ(bootops_get_vm_state(1), BOOTOPS_VM_UNUSED);
 	CHECK_EQ(bootops_register_kvm(0xccc), 1);
 	CHECK_EQ(bootops_get_vm_kvm(1), 0xccc);
@@ -23,7 +23,7 @@ TEST(register_kvm_full_table_is_enospc)
 	for (i = 1; i <= BOOTOPS_MAX_VMS; i++)
 		CHECK_EQ(bootops_register_kvm(i), i);
 	CHECK_REFUSED(bootops_register_kvm(0), -ENOSPC);
-	CHECK_EQ(bootops_teardown_vm(77), 0);
+	CHECK_EQ(teardown_vm(77), 0);
 	CHECK_EQ(bootops_register_kvm(0), 77);
 }
 
@@ -100,7 +100,7 @@ TEST(unverified_vm_cannot_run)
 	CHECK_REFUSED(bootops_set_vcpu_active(1, 0), -EPERM);
 	CHECK_EQ(load_image_pages(1, 0, PAGE, ram(0), 3), 0);
 	CHECK_REFUSED(bootops_set_vcpu_active(1, 0), -EPERM);
-	CHECK_EQ(bootops_verify_and_load_images(1), 0);
+	CHECK_EQ(verify_images(1), 0);
 	CHECK_EQ(bootops_set_vcpu_active(1, 0), 0);
 }
 
@@ -109,10 +109,10 @@ TEST(vm_without_images_verifies_trivially)
 	sim_reset();
 	CHECK_EQ(bootops_register_kvm(1), 1);
 	CHECK_EQ(bootops_register_vcpu(1, 0, 0), 0);
-	CHECK_EQ(bootops_verify_and_load_images(1), 0);
+	CHECK_EQ(verify_images(1), 0);
 	CHECK_EQ(bootops_get_vm_state(1), BOOTOPS_VM_VERIFIED);
 	CHECK_EQ(bootops_set_vcpu_active(1, 0), 0);
-	CHECK_REFUSED(bootops_verify_and_load_images(1), -EPERM);
+	CHECK_REFUSED(verify_images(1), -EPERM);
 }
 
 TEST(teardown_refuses_running_vm)
@@ -122,11 +122,11 @@ TEST(teardown_refuses_running_vm)
 	sim_reset();
 	vmid = verified_vm(0x80000000, PAGE, ram(0));
 	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
-	CHECK_REFUSED(bootops_teardown_vm(vmid), -EBUSY);
+	CHECK_REFUSED(teardown_vm(vmid), -EBUSY);
 	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
-	CHECK_EQ(bootops_teardown_vm(vmid), 0);
-	CHECK_REFUSED(bootops_teardown_vm(vmid), -ENOENT);
-	CHECK_REFUSED(bootops_teardown_vm(0), -EINVAL);
+	CHECK_EQ(teardown_vm(vmid), 0);
+	CHECK_REFUSED(teardown_vm(vmid), -ENOENT);
+	CHECK_REFUSED(teardown_vm(0), -EINVAL);
 	CHECK_EQ(sim_check_invariants(), 0);
 }
 
@@ -136,7 +136,7 @@ TEST(teardown_clears_vcpus_and_images)
 
 	sim_reset();
 	vmid = verified_vm(0x80000000, 3 * PAGE, ram(0));
-	CHECK_EQ(bootops_teardown_vm(vmid), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
 	CHECK_EQ(bootops_register_kvm(5), vmid);
 	CHECK_EQ(bootops_get_vcpu_state(vmid, 0), BOOTOPS_VCPU_UNUSED);
 	CHECK_EQ(bootops_get_vm_next_load_idx(vmid), 0);

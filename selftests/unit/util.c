@@ -122,13 +122,42 @@ int load_image_pages(u64 vmid, u64 load_addr, u64 size, u64 first_pfn, u32 seed)
 	return 0;
 }
 
+int verify_images_calls(u64 vmid, u64 *calls)
+{
+	int ret;
+
+	*calls = 0;
+	do {
+		ret = bootops_verify_and_load_images(vmid);
+		++*calls;
+	} while (ret == BOOTOPS_CONTINUE);
+	return ret;
+}
+
+int verify_images(u64 vmid)
+{
+	u64 calls;
+
+	return verify_images_calls(vmid, &calls);
+}
+
+int teardown_vm(u64 vmid)
+{
+	int ret;
+
+	do
+		ret = bootops_teardown_vm(vmid);
+	while (ret == BOOTOPS_CONTINUE);
+	return ret;
+}
+
 u64 verified_vm(u64 load_addr, u64 size, u64 first_pfn)
 {
 	int vmid = bootops_register_kvm(0x1000);
 
 	if (vmid <= 0 || bootops_register_vcpu(vmid, 0, 0x2000) ||
 	    load_image_pages(vmid, load_addr, size, first_pfn, 1) ||
-	    bootops_verify_and_load_images(vmid))
+	    verify_images(vmid))
 		abort();
 	return vmid;
 }

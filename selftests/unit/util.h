@@ -38,6 +38,11 @@ int declare_image(u64 vmid, u64 load_addr, u64 size, u64 first_pfn, u32 seed);
 int load_image_pages(u64 vmid, u64 load_addr, u64 size, u64 first_pfn, u32 seed);
 /* A VM with vCPU 0 and one signed image, verified.  Returns the vmid. */
 u64 verified_vm(u64 load_addr, u64 size, u64 first_pfn);
+/* verify_and_load_images / teardown_vm, called again while they return CONTINUE. */
+int verify_images(u64 vmid);
+int teardown_vm(u64 vmid);
+/* The same, counting the calls (*calls). */
+int verify_images_calls(u64 vmid, u64 *calls);
 
 /* Everything hyp and the machine hold, to show an error changed nothing. */
 struct snapshot;

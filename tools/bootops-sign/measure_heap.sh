@@ -117,7 +117,7 @@ for f in $FILES; do
 	"$CC" "${EL2[@]}" -c "$MBED/library/$f.c" -o "obj/$f.o"
 	objs+=("obj/$f.o")
 done
-for src in hyp/crypto_mbedtls.c hyp/verify.c; do
+for src in hyp/crypto_mbedtls.c hyp/verify.c hyp/sha256.c; do
 	o=obj/$(basename "$src" .c).o
 	"$CC" "${EL2[@]}" "${OURS[@]}" -c "$ROOT/$src" -o "$o"
 	objs+=("$o")

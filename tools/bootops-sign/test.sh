@@ -242,7 +242,7 @@ cli_fail=$fail
 "$TOOL" sign --key other.pem --load-addr $A img img.other.sig
 "$TOOL" sign --key pkcs8.pem --load-addr $A img img.pkcs8.sig
 "$CC" -O2 -Wall -Wextra -Werror -I"$ROOT/include" -I"$ROOT/hyp/include" \
-	"$HERE/test_cross.c" "$ROOT/hyp/verify.c" "$ROOT/hyp/crypto_mbedtls.c" anchor.c \
+	"$HERE/test_cross.c" "$ROOT/hyp/verify.c" "$ROOT/hyp/sha256.c" "$ROOT/hyp/crypto_mbedtls.c" anchor.c \
 	-o test_cross -lmbedcrypto
 ./test_cross $A img img.sig 0 page page.sig 0x40200000 big big.sig \
 	--wrong-key $A img img.other.sig $A img img.pkcs8.sig || exit 1

@@ -11,6 +11,7 @@
 #define __BOOTOPS_BOOTOPS_H__
 
 #include <bootops/port.h>
+#include <bootops/image.h>
 
 void bootops_init(void);
 
@@ -23,19 +24,24 @@ int bootops_set_vcpu_inactive(u64 vmid, u64 vcpuid);
 int bootops_vcpu_enter(u64 vmid, u64 vcpuid, u64 kvm_handle);
 /* 1 once after registration (reset the register context), then 0. */
 int bootops_vcpu_take_reset(u64 vmid, u64 vcpuid);
+/* 0, -errno, or BOOTOPS_CONTINUE: one slice done, call again. */
 int bootops_teardown_vm(u64 vmid);
 
 /* Boot images (image.c). */
 int bootops_set_boot_info(u64 vmid, u64 load_addr, u64 size,
 			  const u8 sig[BOOTOPS_SIG_SIZE]);	/* load_idx or -errno */
 int bootops_remap_vm_image(u64 vmid, u64 pfn, u64 load_idx);
+/* nr (1..BOOTOPS_LEND_BATCH) pages at once; on a refusal *bad names the page. */
+int bootops_remap_vm_image_batch(u64 vmid, u64 load_idx, const u64 *pfns, u64 nr,
+				 u64 *bad);
+/* 0, -errno, or BOOTOPS_CONTINUE: one slice done, call again. */
 int bootops_verify_and_load_images(u64 vmid);
 /* Hyp address of guest address addr inside a verified image, or 0. */
 u64 bootops_search_load_info(u64 vmid, u64 addr);
 /* Does [ipa, ipa + size) touch a declared image?  Caller holds the VM lock. */
 bool bootops_range_in_image(u64 vmid, u64 ipa, u64 size);
-/* Teardown helper: returns every image page and remap slot. */
-void bootops_release_images(u64 vmid);
+/* Teardown helper: returns image pages and remap slots, within *budget. */
+int bootops_release_images(u64 vmid, u64 *budget);
 
 /* Device memory and SMMU (io.c, smmu.c). */
 bool bootops_ipa_page_valid(u64 vmid, u64 ipa);
@@ -58,7 +64,10 @@ void bootops_note_host_fault(u64 vmid);
 /* The VM's host faults, and the page-table pages boot ops hold (all VMs). */
 int bootops_get_vm_stats(u64 vmid, u64 *host_faults, u64 *tables);
 
-/* Signature check of one image through hyp's mapping (verify.c). */
+/* Signature checks (verify.c): of an image's digest, of its bytes. */
+int bootops_check_image_digest(u64 load_addr, u64 size,
+			       const u8 digest[BOOTOPS_DIGEST_SIZE],
+			       const u8 sig[BOOTOPS_SIG_SIZE]);
 int bootops_verify_image(u64 load_addr, u64 size, const void *bytes,
 			 const u8 sig[BOOTOPS_SIG_SIZE]);
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The two cryptographic operations verification needs.  The kernel and the
- * host unit tests use hyp/crypto_mbedtls.c (mbedTLS, ECDSA P-256); the
- * refinement test may link a fast stand-in with the same contract.
+ * The cryptography verification needs.  The kernel and the host unit tests
+ * use hyp/crypto_mbedtls.c (mbedTLS, ECDSA P-256; the ARMv8 SHA-256
+ * instructions at EL2 where the CPU has them); the refinement test may
+ * link a fast stand-in with the same contract.  hyp/sha256.c builds the
+ * incremental SHA-256 on the backend's block function.
  */
 #ifndef __BOOTOPS_CRYPTO_H__
 #define __BOOTOPS_CRYPTO_H__
@@ -10,11 +12,29 @@
 #include <bootops/port.h>
 #include <bootops/image.h>
 
-/* Once, before the first verification (EL2 only: sets up mbedTLS's heap). */
+#define BOOTOPS_SHA256_BLOCK	64
+
+/* An incremental SHA-256, kept in hyp's state across hypercalls. */
+struct bootops_sha256 {
+	u32 state[8];
+	u64 len;			/* bytes so far */
+	u8 block[BOOTOPS_SHA256_BLOCK];	/* the first len % 64 bytes are pending */
+};
+
+/* Once, before the first verification (EL2: mbedTLS's heap, CPU features). */
 int bootops_crypto_init(void);
-int bootops_crypto_sha256(const void *data, u64 len, u8 out[BOOTOPS_DIGEST_SIZE]);
+/* arm64: use the SHA-256 instructions (the caller checked the CPU has them). */
+void bootops_crypto_use_sha256_insns(bool on);
+/* The backend: nblocks 64-byte blocks into state (FIPS 180-4 H0..H7). */
+void bootops_crypto_sha256_blocks(u32 state[8], const u8 *data, u64 nblocks);
 /* 0 if sig is the trust anchor's signature of hash, else -EKEYREJECTED. */
 int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
 			  const u8 sig[BOOTOPS_SIG_SIZE]);
+
+/* hyp/sha256.c */
+void bootops_sha256_init(struct bootops_sha256 *ctx);
+void bootops_sha256_update(struct bootops_sha256 *ctx, const void *data, u64 len);
+void bootops_sha256_final(struct bootops_sha256 *ctx, u8 out[BOOTOPS_DIGEST_SIZE]);
+void bootops_sha256(const void *data, u64 len, u8 out[BOOTOPS_DIGEST_SIZE]);
 
 #endif /* __BOOTOPS_CRYPTO_H__ */

@@ -10,6 +10,7 @@
 #define __BOOTOPS_STATE_H__
 
 #include <bootops/port.h>
+#include <bootops/crypto.h>
 #include <bootops/pgtable.h>
 
 struct bootops_load_info {
@@ -27,10 +28,30 @@ struct bootops_vcpu_info {
 	u16 active_cpu;		/* physical CPU while ACTIVE */
 };
 
+/* Verification steps, in order, for each image (image.c). */
+enum bootops_verify_step {
+	BOOTOPS_STEP_LOAD,	/* every image: pages to the VM and its stage 2 */
+	BOOTOPS_STEP_HASH,	/* image idx: SHA-256 of its bytes */
+	BOOTOPS_STEP_CHECK,	/* image idx: the signature */
+	BOOTOPS_STEP_DONE,
+};
+
+/*
+ * Where a verification (VERIFYING) or a teardown (DYING) that returned
+ * BOOTOPS_CONTINUE goes on: image idx, its page page.
+ */
+struct bootops_cursor {
+	u32 step;
+	u32 idx;
+	u64 page;
+	struct bootops_sha256 sha;
+};
+
 struct bootops_vm_info {
 	bootops_lock_t lock;
 	u32 state;
 	u32 nr_load;		/* next free load-info index */
+	struct bootops_cursor cursor;
 	u64 kvm_handle;		/* host's handle, opaque to hyp */
 	u64 host_faults;	/* host accesses to pages this VM owns */
 	struct bootops_load_info load[BOOTOPS_MAX_LOAD_INFO];
