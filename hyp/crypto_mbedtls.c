@@ -9,6 +9,7 @@
 #include <bootops/sha256_ce.h>
 #include <bootops/trust_anchor.h>
 
+#include <mbedtls/asn1write.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/sha256.h>
 
@@ -86,3 +87,138 @@ int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
 	bootops_unlock(&verify_lock);
 	return ret ? -EKEYREJECTED : 0;
 }
+
+#ifdef MBEDTLS_ECP_RESTARTABLE
+/*
+ * At EL2 a signature check is cut into steps of at most
+ * BOOTOPS_ECP_MAX_OPS of mbedTLS's basic elliptic-curve operations
+ * (mbedtls_ecp_set_max_ops()), so that no hypercall holds EL2 for a whole
+ * check.  One check is in progress at a time, for one owner (a vmid); the
+ * others wait (BOOTOPS_CONTINUE without progress) until it ends or its VM
+ * is torn down.  Its contexts live in mbedTLS's arena between steps.
+ */
+#define BOOTOPS_ECP_MAX_OPS	1600
+#define SIG_DER_MAX		(2 + 2 * (2 + 1 + BOOTOPS_SIG_SIZE / 2))
+
+static struct {
+	u64 owner;			/* 0: no check in progress */
+	mbedtls_ecdsa_context key;
+	mbedtls_ecdsa_restart_ctx rs;
+	u8 hash[BOOTOPS_DIGEST_SIZE];
+	u8 der[SIG_DER_MAX];
+	size_t der_len;
+} check;
+
+static int der_add(int *len, int n)
+{
+	if (n < 0)
+		return n;
+	*len += n;
+	return 0;
+}
+
+/* r || s as the DER SEQUENCE mbedTLS's restartable check reads. */
+static int sig_to_der(const u8 sig[BOOTOPS_SIG_SIZE])
+{
+	u8 *p = check.der + sizeof(check.der);
+	mbedtls_mpi r, s;
+	int ret, len = 0;
+
+	mbedtls_mpi_init(&r);
+	mbedtls_mpi_init(&s);
+	ret = mbedtls_mpi_read_binary(&r, sig, BOOTOPS_SIG_SIZE / 2);
+	if (!ret)
+		ret = mbedtls_mpi_read_binary(&s, sig + BOOTOPS_SIG_SIZE / 2, BOOTOPS_SIG_SIZE / 2);
+	/* mbedTLS writes DER backwards, from the end of the buffer. */
+	if (!ret)
+		ret = der_add(&len, mbedtls_asn1_write_mpi(&p, check.der, &s));
+	if (!ret)
+		ret = der_add(&len, mbedtls_asn1_write_mpi(&p, check.der, &r));
+	if (!ret)
+		ret = der_add(&len, mbedtls_asn1_write_len(&p, check.der, len));
+	if (!ret)
+		ret = der_add(&len, mbedtls_asn1_write_tag(&p, check.der, MBEDTLS_ASN1_CONSTRUCTED |
+								     MBEDTLS_ASN1_SEQUENCE));
+	mbedtls_mpi_free(&s);
+	mbedtls_mpi_free(&r);
+	if (ret)
+		return ret;
+	check.der_len = len;
+	memmove(check.der, p, len);
+	return 0;
+}
+
+static void end_check(void)
+{
+	mbedtls_ecdsa_restart_free(&check.rs);
+	mbedtls_ecdsa_free(&check.key);
+	check.owner = 0;
+}
+
+static int start_check(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+		       const u8 sig[BOOTOPS_SIG_SIZE])
+{
+	int ret;
+
+	mbedtls_ecp_set_max_ops(BOOTOPS_ECP_MAX_OPS);
+	mbedtls_ecdsa_init(&check.key);
+	mbedtls_ecdsa_restart_init(&check.rs);
+	ret = mbedtls_ecp_group_load(&check.key.grp, MBEDTLS_ECP_DP_SECP256R1);
+	if (!ret)
+		ret = mbedtls_ecp_point_read_binary(&check.key.grp, &check.key.Q,
+						    bootops_trust_anchor, BOOTOPS_PUBKEY_SIZE);
+	if (!ret)
+		ret = sig_to_der(sig);
+	check.owner = owner;
+	if (ret)
+		end_check();
+	memcpy(check.hash, hash, BOOTOPS_DIGEST_SIZE);
+	return ret;
+}
+
+int bootops_crypto_verify_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+			       const u8 sig[BOOTOPS_SIG_SIZE])
+{
+	int ret = BOOTOPS_CONTINUE;
+
+	bootops_lock(&verify_lock);
+	if (check.owner && check.owner != owner)
+		goto out;			/* another VM's check is in progress */
+	if (!check.owner && start_check(owner, hash, sig)) {
+		ret = -EKEYREJECTED;
+		goto out;
+	}
+	ret = mbedtls_ecdsa_read_signature_restartable(&check.key, check.hash,
+						       BOOTOPS_DIGEST_SIZE, check.der,
+						       check.der_len, &check.rs);
+	if (ret == MBEDTLS_ERR_ECP_IN_PROGRESS) {
+		ret = BOOTOPS_CONTINUE;
+		goto out;
+	}
+	end_check();
+	ret = ret ? -EKEYREJECTED : 0;
+out:
+	bootops_unlock(&verify_lock);
+	return ret;
+}
+
+void bootops_crypto_verify_abort(u64 owner)
+{
+	bootops_lock(&verify_lock);
+	if (check.owner == owner)
+		end_check();
+	bootops_unlock(&verify_lock);
+}
+#else /* one step: hosts whose mbedTLS has no restartable ECC */
+int bootops_crypto_verify_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+			       const u8 sig[BOOTOPS_SIG_SIZE])
+{
+	(void)owner;
+	return bootops_crypto_verify(hash, sig);
+}
+
+void bootops_crypto_verify_abort(u64 owner)
+{
+	(void)owner;
+}
+#endif

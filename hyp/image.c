@@ -206,21 +206,23 @@ static int load_page(u64 vmid, struct bootops_load_info *li, u64 k)
 				   pfn, BOOTOPS_S2_VM_PAGE);
 }
 
-static void hash_page(struct bootops_load_info *li, struct bootops_sha256 *sha, u64 k)
+/* Hashes pages [k, k + n) of the image, contiguous in hyp's remap area. */
+static void hash_pages(struct bootops_load_info *li, struct bootops_sha256 *sha, u64 k, u64 n)
 {
-	u64 off = k << BOOTOPS_PAGE_SHIFT;
-	u64 n = li->size - off < BOOTOPS_PAGE_SIZE ? li->size - off : BOOTOPS_PAGE_SIZE;
+	u64 off = k << BOOTOPS_PAGE_SHIFT, len = n << BOOTOPS_PAGE_SHIFT;
 
-	bootops_sha256_update(sha, (u8 *)bootops_plat_remap_va(li->remap_slot) + off, n);
+	if (len > li->size - off)
+		len = li->size - off;
+	bootops_sha256_update(sha, (u8 *)bootops_plat_remap_va(li->remap_slot) + off, len);
 }
 
-static int check_image(struct bootops_load_info *li, struct bootops_sha256 *sha)
+/* The image is hashed: what its owner signed is the header with that digest. */
+static void finish_hash(struct bootops_load_info *li, struct bootops_cursor *c)
 {
 	u8 digest[BOOTOPS_DIGEST_SIZE];
 
-	bootops_sha256_final(sha, digest);
-	return bootops_check_image_digest(li->load_addr, li->size, digest, li->sig) ?
-	       -EKEYREJECTED : 0;
+	bootops_sha256_final(&c->sha, digest);
+	bootops_image_signed_hash(li->load_addr, li->size, digest, c->hash);
 }
 
 /* Past the last page of image c->idx: the next image, or the next step. */
@@ -235,21 +237,24 @@ static void next_image(struct bootops_cursor *c, u32 nr, u32 step, u32 step_afte
 }
 
 /*
- * One unit of work at the cursor: load a page, hash a page, or check a
- * signature (which costs a whole slice).  BOOTOPS_CONTINUE if it does not
- * fit in what is left of *budget.
+ * Work at the cursor: load a page, hash as many pages as the budget
+ * allows (in one run), or check a signature (which costs a whole slice).
+ * BOOTOPS_CONTINUE if not even one unit fits in what is left of *budget.
  */
 static int verify_one(u64 vmid, struct bootops_cursor *c, u64 *budget)
 {
 	struct bootops_load_info *li = bootops_load(vmid, c->idx);
-	u64 npages = bootops_image_pages(li->size);
-	u64 cost = c->step == BOOTOPS_STEP_CHECK ? BOOTOPS_SLICE_UNITS : 1;
+	u64 npages = bootops_image_pages(li->size), n = 1;
 	u32 nr = bootops_get_vm_next_load_idx(vmid);
 	int ret = 0;
 
-	if (cost > *budget)
+	if (c->step == BOOTOPS_STEP_CHECK)
+		n = BOOTOPS_SLICE_UNITS;
+	else if (c->step == BOOTOPS_STEP_HASH)
+		n = bootops_min(*budget, npages - c->page);
+	if (!n || n > *budget)
 		return BOOTOPS_CONTINUE;
-	*budget -= cost;
+	*budget -= n;
 	switch (c->step) {
 	case BOOTOPS_STEP_LOAD:
 		ret = load_page(vmid, li, c->page);
@@ -259,13 +264,18 @@ static int verify_one(u64 vmid, struct bootops_cursor *c, u64 *budget)
 	case BOOTOPS_STEP_HASH:
 		if (!c->page)
 			bootops_sha256_init(&c->sha);
-		hash_page(li, &c->sha, c->page);
-		if (++c->page == npages)
+		hash_pages(li, &c->sha, c->page, n);
+		c->page += n;
+		if (c->page == npages) {
+			finish_hash(li, c);
 			c->step = BOOTOPS_STEP_CHECK;
+		}
 		break;
 	case BOOTOPS_STEP_CHECK:
-		ret = check_image(li, &c->sha);
-		next_image(c, nr, BOOTOPS_STEP_HASH, BOOTOPS_STEP_DONE);
+		/* A check may take several slices (EL2: restartable ECDSA). */
+		ret = bootops_crypto_verify_step(vmid, c->hash, li->sig);
+		if (ret != BOOTOPS_CONTINUE)
+			next_image(c, nr, BOOTOPS_STEP_HASH, BOOTOPS_STEP_DONE);
 		break;
 	}
 	return ret;

@@ -95,9 +95,16 @@ u64 bootops_pgt_lookup(const struct bootops_pgt *pgt, u64 ia)
 	return slot && (*slot & BOOTOPS_PTE_VALID) ? *slot : 0;
 }
 
-/* Visits every leaf under table; frees the tables below it if destroy. */
-static void pgt_walk_level(u64 *table, int level, u64 ia_base,
-			   bootops_pgt_leaf_fn fn, void *arg, bool destroy)
+struct pgt_walk {
+	bootops_pgt_leaf_fn fn;
+	void *arg;
+	bool clear;		/* clear each leaf after fn */
+	bool destroy;		/* and free every table below the root */
+	u64 *budget;		/* leaves that may be visited; NULL: all */
+};
+
+/* Visits the leaves under table in address order; false if the budget ran out. */
+static bool pgt_walk_level(u64 *table, int level, u64 ia_base, struct pgt_walk *w)
 {
 	u64 i;
 
@@ -108,32 +115,50 @@ static void pgt_walk_level(u64 *table, int level, u64 ia_base,
 		if (!(pte & BOOTOPS_PTE_VALID))
 			continue;
 		if (level == PGT_LEVELS - 1) {
-			if (fn)
-				fn(ia, pte, arg);
-		} else if (pte_is_table(pte)) {
-			pgt_walk_level(table_of(pte), level + 1, ia, fn, arg, destroy);
+			if (w->budget) {
+				if (!*w->budget)
+					return false;
+				--*w->budget;
+			}
+			if (w->fn)
+				w->fn(ia, pte, w->arg);
+		} else if (pte_is_table(pte) &&
+			   !pgt_walk_level(table_of(pte), level + 1, ia, w)) {
+			return false;
 		}
-		if (destroy)
+		if (w->destroy || (w->clear && level == PGT_LEVELS - 1))
 			table[i] = 0;
 	}
-	if (destroy && level)
+	if (w->destroy && level)
 		bootops_plat_free_table(table);
+	return true;
 }
 
 void bootops_pgt_walk(const struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *arg)
 {
+	struct pgt_walk w = { .fn = fn, .arg = arg };
+
 	if (pgt->root_pa)
-		pgt_walk_level(bootops_plat_table_va(pgt->root_pa), 0, 0, fn, arg, false);
+		pgt_walk_level(bootops_plat_table_va(pgt->root_pa), 0, 0, &w);
+}
+
+bool bootops_pgt_drain(struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *arg,
+		       u64 *budget)
+{
+	struct pgt_walk w = { .fn = fn, .arg = arg, .clear = true, .budget = budget };
+
+	return !pgt->root_pa || pgt_walk_level(bootops_plat_table_va(pgt->root_pa), 0, 0, &w);
 }
 
 void bootops_pgt_destroy(struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *arg)
 {
+	struct pgt_walk w = { .fn = fn, .arg = arg, .destroy = true };
 	u64 *root;
 
 	if (!pgt->root_pa)
 		return;
 	root = bootops_plat_table_va(pgt->root_pa);
-	pgt_walk_level(root, 0, 0, fn, arg, true);
+	pgt_walk_level(root, 0, 0, &w);
 	bootops_plat_free_table(root);
 	pgt->root_pa = 0;
 }

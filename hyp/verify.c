@@ -16,26 +16,25 @@ static void put_le64(u8 *p, u64 v)
 		p[i] = (u8)(v >> (8 * i));
 }
 
-int bootops_check_image_digest(u64 load_addr, u64 size,
+void bootops_image_signed_hash(u64 load_addr, u64 size,
 			       const u8 digest[BOOTOPS_DIGEST_SIZE],
-			       const u8 sig[BOOTOPS_SIG_SIZE])
+			       u8 hash[BOOTOPS_DIGEST_SIZE])
 {
 	u8 hdr[BOOTOPS_HDR_SIZE] = { 0 };
-	u8 hash[BOOTOPS_DIGEST_SIZE];
 
 	memcpy(hdr, BOOTOPS_HDR_MAGIC, 8);
 	put_le64(hdr + BOOTOPS_HDR_OFF_LOAD_ADDR, load_addr);
 	put_le64(hdr + BOOTOPS_HDR_OFF_SIZE, size);
 	memcpy(hdr + BOOTOPS_HDR_OFF_DIGEST, digest, BOOTOPS_DIGEST_SIZE);
 	bootops_sha256(hdr, sizeof(hdr), hash);
-	return bootops_crypto_verify(hash, sig);
 }
 
 int bootops_verify_image(u64 load_addr, u64 size, const void *bytes,
 			 const u8 sig[BOOTOPS_SIG_SIZE])
 {
-	u8 digest[BOOTOPS_DIGEST_SIZE];
+	u8 digest[BOOTOPS_DIGEST_SIZE], hash[BOOTOPS_DIGEST_SIZE];
 
 	bootops_sha256(bytes, size, digest);
-	return bootops_check_image_digest(load_addr, size, digest, sig);
+	bootops_image_signed_hash(load_addr, size, digest, hash);
+	return bootops_crypto_verify(hash, sig);
 }

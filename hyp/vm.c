@@ -202,12 +202,13 @@ static int start_teardown(u64 vmid)
 		return -EBUSY;
 	/* Devices first: no DMA may reach a page after it is scrubbed. */
 	bootops_release_smmu(vmid);
+	bootops_crypto_verify_abort(vmid);
 	memset(&bootops_vm(vmid)->cursor, 0, sizeof(bootops_vm(vmid)->cursor));
 	bootops_set_vm_state(vmid, BOOTOPS_VM_DYING);
 	return 0;
 }
 
-/* At most one slice of pages returned per call, as for verification. */
+/* At most one slice of pages returned per call (images, then stage 2). */
 static int do_teardown_vm(u64 vmid)
 {
 	u64 budget = BOOTOPS_SLICE_UNITS;
@@ -219,9 +220,10 @@ static int do_teardown_vm(u64 vmid)
 			return ret;
 	}
 	ret = bootops_release_images(vmid, &budget);
+	if (!ret)
+		ret = bootops_plat_s2_teardown(vmid, &budget);
 	if (ret)
 		return ret;
-	bootops_plat_s2_teardown(vmid);
 	reset_vm_info(vmid);
 	return 0;
 }

@@ -23,6 +23,7 @@
 #   build/vmm/hello.zero.sig       64 zero bytes
 #   build/vmm/hello.short.sig      63 bytes (the VMM must refuse it)
 #   build/vmm/touch.{bin,sig}      the memory-touch guest, signed for LOAD_ADDR
+#   build/vmm/hello.big.{bin,sig}  hello.bin padded to 24 MiB, signed for LOAD_ADDR
 #   build/vmm/initramfs-args.txt   arguments for scripts/build-initramfs.sh,
 #                                  one per line: the binaries and fixtures
 #                                  (/tests/bootops-vmm, /tests/bootops_images,
@@ -164,6 +165,10 @@ sign "$OTHER_KEY" $LOAD_ADDR hello.bin hello.other-key.sig
 sign "$KEY" $OTHER_ADDR hello.bin hello.other-addr.sig
 { cat hello.bin; printf '\0'; } >hello.padded.bin
 sign "$KEY" $LOAD_ADDR hello.padded.bin hello.other-size.sig
+# A 24 MiB image: verification takes many slices (interrupted, resumed, torn down).
+cp hello.bin hello.big.bin
+truncate -s $((24 << 20)) hello.big.bin
+sign "$KEY" $LOAD_ADDR hello.big.bin hello.big.sig
 head -c 64 /dev/zero >hello.zero.sig
 head -c 63 hello.sig >hello.short.sig
 
@@ -178,11 +183,13 @@ expect OK  "$PUB" $OTHER_ADDR hello.bin          hello.other-addr.sig
 expect BAD "$PUB" $LOAD_ADDR  hello.bin          hello.other-size.sig
 expect OK  "$PUB" $LOAD_ADDR  hello.padded.bin   hello.other-size.sig
 expect BAD "$PUB" $LOAD_ADDR  hello.bin          hello.zero.sig
+expect OK  "$PUB" $LOAD_ADDR  hello.big.bin      hello.big.sig
 log "fixtures signed with ${KEY#"$ROOT"/} and checked with bootops-sign verify"
 
 # --- initramfs arguments ----------------------------------------------------------
 FIX=(hello.bin hello.sig hello.tampered.bin hello.other-key.sig hello.other-addr.sig
-     hello.padded.bin hello.other-size.sig hello.zero.sig hello.short.sig touch.bin touch.sig)
+     hello.padded.bin hello.other-size.sig hello.zero.sig hello.short.sig touch.bin touch.sig
+     hello.big.bin hello.big.sig)
 RUN_GOOD="bootops-vmm --mem $MEM --image /tests/vmm/hello.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
 RUN_BAD="bootops-vmm --expect-reject --mem $MEM --image /tests/vmm/hello.tampered.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
 write_args() {	# write_args FILE WITH_IMAGES_TEST

@@ -97,10 +97,12 @@
 #define MBEDTLS_ECP_NO_INTERNAL_RNG
 
 #define MBEDTLS_ECDSA_C
+/* Checks in bounded steps (hyp/crypto_mbedtls.c); the legacy ECDH context is its requirement. */
+#define MBEDTLS_ECP_RESTARTABLE
+#define MBEDTLS_ECDH_LEGACY_CONTEXT
 /*
- * Required by check_config.h for ECDSA_C (ecdsa.c also has the DER
- * signature read/write functions, which hyp does not call; they must
- * still link).
+ * Required by check_config.h for ECDSA_C; the restartable check reads
+ * a DER signature, which hyp/crypto_mbedtls.c writes.
  */
 #define MBEDTLS_ASN1_PARSE_C
 #define MBEDTLS_ASN1_WRITE_C

@@ -385,16 +385,27 @@ static void reclaim_leaf(u64 ipa, u64 pte, void *arg)
  * No vCPU of the VM runs (teardown checked): flush its VMID first, so no
  * CPU can reach a page through a stale entry once the page is returned.
  */
-void bootops_plat_s2_teardown(u32 vmid)
+/*
+ * The VM is DYING (no vCPU can enter it): one flush of its VMID before the
+ * first page goes back is enough, each call flushes again for simplicity.
+ */
+int bootops_plat_s2_teardown(u32 vmid, u64 *budget)
 {
+	int ret = 0;
+
 	hyp_spin_lock(&bootops_s2_lock);
 	if (vm_s2[vmid].root_pa) {
 		fill_hyp_mmu(&bootops_flush_mmu, vmid);
 		__kvm_tlb_flush_vmid(&bootops_flush_mmu);
 	}
-	bootops_pgt_destroy(&vm_s2[vmid], reclaim_leaf, NULL);
-	WRITE_ONCE(vm_s2_gen[vmid], vm_s2_gen[vmid] + 1);
+	if (bootops_pgt_drain(&vm_s2[vmid], reclaim_leaf, NULL, budget)) {
+		bootops_pgt_destroy(&vm_s2[vmid], NULL, NULL);
+		WRITE_ONCE(vm_s2_gen[vmid], vm_s2_gen[vmid] + 1);
+	} else {
+		ret = BOOTOPS_CONTINUE;
+	}
 	hyp_spin_unlock(&bootops_s2_lock);
+	return ret;
 }
 
 void *bootops_plat_alloc_table(u64 *pa)

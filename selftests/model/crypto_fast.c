@@ -57,3 +57,13 @@ int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
 		diff |= want[i] ^ sig[i];
 	return diff ? -EKEYREJECTED : 0;
 }
+
+int bootops_crypto_verify_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+			       const u8 sig[BOOTOPS_SIG_SIZE])
+{
+	return bootops_crypto_verify(hash, sig);
+}
+
+void bootops_crypto_verify_abort(u64 owner)
+{
+}

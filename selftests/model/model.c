@@ -426,7 +426,7 @@ int m_teardown_vm(struct model *m, u64 vmid)
 {
 	struct m_cursor *cur;
 	struct m_vm *vm;
-	u64 budget = BOOTOPS_SLICE_UNITS;
+	u64 budget = BOOTOPS_SLICE_UNITS, i;
 	int ret;
 
 	if (!vmid_in_range(vmid))
@@ -449,14 +449,21 @@ int m_teardown_vm(struct model *m, u64 vmid)
 		}
 		l->remap_start = M_REMAP_UNKNOWN;	/* its run is free again */
 	}
-	for (cur->idx = 0; cur->idx < vm->nload; cur->idx++)
-		vm->load[cur->idx].npfn = 0;
+	for (i = 0; i < vm->nload; i++)
+		vm->load[i].npfn = 0;
 	vm->nload = 0;
-	/* The rest of the stage 2: VM-owned pages scrubbed and returned,
-	 * shared ones unshared (not scrubbed: they were the host's). */
+	/* "The rest of the stage 2, in address order, a unit a leaf": VM-owned
+	 * pages scrubbed and returned, shared ones unshared (not scrubbed:
+	 * they were the host's). */
 	while (vm->s2.n) {
-		struct m_map e = vm->s2.e[vm->s2.n - 1];
+		struct m_map e = vm->s2.e[0];
 
+		for (i = 1; i < vm->s2.n; i++)
+			if (vm->s2.e[i].addr < e.addr)
+				e = vm->s2.e[i];
+		if (!budget)
+			return BOOTOPS_CONTINUE;
+		budget--;
 		if (e.attr == M_S2_SHARED) {
 			page(m, e.pfn)->shared = 0;
 			dirty_add(&m->dpage, e.pfn, 0);

@@ -34,6 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmm.h"
@@ -61,7 +63,9 @@ static const char *dir = "/tests/vmm";
 static struct blob hello = { .name = "hello.bin" },
 		   tampered = { .name = "hello.tampered.bin" },
 		   padded = { .name = "hello.padded.bin" },
-		   touch = { .name = "touch.bin" };
+		   touch = { .name = "touch.bin" },
+		   big = { .name = "hello.big.bin" };
+static uint8_t sig_big[VMM_SIG_SIZE];
 static uint8_t sig_touch[VMM_SIG_SIZE];
 static uint8_t sig_good[VMM_SIG_SIZE], sig_other_key[VMM_SIG_SIZE],
 	       sig_other_addr[VMM_SIG_SIZE], sig_other_size[VMM_SIG_SIZE],
@@ -121,18 +125,23 @@ static const char *exit_name(int ret)
 	return res(ret);
 }
 
-static void load_blob(struct blob *b)
+static void load_blob_max(struct blob *b, size_t max)
 {
 	char path[512];
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, b->name);
-	ret = vmm_read_file(path, MEM_SIZE, &b->data, &b->size);
+	ret = vmm_read_file(path, max, &b->data, &b->size);
 	if (ret) {
 		printf("Bail out! fixture %s: %s (run scripts/build-vmm.sh)\n", path,
 		       strerror(-ret));
 		exit(1);
 	}
+}
+
+static void load_blob(struct blob *b)
+{
+	load_blob_max(b, MEM_SIZE);
 }
 
 static void load_sig(const char *name, uint8_t sig[VMM_SIG_SIZE])
@@ -671,24 +680,6 @@ static void vm_debugfs(struct vmm *v, const char *file, char *path, size_t len)
 	snprintf(path, len, "/sys/kernel/debug/kvm/%d-%d/%s", getpid(), v->vm, file);
 }
 
-#define NO_VALUE	LLONG_MIN
-
-/* A number from the VM's debugfs file, or NO_VALUE. */
-static long long vm_debugfs_read(struct vmm *v, const char *file)
-{
-	char path[128], buf[32] = "";
-	ssize_t n;
-	int fd;
-
-	vm_debugfs(v, file, path, sizeof(path));
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return NO_VALUE;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 ? strtoll(buf, NULL, 0) : NO_VALUE;
-}
-
 /* One host share/unshare through bootops_s2_probe: hyp's answer (0 or -errno). */
 static int probe(struct vmm *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int probe(struct vmm *v, const char *fmt, ...)
@@ -710,8 +701,8 @@ static int probe(struct vmm *v, const char *fmt, ...)
 		return 1;	/* neither 0 nor an errno: fails every check */
 	}
 	close(fd);
-	ret = vm_debugfs_read(v, "bootops_s2_probe");
-	return ret == NO_VALUE ? 1 : (int)ret;
+	ret = vmm_debugfs_read(v, "bootops_s2_probe");
+	return ret == VMM_NO_VALUE ? 1 : (int)ret;
 }
 
 /* A verified VM that ran touch.S over `pages` pages; true if it said "touch ok". */
@@ -762,10 +753,10 @@ static void test_guest_memory_shared(void)
 	}
 	check(ran && !bad, "the host still reads the guest's ordinary memory (shared, not given)",
 	      "%llu of %llu pages differ", (unsigned long long)bad, (unsigned long long)pages);
-	before = vm_debugfs_read(&v, "bootops_host_faults");
+	before = vmm_debugfs_read(&v, "bootops_host_faults");
 	user_access_faults(v.mem + (LOAD_ADDR - MEM_BASE), false);
 	user_access_faults(v.mem + (LOAD_ADDR - MEM_BASE), true);
-	after = vm_debugfs_read(&v, "bootops_host_faults");
+	after = vmm_debugfs_read(&v, "bootops_host_faults");
 	check(before == 0 && after == 2, "hyp counts the host's faults on the VM's image (debugfs)",
 	      "bootops_host_faults %lld before, %lld after a read and a write", before, after);
 	vmm_destroy(&v);
@@ -819,7 +810,7 @@ static void test_private_memory(void)
 	check(ran, "private-memory guest writes and reads back 16 pages", "see above");
 	check(user_access_faults(touched, false) && user_access_faults(touched + 5 * 4096, true),
 	      "host reads and writes of the guest's private memory fault", "no fault");
-	faults = vm_debugfs_read(&v, "bootops_host_faults");
+	faults = vmm_debugfs_read(&v, "bootops_host_faults");
 	unshare = probe(&v, "unshare %llx", TOUCH_BASE);
 	check(faults == 2 && unshare == -EPERM,
 	      "those faults are counted, and the host cannot take the page back (EPERM)",
@@ -862,7 +853,7 @@ static void test_hostile_share_args(void)
 	bool ran;
 
 	ran = run_touch(&v, 1, 1);
-	vmid = vm_debugfs_read(&v, "bootops_vmid");
+	vmid = vmm_debugfs_read(&v, "bootops_vmid");
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		uint64_t id = (c[i].vmid_set == ~0ULL ? (uint64_t)vmid : c[i].vmid_set) + c[i].vmid_add;
 		/* pfn 0: the first RAM page, for cases refused before the page is looked at. */
@@ -893,8 +884,8 @@ static void test_foreign_pages_refused(void)
 
 	ran = run_touch(&a, 1, 1);
 	ran = run_touch(&b, 1, 1) && ran;
-	other_img = probe(&b, "share %llx image %lld", FREE_IPA, vm_debugfs_read(&a, "bootops_vmid"));
-	own_img = probe(&b, "share %llx image %lld", FREE_IPA, vm_debugfs_read(&b, "bootops_vmid"));
+	other_img = probe(&b, "share %llx image %lld", FREE_IPA, vmm_debugfs_read(&a, "bootops_vmid"));
+	own_img = probe(&b, "share %llx image %lld", FREE_IPA, vmm_debugfs_read(&b, "bootops_vmid"));
 	hyp = probe(&b, "share %llx hyp", FREE_IPA);
 	check(ran && other_img == -EPERM && own_img == -EPERM && hyp == -EPERM,
 	      "another VM's, the VM's own image and hyp's pages cannot be shared in (EPERM)",
@@ -934,7 +925,7 @@ static long long hyp_tables(void)
 	struct vmm v;
 
 	new_vm(&v, true);
-	n = vm_debugfs_read(&v, "bootops_hyp_tables");
+	n = vmm_debugfs_read(&v, "bootops_hyp_tables");
 	vmm_destroy(&v);
 	return n;
 }
@@ -971,6 +962,178 @@ static void test_memory_cycles_leak_nothing(void)
 	diag("nr_free_pages %lld before, %lld after 1000 cycles", free0, vmstat("nr_free_pages"));
 }
 
+/* --- verification in slices (hello.big.bin: 24 MiB) ----------------------- */
+
+#define BIG_MEM		(32ULL << 20)
+
+static volatile sig_atomic_t ticks;
+static timer_t tick_timer;
+static bool tick_timer_made;
+
+static void on_tick(int sig)
+{
+	(void)sig;
+	ticks++;
+}
+
+/*
+ * SIGUSR1 every us microseconds of wall-clock time (0: off), no
+ * SA_RESTART.  A POSIX timer on CLOCK_MONOTONIC is an hrtimer: its signal
+ * is raised from the interrupt, so it is pending while the task is still
+ * in KVM_RUN (CPU-time timers are checked only on the way back to user).
+ */
+static void tick_every(long us)
+{
+	struct itimerspec it = { .it_interval = { 0, us * 1000 }, .it_value = { 0, us * 1000 } };
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tick;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	if (!tick_timer_made && timer_create(CLOCK_MONOTONIC, &sev, &tick_timer)) {
+		diag("timer_create: %s", strerror(errno));
+		return;
+	}
+	tick_timer_made = true;
+	timer_settime(tick_timer, 0, &it, NULL);
+}
+
+static bool new_big_vm(struct vmm *v)
+{
+	int ret = vmm_create(v, kvm, VMM_BOOTOPS, MEM_BASE, BIG_MEM);
+
+	if (ret) {
+		diag("32 MiB VM: %s", res(ret));
+		return false;
+	}
+	ret = put_declare(v, &big, LOAD_ADDR, big.size, sig_big);
+	if (!ret)
+		ret = vmm_vcpu_init(v, LOAD_ADDR);
+	if (ret)
+		diag("24 MiB image: %s", res(ret));
+	return !ret;
+}
+
+/*
+ * A signal every 2 ms ends KVM_RUN with EINTR over and over while hyp
+ * verifies 24 MiB; the guest still boots.  Were the verification to start
+ * again at each KVM_RUN, it would never finish.
+ */
+static void test_verification_interrupted_and_resumed(void)
+{
+	struct vmm v;
+	int ret = -1;
+
+	if (new_big_vm(&v)) {
+		tick_every(2000);
+		ret = vmm_run(&v, 120000);
+		tick_every(0);
+	}
+	check(ran_ok(&v, ret) && v.eintr_before_run > 1,
+	      "a verification interrupted by signals goes on at the next KVM_RUN and completes",
+	      "run: %s, %u KVM_RUNs ended with EINTR before the guest's first exit",
+	      exit_name(ret), v.eintr_before_run);
+	diag("24 MiB image: %u interrupted KVM_RUNs, %d signals, longest verification hypercall %lld us",
+	     v.eintr_before_run, (int)ticks, vmm_debugfs_read(&v, "bootops_longest_call_ns") / 1000);
+	vmm_destroy(&v);
+}
+
+/* Teardown in the middle of a verification gives every page back. */
+static void test_teardown_mid_verification(void)
+{
+	uint8_t *img;
+	bool faults = false;
+	struct vmm v;
+	size_t off;
+	int ret = 0;
+
+	if (!new_big_vm(&v)) {
+		check(0, "teardown in the middle of a verification", "set-up failed");
+		vmm_destroy(&v);
+		return;
+	}
+	img = v.mem + (LOAD_ADDR - MEM_BASE);
+	tick_every(1000);
+	ret = vmm_run_once(&v);
+	tick_every(0);
+	check(ret == -EINTR && v.runs == 0, "a signal stops the first KVM_RUN of a 24 MiB image",
+	      "KVM_RUN: %s", res(ret));
+	destroy_vm_keep_memory(&v);
+	for (off = 0; off < big.size && !faults; off += 4096)
+		faults = user_access_faults(img + off, false);
+	check(!faults && img[0] == 0,
+	      "teardown mid-verification: every image page is the host's again, the taken ones zeroed",
+	      "%s at offset %zu, first byte %#x", faults ? "fault" : "no fault", off, img[0]);
+	vmm_destroy(&v);
+}
+
+/*
+ * Hyp hashes with the SHA-256 instructions in the host's SIMD registers:
+ * they must come back unchanged.  fp_kvm_run() loads v0-v31, makes the
+ * KVM_RUN system call (the first: it verifies 24 MiB) and stores v0-v31.
+ */
+long fp_kvm_run(int fd, const uint8_t in[32][16], uint8_t out[32][16]);
+__asm__(
+"	.text\n"
+"	.globl	fp_kvm_run\n"
+"	.type	fp_kvm_run, %function\n"
+"fp_kvm_run:\n"
+"	stp	d8, d9, [sp, #-64]!\n"
+"	stp	d10, d11, [sp, #16]\n"
+"	stp	d12, d13, [sp, #32]\n"
+"	stp	d14, d15, [sp, #48]\n"
+"	mov	x9, x2\n"
+"	ld1	{v0.16b-v3.16b}, [x1], #64\n"
+"	ld1	{v4.16b-v7.16b}, [x1], #64\n"
+"	ld1	{v8.16b-v11.16b}, [x1], #64\n"
+"	ld1	{v12.16b-v15.16b}, [x1], #64\n"
+"	ld1	{v16.16b-v19.16b}, [x1], #64\n"
+"	ld1	{v20.16b-v23.16b}, [x1], #64\n"
+"	ld1	{v24.16b-v27.16b}, [x1], #64\n"
+"	ld1	{v28.16b-v31.16b}, [x1], #64\n"
+"	mov	x1, #0xae80\n"			/* KVM_RUN */
+"	mov	x2, #0\n"
+"	mov	x8, #29\n"			/* __NR_ioctl */
+"	svc	#0\n"
+"	st1	{v0.16b-v3.16b}, [x9], #64\n"
+"	st1	{v4.16b-v7.16b}, [x9], #64\n"
+"	st1	{v8.16b-v11.16b}, [x9], #64\n"
+"	st1	{v12.16b-v15.16b}, [x9], #64\n"
+"	st1	{v16.16b-v19.16b}, [x9], #64\n"
+"	st1	{v20.16b-v23.16b}, [x9], #64\n"
+"	st1	{v24.16b-v27.16b}, [x9], #64\n"
+"	st1	{v28.16b-v31.16b}, [x9], #64\n"
+"	ldp	d10, d11, [sp, #16]\n"
+"	ldp	d12, d13, [sp, #32]\n"
+"	ldp	d14, d15, [sp, #48]\n"
+"	ldp	d8, d9, [sp], #64\n"
+"	ret\n"
+"	.size	fp_kvm_run, . - fp_kvm_run\n");
+
+static void test_host_simd_survives_verification(void)
+{
+	uint8_t in[32][16], out[32][16];
+	struct vmm v;
+	long ret = -1;
+	int i, j, bad = -1;
+
+	for (i = 0; i < 32; i++)
+		for (j = 0; j < 16; j++)
+			in[i][j] = (uint8_t)(0x5a ^ (i * 16 + j) * 7);
+	memset(out, 0, sizeof(out));
+	if (new_big_vm(&v))
+		ret = fp_kvm_run(v.vcpu, (const uint8_t (*)[16])in, out);
+	for (i = 31; i >= 0; i--)
+		if (memcmp(in[i], out[i], 16))
+			bad = i;
+	check(ret == 0 && bad < 0,
+	      "the host's v0-v31 survive a KVM_RUN that verifies 24 MiB at EL2",
+	      "KVM_RUN returned %ld, first changed register v%d", ret, bad);
+	vmm_destroy(&v);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -984,6 +1147,8 @@ int main(int argc, char **argv)
 	load_sig("hello.sig", sig_good);
 	load_blob(&touch);
 	load_sig("touch.sig", sig_touch);
+	load_blob_max(&big, BIG_MEM);
+	load_sig("hello.big.sig", sig_big);
 	load_sig("hello.other-key.sig", sig_other_key);
 	load_sig("hello.other-addr.sig", sig_other_addr);
 	load_sig("hello.other-size.sig", sig_other_size);
@@ -1021,6 +1186,9 @@ int main(int argc, char **argv)
 	test_hostile_share_args();
 	test_private_memory();
 	test_memory_cycles_leak_nothing();
+	test_verification_interrupted_and_resumed();
+	test_teardown_mid_verification();
+	test_host_simd_survives_verification();
 
 	close(kvm);
 	printf("1..%d\n", tests_run);

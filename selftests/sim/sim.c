@@ -398,9 +398,12 @@ static void reclaim_leaf(u64 ia, u64 pte, void *arg)
 		bootops_plat_reclaim_page(pfn, vmid);
 }
 
-void bootops_plat_s2_teardown(u32 vmid)
+int bootops_plat_s2_teardown(u32 vmid, u64 *budget)
 {
-	bootops_pgt_destroy(&sim.s2[vmid], reclaim_leaf, &vmid);
+	if (!bootops_pgt_drain(&sim.s2[vmid], reclaim_leaf, &vmid, budget))
+		return BOOTOPS_CONTINUE;
+	bootops_pgt_destroy(&sim.s2[vmid], NULL, NULL);
+	return 0;
 }
 
 void *bootops_plat_alloc_table(u64 *pa)

@@ -151,9 +151,37 @@ TEST(teardown_of_a_large_vm_takes_slices)
 	CHECK_EQ(bootops_teardown_vm(vmid), -ENOENT);
 }
 
+/* Ordinary memory on hyp's stage 2 is returned in slices too. */
+TEST(teardown_returns_guest_memory_in_slices)
+{
+	u64 vmid, k, calls = 0, n = 3 * SLICE + 1;
+	int ret;
+
+	sim_reset();
+	vmid = verified_vm(LA, PAGE, ram(0));
+	for (k = 0; k < n; k++)
+		CHECK_EQ(bootops_share_guest_page(vmid, 2 * LA + k * PAGE, ram(10 + k)), 0);
+	fill_page(ram(10 + n), 5);
+	CHECK_EQ(bootops_donate_guest_page(vmid, 3 * LA, ram(10 + n)), 0);
+	do {
+		ret = bootops_teardown_vm(vmid);
+		calls++;
+		/* Every slice returns pages in address order: shared ones first. */
+		if (ret == BOOTOPS_CONTINUE)
+			CHECK(!bootops_plat_page_owned_by(ram(10 + n), BOOTOPS_HOST_VMID));
+	} while (ret == BOOTOPS_CONTINUE);
+	CHECK_EQ(ret, 0);
+	/* 1 image page, n shared pages and the private one, SLICE a call. */
+	CHECK_EQ(calls, (1 + n + 1 + SLICE - 1) / SLICE);
+	for (k = 0; k <= n; k++)
+		CHECK(bootops_plat_page_owned_by(ram(10 + k), BOOTOPS_HOST_VMID));
+	CHECK_EQ(sim_page_bytes(ram(10 + n))[0], 0);
+	CHECK_EQ(sim_tables_used(), 0);
+}
+
 TEST(batched_lending_is_all_or_nothing)
 {
-	u64 vmid = 0, pfns[BOOTOPS_LEND_BATCH + 1], bad, i;
+	u64 vmid = 0, pfns[BOOTOPS_LEND_BATCH + 1], bad, i, left;
 
 	sim_reset();
 	vmid = bootops_register_kvm(0x1000);
@@ -177,9 +205,10 @@ TEST(batched_lending_is_all_or_nothing)
 	CHECK_EQ(bootops_remap_vm_image_batch(vmid, 0, pfns, BOOTOPS_LEND_BATCH, &bad), 0);
 	CHECK_EQ(bootops_get_vm_mapped_pages(vmid, 0), BOOTOPS_LEND_BATCH);
 	/* One more than the image has left: -ENOSPC, nothing lent. */
-	for (i = 0; i < 6; i++)
+	left = 20 - BOOTOPS_LEND_BATCH;
+	for (i = 0; i <= left; i++)
 		pfns[i] = ram(BOOTOPS_LEND_BATCH + i);
-	CHECK_REFUSED(bootops_remap_vm_image_batch(vmid, 0, pfns, 6, &bad), -ENOSPC);
-	CHECK_EQ(bootops_remap_vm_image_batch(vmid, 0, pfns, 5, &bad), 0);
+	CHECK_REFUSED(bootops_remap_vm_image_batch(vmid, 0, pfns, left + 1, &bad), -ENOSPC);
+	CHECK_EQ(bootops_remap_vm_image_batch(vmid, 0, pfns, left, &bad), 0);
 	CHECK_EQ(verify_images(vmid), 0);
 }

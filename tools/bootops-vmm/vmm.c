@@ -473,6 +473,8 @@ int vmm_run(struct vmm *v, int timeout_ms)
 			ret = VMM_EXIT_TIMEOUT;
 			break;
 		}
+		if (ret == -EINTR && !v->runs)
+			v->eintr_before_run++;
 		if (ret == -EINTR || ret == -EAGAIN)
 			continue;
 		if (ret < 0)
@@ -487,6 +489,21 @@ int vmm_run(struct vmm *v, int timeout_ms)
 	if (v->echo)
 		fflush(v->echo);
 	return ret;
+}
+
+long long vmm_debugfs_read(struct vmm *v, const char *file)
+{
+	char path[128], buf[32] = "";
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d/%s", getpid(), v->vm, file);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return VMM_NO_VALUE;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtoll(buf, NULL, 0) : VMM_NO_VALUE;
 }
 
 void vmm_destroy(struct vmm *v)

@@ -81,6 +81,7 @@ struct vmm {
 	struct kvm_run *run;
 	size_t run_size;
 	unsigned int runs;		/* KVM_RUN calls that returned 0 */
+	unsigned int eintr_before_run;	/* ... that ended with EINTR before the first */
 
 	/* Guest UART output: kept in out[] (NUL-terminated, truncated to
 	 * fit), and written to echo as it comes when echo is not NULL. */
@@ -141,6 +142,10 @@ int vmm_run_once(struct vmm *v);
  * KVM_RUN (e.g. -EKEYREJECTED, -ENOEXEC).
  */
 int vmm_run(struct vmm *v, int timeout_ms);
+/* A number from the VM's KVM debugfs file (/sys/kernel/debug/kvm/PID-FD/file),
+ * or VMM_NO_VALUE. */
+#define VMM_NO_VALUE	(-0x7fffffffffffffffLL - 1)
+long long vmm_debugfs_read(struct vmm *v, const char *file);
 /* Undo vmm_create() and vmm_vcpu_init(); safe on a partly set up vmm. */
 void vmm_destroy(struct vmm *v);
 

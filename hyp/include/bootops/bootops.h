@@ -64,10 +64,11 @@ void bootops_note_host_fault(u64 vmid);
 /* The VM's host faults, and the page-table pages boot ops hold (all VMs). */
 int bootops_get_vm_stats(u64 vmid, u64 *host_faults, u64 *tables);
 
-/* Signature checks (verify.c): of an image's digest, of its bytes. */
-int bootops_check_image_digest(u64 load_addr, u64 size,
+/* verify.c: the hash the owner signs (of the header holding the digest),
+ * and a whole image's check at once. */
+void bootops_image_signed_hash(u64 load_addr, u64 size,
 			       const u8 digest[BOOTOPS_DIGEST_SIZE],
-			       const u8 sig[BOOTOPS_SIG_SIZE]);
+			       u8 hash[BOOTOPS_DIGEST_SIZE]);
 int bootops_verify_image(u64 load_addr, u64 size, const void *bytes,
 			 const u8 sig[BOOTOPS_SIG_SIZE]);
 

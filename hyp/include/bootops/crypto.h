@@ -30,6 +30,15 @@ void bootops_crypto_sha256_blocks(u32 state[8], const u8 *data, u64 nblocks);
 /* 0 if sig is the trust anchor's signature of hash, else -EKEYREJECTED. */
 int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
 			  const u8 sig[BOOTOPS_SIG_SIZE]);
+/*
+ * The same in bounded steps, for owner (a vmid): BOOTOPS_CONTINUE until
+ * the check is done, then 0 or -EKEYREJECTED.  hash and sig are read at
+ * the first step.  One owner's check at a time: others get CONTINUE.
+ */
+int bootops_crypto_verify_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+			       const u8 sig[BOOTOPS_SIG_SIZE]);
+/* Drops owner's check in progress, if any (teardown). */
+void bootops_crypto_verify_abort(u64 owner);
 
 /* hyp/sha256.c */
 void bootops_sha256_init(struct bootops_sha256 *ctx);

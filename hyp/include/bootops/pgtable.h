@@ -40,6 +40,12 @@ u64 bootops_pgt_lookup(const struct bootops_pgt *pgt, u64 ia);
 /* Calls fn on every leaf, in address order. */
 void bootops_pgt_walk(const struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *arg);
 /* Calls fn on every leaf, then frees every table page. */
+/*
+ * Clears leaves in address order, calling fn for each, at most *budget of
+ * them (counted down); true once the table has no leaf left.
+ */
+bool bootops_pgt_drain(struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *arg,
+		       u64 *budget);
 void bootops_pgt_destroy(struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *arg);
 
 static inline u64 bootops_pte_page(u64 pa, u64 attrs)

@@ -71,10 +71,12 @@ u64 bootops_plat_s2_lookup(u32 vmid, u64 ipa);
 /* The kind of the leaf at ipa, or -ENOENT. */
 int bootops_plat_s2_kind(u32 vmid, u64 ipa);
 /*
- * Unmaps everything; reclaims (scrubs) every VM-owned page it mapped and
- * unshares every shared one.
+ * Unmaps everything, in address order, at most *budget leaves per call
+ * (counted down): reclaims (scrubs) every VM-owned page it mapped and
+ * unshares every shared one.  BOOTOPS_CONTINUE while leaves are left, 0
+ * once the table is gone.
  */
-void bootops_plat_s2_teardown(u32 vmid);
+int bootops_plat_s2_teardown(u32 vmid, u64 *budget);
 
 /* Zeroed page-table pages for the SMMU tables hyp builds. */
 void *bootops_plat_alloc_table(u64 *pa);

@@ -71,6 +71,11 @@ static inline void bootops_unlock(bootops_lock_t *l)
 #define BOOTOPS_PAGE_MASK	(~(BOOTOPS_PAGE_SIZE - 1))
 #define BOOTOPS_INVALID64	(~0ULL)
 
+static inline u64 bootops_min(u64 a, u64 b)
+{
+	return a < b ? a : b;
+}
+
 static inline bool bootops_page_aligned(u64 x)
 {
 	return !(x & (BOOTOPS_PAGE_SIZE - 1));

@@ -45,6 +45,7 @@ struct bootops_cursor {
 	u32 idx;
 	u64 page;
 	struct bootops_sha256 sha;
+	u8 hash[BOOTOPS_DIGEST_SIZE];	/* what image idx's signature signs */
 };
 
 struct bootops_vm_info {
