@@ -97,7 +97,7 @@ int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
  * others wait (BOOTOPS_CONTINUE without progress) until it ends or its VM
  * is torn down.  Its contexts live in mbedTLS's arena between steps.
  */
-#define BOOTOPS_ECP_MAX_OPS	1600
+#define BOOTOPS_ECP_MAX_OPS	500
 #define SIG_DER_MAX		(2 + 2 * (2 + 1 + BOOTOPS_SIG_SIZE / 2))
 
 static struct {

@@ -187,8 +187,8 @@ static bool images_complete(u64 vmid)
 /*
  * Page k of image idx leaves the host and appears in the VM's stage 2 at
  * exactly load_addr + k * 4K.  In the last page, bytes past the image are
- * zeroed once the host can no longer write them and before the VM maps
- * the page, so the VM sees nothing unsigned.
+ * zeroed once the host can no longer write them (its stale translations
+ * gone) and before the VM maps the page, so the VM sees nothing unsigned.
  */
 static int load_page(u64 vmid, struct bootops_load_info *li, u64 k)
 {
@@ -199,9 +199,11 @@ static int load_page(u64 vmid, struct bootops_load_info *li, u64 k)
 	ret = bootops_plat_donate_claimed_page(pfn, vmid);
 	if (ret)
 		return ret;
-	if (end > li->size)
+	if (end > li->size) {
+		bootops_plat_host_tlb_sync();
 		memset((u8 *)bootops_plat_remap_va(li->remap_slot) + li->size, 0,
 		       end - li->size);
+	}
 	return bootops_plat_s2_map(vmid, li->load_addr + (k << BOOTOPS_PAGE_SHIFT),
 				   pfn, BOOTOPS_S2_VM_PAGE);
 }
@@ -260,6 +262,9 @@ static int verify_one(u64 vmid, struct bootops_cursor *c, u64 *budget)
 		ret = load_page(vmid, li, c->page);
 		if (!ret && ++c->page == npages)
 			next_image(c, nr, BOOTOPS_STEP_LOAD, BOOTOPS_STEP_HASH);
+		/* Nothing is hashed while the host may still write a page. */
+		if (c->step == BOOTOPS_STEP_HASH)
+			bootops_plat_host_tlb_sync();
 		break;
 	case BOOTOPS_STEP_HASH:
 		if (!c->page)
@@ -312,6 +317,9 @@ static int do_verify_and_load_images(u64 vmid)
 	}
 	while (!ret && c->step != BOOTOPS_STEP_DONE)
 		ret = verify_one(vmid, c, &budget);
+	/* The pages this call took are the VM's alone when it returns. */
+	if (c->step == BOOTOPS_STEP_LOAD)
+		bootops_plat_host_tlb_sync();
 	if (ret == BOOTOPS_CONTINUE)
 		return ret;
 	bootops_set_vm_state(vmid, ret ? BOOTOPS_VM_REJECTED : BOOTOPS_VM_VERIFIED);

@@ -191,6 +191,69 @@ static void test_devices(struct st *t, u32 vmid, struct page *page)
 	expect(t, "host maps through the VM's bank", HC(map_smmu, 0, 1, 0, 0, 0), -EPERM);
 }
 
+/* A VM with one 1-page image (page), signed with sig; its vmid or -errno. */
+static int vm_with_page(struct page *page, const u8 *sig)
+{
+	int vmid = HC(register_kvm, page_to_pfn(page)), ret;
+
+	if (vmid <= 0)
+		return vmid ? vmid : -EINVAL;
+	ret = kvm_bootops_hvc_set_boot_info(vmid, 0x80000000, PAGE_SIZE, sig);
+	if (ret >= 0)
+		ret = REMAP1(vmid, page_to_pfn(page), 0);
+	if (ret) {
+		teardown_all(vmid);
+		return ret;
+	}
+	return vmid;
+}
+
+/* Calls of verify_and_load_images until it is done, at most max; -ETIME if not. */
+static int verify_calls(u64 vmid, int max, int *calls)
+{
+	int ret = BOOTOPS_CONTINUE;
+
+	for (*calls = 0; *calls < max && ret == BOOTOPS_CONTINUE; ++*calls)
+		ret = HC(verify_and_load_images, vmid);
+	return ret == BOOTOPS_CONTINUE ? -ETIME : ret;
+}
+
+/*
+ * At EL2 a signature check takes several calls and only one VM's check is
+ * in progress at a time: another VM waits without progress until the first
+ * ends or is torn down.  The signature is in range but wrong, so that the
+ * whole check runs.
+ */
+static void test_one_check_at_a_time(struct st *t, struct page *pa, struct page *pb)
+{
+	static u8 sig[BOOTOPS_SIG_SIZE];
+	int a, b, n = 0, ret;
+
+	memset(sig, 0x11, sizeof(sig));
+	a = vm_with_page(pa, sig);
+	b = vm_with_page(pb, sig);
+	expect(t, "two VMs with a 1-page image each", a > 0 && b > 0, 1);
+	if (a <= 0 || b <= 0)
+		goto out;
+	/* A: load and hash, then the first check step; the check is A's now. */
+	expect(t, "A: loaded and hashed", HC(verify_and_load_images, a), BOOTOPS_CONTINUE);
+	expect(t, "A: first check step, more to come", HC(verify_and_load_images, a),
+	       BOOTOPS_CONTINUE);
+	expect(t, "B waits while A's check is in progress", verify_calls(b, 20, &n), -ETIME);
+	expect(t, "B: still VERIFYING, so it takes no vCPU", HC(register_vcpu, b, 0, 0), -EPERM);
+	expect(t, "A torn down in the middle of its check", teardown_all(a), 0);
+	a = 0;
+	ret = verify_calls(b, 20, &n);
+	expect(t, "then B's check runs to its end: the wrong signature refused", ret,
+	       -EKEYREJECTED);
+	expect(t, "B's check took more than one step", n > 1, 1);
+out:
+	if (a > 0)
+		teardown_all(a);
+	if (b > 0)
+		teardown_all(b);
+}
+
 static void test_image_lifecycle(struct st *t)
 {
 	struct page *page = alloc_page(GFP_KERNEL), *other = alloc_page(GFP_KERNEL);
@@ -245,6 +308,7 @@ static void test_image_lifecycle(struct st *t)
 	expect(t, "host DMA to its own page", ret, 0);
 	expect(t, "host bank unmap", HC(clear_smmu, 0, 1, 0, 0x1000), 0);
 	test_batch(t, page, other);
+	test_one_check_at_a_time(t, page, other);
 out:
 	if (page)
 		__free_page(page);

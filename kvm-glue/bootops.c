@@ -165,14 +165,22 @@ void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu)
 				    vcpu->kvm->arch.bootops_vmid, vcpu->vcpu_idx, ERR_PTR(ret));
 }
 
-/* One verification slice at hyp, timed: the longest is in debugfs. */
+/*
+ * One verification slice at hyp, timed with interrupts masked (as they are
+ * at EL2), so that no interrupt handled on the way back counts: the
+ * longest is in debugfs.
+ */
 static int verify_slice(struct kvm *kvm)
 {
-	u64 t0 = ktime_get_ns(), ns;
+	unsigned long flags;
+	u64 t0, ns;
 	int ret;
 
+	local_irq_save(flags);
+	t0 = ktime_get_ns();
 	ret = kvm_call_hyp_nvhe(__bootops_verify_and_load_images, kvm->arch.bootops_vmid);
 	ns = ktime_get_ns() - t0;
+	local_irq_restore(flags);
 	if (ns > kvm->arch.bootops_longest_call_ns)
 		kvm->arch.bootops_longest_call_ns = ns;
 	return ret;

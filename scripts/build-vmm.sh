@@ -13,6 +13,7 @@
 # Makes:
 #   build/vmm/bootops-vmm       static aarch64 VMM (tools/bootops-vmm/vmm.c)
 #   build/vmm/bootops_images    static aarch64 TAP test (selftests/qemu/)
+#   build/vmm/bootops_off       the same, for a boot with kvm-arm.bootops=off
 #   build/vmm/hello.{elf,bin,lst}  the guest (tools/bootops-vmm/guest/)
 #   build/vmm/hello.sig            hello.bin signed for LOAD_ADDR
 #   build/vmm/hello.tampered.bin   hello.bin with one bit flipped
@@ -105,9 +106,11 @@ V="$ROOT/tools/bootops-vmm"
 "${CROSS}gcc" "${CFLAGS[@]}" -DVMM_NO_MAIN -DLOAD_ADDR="${LOAD_ADDR}ULL" \
 	-DOTHER_ADDR="${OTHER_ADDR}ULL" -o "$OUT/bootops_images" \
 	"$ROOT/selftests/qemu/bootops_images.c" "$V/vmm.c"
-"${CROSS}strip" "$OUT/bootops-vmm" "$OUT/bootops_images"
+"${CROSS}gcc" "${CFLAGS[@]}" -DVMM_NO_MAIN -DLOAD_ADDR="${LOAD_ADDR}ULL" \
+	-o "$OUT/bootops_off" "$ROOT/selftests/qemu/bootops_off.c" "$V/vmm.c"
+"${CROSS}strip" "$OUT/bootops-vmm" "$OUT/bootops_images" "$OUT/bootops_off"
 if command -v file >/dev/null; then
-	for b in bootops-vmm bootops_images; do
+	for b in bootops-vmm bootops_images bootops_off; do
 		file "$OUT/$b" | grep -q 'statically linked' || die "$b is not statically linked"
 	done
 fi

@@ -125,7 +125,8 @@ for cpu in "${cpus[@]}"; do
 	# Both CPU models have the SHA-256 instructions: on cortex-a57 hyp
 	# hashes in C, so that each of hyp's two SHA-256 paths verifies
 	# every image of the run on one of the models.
-	append=
+	# -cpu max says kvm-arm.bootops=on, which must leave boot ops on.
+	append=kvm-arm.bootops=on
 	[ "$cpu" = cortex-a57 ] && append=kvm-arm.bootops_sha256=c
 	if INITRD="$OUT" CPU="$cpu" TIMEOUT="${TIMEOUT:-1800}" APPEND="$append" \
 		LOG="$BUILD/qemu-kselftests-$cpu.log" "$ROOT/scripts/run-qemu.sh"; then
@@ -138,4 +139,19 @@ for cpu in "${cpus[@]}"; do
 	grep -E '^# \[[0-9]+\] .*: [0-9.]+ s$' "$BUILD/qemu-kselftests-$cpu.log" |
 		sed 's/^# \[[0-9]*\] /kselftests:   /' || true
 done
+# kvm-arm.bootops=off: nothing registered at hyp, plain VMs still run.
+OFF="$BUILD/initramfs-bootops-off.cpio.gz"
+"$ROOT/scripts/build-initramfs.sh" -o "$OFF" --no-smoke \
+	--add "$BUILD/vmm/bootops_off:/tests/bootops_off" \
+	--add "$BUILD/vmm/hello.bin:/tests/vmm/hello.bin" --test bootops_off | grep -v ': added '
+log "running on cpu=max with kvm-arm.bootops=off"
+start=$(date +%s)
+if INITRD="$OFF" CPU=max TIMEOUT=300 APPEND=kvm-arm.bootops=off \
+	LOG="$BUILD/qemu-kselftests-bootops-off.log" "$ROOT/scripts/run-qemu.sh"; then
+	res=PASS
+else
+	res=FAIL
+	rc=1
+fi
+echo "kselftests: cpu=max kvm-arm.bootops=off: $res in $(($(date +%s) - start)) s"
 exit $rc

@@ -81,17 +81,29 @@ static int map_for_scrub(void *va)
 	return pkvm_create_mappings_locked(va, va + PAGE_SIZE, PAGE_HYP);
 }
 
-/* Host stage 2 says "a guest's"; hyp's vmemmap says which VM, for host faults. */
-static int host_set_guest_owner(u64 addr, u32 vmid)
+/*
+ * Host stage 2 says "a guest's"; hyp's vmemmap says which VM, for host
+ * faults.  nosync: the host's TLB entry for the page may stay until
+ * __pkvm_bootops_host_tlb_sync().
+ */
+static int host_set_guest_owner(u64 addr, u32 vmid, bool nosync)
 {
-	int ret = host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_GUEST);
+	int ret = nosync ? host_stage2_set_owner_nosync_locked(addr, PAGE_SIZE, PKVM_ID_GUEST) :
+			   host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_GUEST);
 
 	if (!ret)
 		hyp_phys_to_page(addr)->bootops_vmid = vmid;
 	return ret;
 }
 
-/* claimed -> VM-owned: unpinned, host unmapped. */
+void __pkvm_bootops_host_tlb_sync(void)
+{
+	host_lock_component();
+	host_stage2_tlb_sync();
+	host_unlock_component();
+}
+
+/* claimed -> VM-owned: unpinned, host unmapped (its TLB until the next sync). */
 int __pkvm_bootops_donate_pinned(u64 pfn, u32 vmid)
 {
 	u64 addr = hyp_pfn_to_phys(pfn), va = (u64)hyp_phys_to_virt(addr);
@@ -109,7 +121,7 @@ int __pkvm_bootops_donate_pinned(u64 pfn, u32 vmid)
 	 * Hyp keeps its linear mapping, to scrub the page at teardown.
 	 */
 	if (!ret)
-		ret = host_set_guest_owner(addr, vmid);
+		ret = host_set_guest_owner(addr, vmid, true);
 	if (!ret)
 		hyp_page_ref_dec(hyp_virt_to_page(va));
 	hyp_unlock_component();
@@ -132,7 +144,7 @@ int __pkvm_bootops_donate_host(u64 pfn, u32 vmid)
 	/* Hyp's mapping first: it is the step that can be undone. */
 	if (!ret)
 		ret = map_for_scrub(va);
-	if (!ret && host_set_guest_owner(addr, vmid)) {
+	if (!ret && host_set_guest_owner(addr, vmid, false)) {
 		bootops_hyp_unmap_page((u64)va);
 		ret = -EPERM;
 	}

@@ -40,6 +40,7 @@ void bootops_hyp_unmap_page(u64 va);
 int __pkvm_bootops_share_pin(u64 pfn);
 void __pkvm_bootops_unpin_unshare(u64 pfn);
 int __pkvm_bootops_donate_pinned(u64 pfn, u32 vmid);
+void __pkvm_bootops_host_tlb_sync(void);
 int __pkvm_bootops_donate_host(u64 pfn, u32 vmid);
 int __pkvm_bootops_share_guest(u64 pfn);
 void __pkvm_bootops_unshare_guest(u64 pfn);

@@ -79,6 +79,12 @@ static void hyp_s2_init(void)
 	hyp_s2_vtcr = vtcr;
 }
 
+static bool cpu_has_sha256_insns(void)
+{
+	return cpuid_feature_extract_unsigned_field(id_aa64isar0_el1_sys_val,
+						    ID_AA64ISAR0_EL1_SHA2_SHIFT);
+}
+
 int bootops_pkvm_init(void)
 {
 	unsigned long cpu;
@@ -91,8 +97,7 @@ int bootops_pkvm_init(void)
 	ret = bootops_crypto_init();
 	if (ret)
 		return ret;
-	bootops_crypto_use_sha256_insns(!bootops_sha256_c && cpuid_feature_extract_unsigned_field(
-		id_aa64isar0_el1_sys_val, ID_AA64ISAR0_EL1_SHA2_SHIFT));
+	bootops_crypto_use_sha256_insns(!bootops_sha256_c && cpu_has_sha256_insns());
 	return pkvm_alloc_private_va_range(BOOTOPS_REMAP_PAGES * PAGE_SIZE,
 					   &remap_base);
 }
@@ -236,6 +241,11 @@ void bootops_plat_release_image_page(u64 pfn)
 int bootops_plat_donate_claimed_page(u64 pfn, u32 vmid)
 {
 	return __pkvm_bootops_donate_pinned(pfn, vmid);
+}
+
+void bootops_plat_host_tlb_sync(void)
+{
+	__pkvm_bootops_host_tlb_sync();
 }
 
 int bootops_plat_donate_host_page(u64 pfn, u32 vmid)

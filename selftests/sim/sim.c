@@ -183,6 +183,11 @@ static int donate_host(struct sim_page_info *p, u32 vmid)
 	return 0;
 }
 
+/* The simulated host has no TLB: every change is seen at once. */
+void bootops_plat_host_tlb_sync(void)
+{
+}
+
 int bootops_plat_donate_host_page(u64 pfn, u32 vmid)
 {
 	return WITH_PAGE(pfn, donate_host(p, vmid));

@@ -64,8 +64,10 @@ void bootops_note_host_fault(u64 vmid);
 /* The VM's host faults, and the page-table pages boot ops hold (all VMs). */
 int bootops_get_vm_stats(u64 vmid, u64 *host_faults, u64 *tables);
 
-/* verify.c: the hash the owner signs (of the header holding the digest),
- * and a whole image's check at once. */
+/*
+ * verify.c: the hash the owner signs (of the header holding the digest),
+ * and a whole image's check at once.
+ */
 void bootops_image_signed_hash(u64 load_addr, u64 size,
 			       const u8 digest[BOOTOPS_DIGEST_SIZE],
 			       u8 hash[BOOTOPS_DIGEST_SIZE]);

@@ -26,8 +26,13 @@
 int bootops_plat_claim_image_page(u64 pfn);
 /* claimed -> host-exclusive. */
 void bootops_plat_release_image_page(u64 pfn);
-/* claimed -> VM-owned; the host's mapping is removed. */
+/*
+ * claimed -> VM-owned; the host's mapping is removed, but the host may go
+ * on using a stale translation of it until bootops_plat_host_tlb_sync().
+ */
 int bootops_plat_donate_claimed_page(u64 pfn, u32 vmid);
+/* No stale host translation of a donated page is left when this returns. */
+void bootops_plat_host_tlb_sync(void);
 /* host-exclusive -> VM-owned.  -EINVAL / -EPERM as for claiming, -ENOMEM. */
 int bootops_plat_donate_host_page(u64 pfn, u32 vmid);
 /* VM-owned -> host-exclusive without scrubbing: undoes a donation. */

@@ -38,7 +38,7 @@ enum bootops_verify_step {
 
 /*
  * Where a verification (VERIFYING) or a teardown (DYING) that returned
- * BOOTOPS_CONTINUE goes on: image idx, its page page.
+ * BOOTOPS_CONTINUE goes on: at image idx, page number page.
  */
 struct bootops_cursor {
 	u32 step;
