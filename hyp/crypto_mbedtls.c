@@ -184,8 +184,10 @@ int bootops_crypto_verify_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
 	bootops_lock(&verify_lock);
 	if (check.owner && check.owner != owner)
 		goto out;			/* another VM's check is in progress */
-	if (!check.owner && start_check(owner, hash, sig)) {
-		ret = -EKEYREJECTED;
+	/* Setting up (the curve, the key, the signature) is a step of its own. */
+	if (!check.owner) {
+		if (start_check(owner, hash, sig))
+			ret = -EKEYREJECTED;
 		goto out;
 	}
 	ret = mbedtls_ecdsa_read_signature_restartable(&check.key, check.hash,

@@ -3,7 +3,8 @@
  * bench_images: time from declaring a signed image to the guest's first
  * instruction (its first UART store), for each image given, in a VM that
  * requires verified images, and the same image in a plain VM (no boot
- * ops work).  A benchmark: prints numbers, fails only if a run fails.
+ * ops work), best of RUNS.  A benchmark: prints numbers, fails only if a
+ * run fails.
  *
  *   bench_images IMAGE SIG [IMAGE SIG ...]   (images load at LOAD_ADDR)
  */
@@ -18,6 +19,7 @@
 #define LOAD_ADDR	0x80000000ULL
 #endif
 #define SLACK		(2ULL << 20)
+#define RUNS		3	/* per image and kind of VM: the best is printed */
 
 static double now_ms(void)
 {
@@ -58,6 +60,27 @@ out:
 	return ms;
 }
 
+/*
+ * The best of runs timings (as for SHA-256 alone: TCG's timing is noisy);
+ * *longest gets the longest verification call of all of them.
+ */
+static double best_of(int runs, int kvm, bool bootops, const void *img, size_t size,
+		      const uint8_t sig[VMM_SIG_SIZE], long long *longest)
+{
+	double best = -1, ms;
+
+	while (runs--) {
+		ms = first_instruction_ms(kvm, bootops, img, size, sig);
+		if (ms < 0)
+			return ms;
+		if (best < 0 || ms < best)
+			best = ms;
+		if (bootops && vm_longest_ns > *longest)
+			*longest = vm_longest_ns;
+	}
+	return best;
+}
+
 int main(int argc, char **argv)
 {
 	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), i, fails = 0;
@@ -84,6 +107,7 @@ int main(int argc, char **argv)
 	for (i = 1; i + 1 < argc; i += 2) {
 		uint8_t sig[VMM_SIG_SIZE];
 		double with, without;
+		long long longest = 0;
 		size_t size;
 		void *img;
 
@@ -92,14 +116,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_images: cannot read %s / %s\n", argv[i], argv[i + 1]);
 			return 1;
 		}
-		with = first_instruction_ms(kvm, true, img, size, sig);
-		without = first_instruction_ms(kvm, false, img, size, sig);
+		with = best_of(RUNS, kvm, true, img, size, sig, &longest);
+		without = best_of(RUNS, kvm, false, img, size, sig, &longest);
 		if (with < 0 || without < 0) {
 			fails++;
 			printf("bench: %10zu   failed\n", size);
 		} else {
 			printf("bench: %7zu KiB %12.1f %12.1f %14.1f %11lld us\n", size >> 10, with,
-			       without, size / ((with - without) / 1e3) / 1e6, vm_longest_ns / 1000);
+			       without, size / ((with - without) / 1e3) / 1e6, longest / 1000);
 		}
 		free(img);
 	}
