@@ -84,11 +84,15 @@ if [[ " $SECTIONS " = *" 1 "* ]]; then
 	bash "$ROOT/scripts/build-initramfs.sh" -o "$OUT/lifecycle.cpio.gz" --no-smoke \
 		--test "kvm_smoke --bench $CYCLES" >/dev/null
 	mean() { grep -o 'mean [0-9]* us' "$1" | tail -n1 | awk '{print $2}'; }
-	with=$(mean "$(run lifecycle-on "" "$OUT/lifecycle.cpio.gz")")
-	without=$(mean "$(run lifecycle-off "kvm-arm.bootops=off" "$OUT/lifecycle.cpio.gz")")
+	phases() { grep -o 'lifecycle phases (mean us):.*' "$1" | tail -n1 | cut -d: -f2; }
+	on=$(run lifecycle-on "" "$OUT/lifecycle.cpio.gz")
+	off=$(run lifecycle-off "kvm-arm.bootops=off" "$OUT/lifecycle.cpio.gz")
+	with=$(mean "$on")
+	without=$(mean "$off")
 	echo "bench: VM create + vCPU + first instruction + destroy ($CYCLES cycles):"
 	echo "bench:   with boot ops $with us, without $without us," \
 		"ratio $(echo "scale=3; $with / $without" | bc)"
+	echo "bench:   phases with boot ops:$(phases "$on"); without:$(phases "$off")"
 fi
 
 # 2. Signed images of growing size.

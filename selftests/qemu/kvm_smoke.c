@@ -89,6 +89,22 @@ static int set_reg(int vcpu, uint64_t id, uint64_t val)
 
 #define ERR(ret) ((ret) < 0 ? strerror(errno) : "ok")
 
+static double now_us(void);
+
+/* Where a life cycle spends its time (bench): create, vCPU, first run, destroy. */
+enum { PH_CREATE, PH_VCPU, PH_RUN, PH_DESTROY, NR_PHASES };
+static const char *const phase_name[NR_PHASES] = { "create", "vcpu", "run", "destroy" };
+static double phase_us[NR_PHASES];
+static double phase_t0;
+
+static void phase_done(int ph)
+{
+	double t = now_us();
+
+	phase_us[ph] += t - phase_t0;
+	phase_t0 = t;
+}
+
 /* One VM life cycle.  Returns 0 on success; every step is a TAP line. */
 static int one_vm(int kvm, int iter)
 {
@@ -99,6 +115,7 @@ static int one_vm(int kvm, int iter)
 	void *mem = MAP_FAILED;
 	uint64_t val = 0;
 
+	phase_t0 = now_us();
 	vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	STEP(vm >= 0, "KVM_CREATE_VM", "%s", ERR(vm));
 
@@ -116,6 +133,7 @@ static int one_vm(int kvm, int iter)
 	};
 	ret = ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region);
 	STEP(ret == 0, "KVM_SET_USER_MEMORY_REGION", "%s", ERR(ret));
+	phase_done(PH_CREATE);
 
 	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
 	STEP(vcpu >= 0, "KVM_CREATE_VCPU", "%s", ERR(vcpu));
@@ -139,8 +157,10 @@ static int one_vm(int kvm, int iter)
 	run = mmap(NULL, mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
 	STEP(run != MAP_FAILED, "mmap kvm_run", "%s",
 	     run == MAP_FAILED ? strerror(errno) : "ok");
+	phase_done(PH_VCPU);
 
 	ret = ioctl(vcpu, KVM_RUN, 0);
+	phase_done(PH_RUN);
 	STEP(ret == 0, "KVM_RUN", "%s, exit_reason %u", ERR(ret),
 	     run->exit_reason);
 
@@ -177,6 +197,7 @@ out:
 		close(vm);
 	if (mem != MAP_FAILED)
 		munmap(mem, GUEST_SIZE);
+	phase_done(PH_DESTROY);
 	return tests_failed != failed_before;
 }
 
@@ -205,6 +226,7 @@ static int bench(int n)
 		return 1;
 	quiet = 1;
 	one_vm(kvm, -1);	/* warm-up */
+	memset(phase_us, 0, sizeof(phase_us));
 	for (int i = 0; i < n; i++) {
 		double start = now_us();
 
@@ -215,6 +237,10 @@ static int bench(int n)
 	qsort(t, n, sizeof(*t), cmp_double);
 	printf("bench: vm lifecycle: %d cycles, mean %.0f us, median %.0f us, %d failed\n",
 	       n, sum / n, t[n / 2], fails);
+	printf("bench: vm lifecycle phases (mean us):");
+	for (int ph = 0; ph < NR_PHASES; ph++)
+		printf(" %s %.0f", phase_name[ph], phase_us[ph] / n);
+	printf("\n");
 	close(kvm);
 	free(t);
 	return fails || tests_failed;
