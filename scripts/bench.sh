@@ -13,7 +13,8 @@
 #     plain VM, as ratios.
 #
 #   scripts/bench.sh [CYCLES]      (default 300; CPU=max|cortex-a57, PAGES=4096,
-#                                  SECTIONS="1 2 3" to run only some)
+#                                  SECTIONS="1 2 3" to run only some,
+#                                  ROUNDS=5 boots each way for section 1)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -85,14 +86,24 @@ if [[ " $SECTIONS " = *" 1 "* ]]; then
 		--test "kvm_smoke --bench $CYCLES" >/dev/null
 	mean() { grep -o 'mean [0-9]* us' "$1" | tail -n1 | awk '{print $2}'; }
 	phases() { grep -o 'lifecycle phases (mean us):.*' "$1" | tail -n1 | cut -d: -f2; }
-	on=$(run lifecycle-on "" "$OUT/lifecycle.cpio.gz")
-	off=$(run lifecycle-off "kvm-arm.bootops=off" "$OUT/lifecycle.cpio.gz")
-	with=$(mean "$on")
-	without=$(mean "$off")
-	echo "bench: VM create + vCPU + first instruction + destroy ($CYCLES cycles):"
-	echo "bench:   with boot ops $with us, without $without us," \
+	median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+	# Separate QEMU boots run at speeds that differ by up to a quarter
+	# under TCG: boots with and without boot ops alternate, ROUNDS each.
+	ons=() offs=()
+	echo "bench: VM create + vCPU + first instruction + destroy ($CYCLES cycles a boot," \
+		"${ROUNDS:-5} boots each way, alternating):"
+	for r in $(seq 1 "${ROUNDS:-5}"); do
+		on=$(run lifecycle-on-$r "" "$OUT/lifecycle.cpio.gz")
+		off=$(run lifecycle-off-$r "kvm-arm.bootops=off" "$OUT/lifecycle.cpio.gz")
+		ons+=("$(mean "$on")")
+		offs+=("$(mean "$off")")
+		echo "bench:   round $r: with boot ops ${ons[-1]} us ($(phases "$on") )," \
+			"without ${offs[-1]} us ($(phases "$off") )"
+	done
+	with=$(median "${ons[@]}")
+	without=$(median "${offs[@]}")
+	echo "bench:   median with boot ops $with us, without $without us," \
 		"ratio $(echo "scale=3; $with / $without" | bc)"
-	echo "bench:   phases with boot ops:$(phases "$on"); without:$(phases "$off")"
 fi
 
 # 2. Signed images of growing size.
