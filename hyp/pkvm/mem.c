@@ -201,18 +201,23 @@ bool __pkvm_bootops_host_exclusive(u64 pfn)
 	return ret;
 }
 
-/* VM-owned -> (zeroed if scrub) -> host-exclusive. */
+/*
+ * VM-owned -> (zeroed if scrub) -> host-exclusive.  The zeroes are pushed
+ * to the point of coherency, as pKVM does for memory it gives back: an
+ * observer that bypasses the caches must not see the VM's old bytes.
+ */
 void __pkvm_bootops_reclaim(u64 pfn, bool scrub)
 {
 	u64 addr = hyp_pfn_to_phys(pfn);
-
 	void *va = hyp_phys_to_virt(addr);
 
 	host_lock_component();
 	hyp_lock_component();
 	if (host_leaf_is_guest(addr)) {
-		if (scrub)
+		if (scrub) {
 			memset(va, 0, PAGE_SIZE);
+			kvm_flush_dcache_to_poc(va, PAGE_SIZE);
+		}
 		bootops_hyp_unmap_page((u64)va);
 		host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_HOST);
 		hyp_phys_to_page(addr)->bootops_vmid = 0;
