@@ -169,11 +169,13 @@ static int start_check(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
 						    bootops_trust_anchor, BOOTOPS_PUBKEY_SIZE);
 	if (!ret)
 		ret = sig_to_der(sig);
-	check.owner = owner;
-	if (ret)
+	if (ret) {
 		end_check();
+		return ret;
+	}
 	memcpy(check.hash, hash, BOOTOPS_DIGEST_SIZE);
-	return ret;
+	check.owner = owner;
+	return 0;
 }
 
 int bootops_crypto_verify_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],

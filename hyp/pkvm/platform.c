@@ -392,12 +392,9 @@ static void reclaim_leaf(u64 ipa, u64 pte, void *arg)
 }
 
 /*
- * No vCPU of the VM runs (teardown checked): flush its VMID first, so no
- * CPU can reach a page through a stale entry once the page is returned.
- */
-/*
- * The VM is DYING (no vCPU can enter it): one flush of its VMID before the
- * first page goes back is enough, each call flushes again for simplicity.
+ * The VM is DYING, so no vCPU can enter it: its VMID is flushed before any
+ * page of this slice is returned, so no CPU can reach one through a stale
+ * entry.  (The first slice's flush would do; each slice is one call.)
  */
 int bootops_plat_s2_teardown(u32 vmid, u64 *budget)
 {
