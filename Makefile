@@ -32,6 +32,9 @@ unit: host-tests
 	$(HOST_OUT)/unit
 	@echo "== unit: refinement test against the executable model"
 	$(HOST_OUT)/refine $(REFINE_ARGS)
+	@echo "== unit: the thread tests (stress, stress-vm) under ThreadSanitizer"
+	TSAN_OPTIONS=halt_on_error=1 $(HOST_OUT)/refine-tsan --runs 0 --stress-seconds 3 \
+		--stress-vm-rounds 200
 	@echo "== unit: SHA-256 with the ARMv8 instructions (hyp/sha256_ce.S), under qemu-aarch64"
 	bash selftests/sha256-ce/run.sh
 	@echo "== unit: bootops-sign, and its signatures checked by hyp's own verify.c"

@@ -338,7 +338,11 @@ int bootops_verify_and_load_images(u64 vmid)
 	return ret;
 }
 
-static u64 do_search_load_info(u64 vmid, u64 addr)
+/*
+ * Under the VM's lock, held by the caller: the address it returns is only
+ * good while the lock keeps teardown away.
+ */
+u64 bootops_search_load_info(u64 vmid, u64 addr)
 {
 	u32 idx;
 
@@ -353,18 +357,6 @@ static u64 do_search_load_info(u64 vmid, u64 addr)
 			       (addr - li->load_addr);
 	}
 	return 0;
-}
-
-u64 bootops_search_load_info(u64 vmid, u64 addr)
-{
-	u64 ret;
-
-	if (!bootops_vmid_valid(vmid))
-		return 0;
-	bootops_lock_vm(vmid);
-	ret = do_search_load_info(vmid, addr);
-	bootops_unlock_vm(vmid);
-	return ret;
 }
 
 /* Teardown: a page the VM took is scrubbed, a page only lent is returned. */

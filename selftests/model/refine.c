@@ -38,7 +38,8 @@
  * a fresh child) and printed as readable calls.
  *
  *   build/host/refine [--seed N] [--steps N] [--runs N] [--only RUN]
- *                     [--full-every K] [--stress-seconds S] [--no-stress]
+ *                     [--full-every K] [--stress-seconds S] [--stress-vm-rounds N]
+ *                     [--no-stress]
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -638,6 +639,19 @@ static void step_sig(const struct step *s, u8 sig[M_SIG])
 }
 
 /* search_load_info's hyp address -> the physical address behind it. */
+/* bootops_search_load_info() takes the VM lock from its caller. */
+static u64 search_locked(u64 vmid, u64 addr)
+{
+	u64 va;
+
+	if (!bootops_vmid_valid(vmid))
+		return 0;
+	bootops_lock_vm(vmid);
+	va = bootops_search_load_info(vmid, addr);
+	bootops_unlock_vm(vmid);
+	return va;
+}
+
 static u64 remap_va_to_pa(u64 va)
 {
 	u64 base = (u64)(unsigned long)bootops_plat_remap_va(0), slot, pfn;
@@ -724,7 +738,7 @@ static int run_step(const struct step *s)
 		impl_ret = bootops_verify_and_load_images(a[0]);
 		break;
 	case OP_SEARCH:
-		impl_ret = (s64)remap_va_to_pa(bootops_search_load_info(a[0], a[1]));
+		impl_ret = (s64)remap_va_to_pa(search_locked(a[0], a[1]));
 		model_ret = (s64)m_search_load_info(&M, a[0], a[1]);
 		break;
 	case OP_MAP_IO:
@@ -1651,6 +1665,7 @@ static struct shared *sh;
 static u64 opt_seed = 1, opt_steps = 3000, opt_runs = 500, opt_full_every = 100;
 static s64 opt_only = -1;
 static double opt_stress_seconds = 2.0;
+static u64 opt_stress_vm_rounds = 300;
 static bool opt_stress = true, opt_stats, opt_trace;
 
 static void fresh(void)
@@ -2073,7 +2088,7 @@ static u64 simplify(struct step *seq, u64 n, const char *want)
 static void usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s [--seed N] [--steps N] [--runs N] [--only RUN] [--full-every K]\n"
-		"          [--stress-seconds S] [--no-stress]\n", argv0);
+		"          [--stress-seconds S] [--stress-vm-rounds N] [--no-stress]\n", argv0);
 	exit(2);
 }
 
@@ -2117,6 +2132,8 @@ int main(int argc, char **argv)
 			opt_full_every = strtoull(argv[++a], NULL, 0);
 		else if (!strcmp(o, "--stress-seconds"))
 			opt_stress_seconds = strtod(argv[++a], NULL);
+		else if (!strcmp(o, "--stress-vm-rounds"))
+			opt_stress_vm_rounds = strtoull(argv[++a], NULL, 0);
 		else
 			usage(argv[0]);
 	}
@@ -2183,7 +2200,8 @@ int main(int argc, char **argv)
 		free(seq);
 	}
 	if (opt_stress)
-		stress_ret = stress_run(4, opt_stress_seconds, opt_seed);
+		stress_ret = stress_run(4, opt_stress_seconds, opt_seed) |
+			     stress_vm_run(opt_stress_vm_rounds);
 	printf("refine: %d passed, %d failed\n", ok, !ok);
 	printf("%llu steps compared\n", X(compared));
 	return ok && !stress_ret ? 0 : 1;

@@ -11,5 +11,7 @@
  * 0 on success.  Prints "stress: 1 passed, 0 failed" (or 0/1).
  */
 int stress_run(unsigned int threads, double seconds, u64 seed);
+/* One VM, every boot op raced from four CPUs, for that many rounds. */
+int stress_vm_run(u64 rounds);
 
 #endif /* __BOOTOPS_REFINE_H__ */

@@ -3,9 +3,9 @@
  * Real-threads stress of the vCPU and VM life cycle.
  *
  * Worker threads, each its own simulated CPU (sim_set_cpu is thread-local),
- * race set_vcpu_active / set_vcpu_inactive / vcpu_take_reset on the vCPUs
- * of a few verified VMs; a manager thread on one more CPU tears VMs down
- * and rebuilds them.  Every worker that activates a vCPU claims it in an
+ * race set_vcpu_active or vcpu_enter (the run path), set_vcpu_inactive and
+ * vcpu_take_reset on the vCPUs of a few verified VMs; a manager thread on
+ * one more CPU tears VMs down and rebuilds them.  Every worker that activates a vCPU claims it in an
  * atomic owner word, and releases it just before it deactivates the vCPU,
  * so while hyp says ACTIVE at most that one worker may hold it:
  *   - a successful activation finding the vCPU already claimed means the
@@ -31,6 +31,7 @@
 #define S_VMS		3
 #define S_VCPUS		4
 #define S_MAX_THREADS	16
+#define S_KVM		0x1000ULL	/* every VM's kvm handle */
 
 static int stop;
 static int owner[S_VMS][S_VCPUS];	/* -1, or the worker running it */
@@ -79,10 +80,14 @@ static void *worker(void *arg)
 
 		ops++;
 		if ((r >> 16) % 10 < 6) {
-			ret = bootops_set_vcpu_active(v, c);
+			/* The host's hypercall, or hyp's own run path. */
+			bool run = (r >> 40) & 1;
+
+			ret = run ? bootops_vcpu_enter(v, c, S_KVM) : bootops_set_vcpu_active(v, c);
 			if (ret) {
 				if (ret != -EBUSY && ret != -EPERM && ret != -ENOENT)
-					violation("set_vcpu_active(%llu, %u) on cpu%d returned %d",
+					violation("%s(%llu, %u) on cpu%d returned %d",
+						  run ? "vcpu_enter" : "set_vcpu_active",
 						  (unsigned long long)v, c, w->id, ret);
 				continue;
 			}
@@ -120,7 +125,7 @@ static void *worker(void *arg)
 /* Registers a VM with S_VCPUS vCPUs and no image, and verifies it. */
 static u64 build_vm(void)
 {
-	int vmid = bootops_register_kvm(0x1000), c;
+	int vmid = bootops_register_kvm(S_KVM), c;
 
 	if (vmid <= 0) {
 		violation("register_kvm returned %d", vmid);

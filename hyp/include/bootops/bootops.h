@@ -36,7 +36,7 @@ int bootops_remap_vm_image_batch(u64 vmid, u64 load_idx, const u64 *pfns, u64 nr
 				 u64 *bad);
 /* 0, -errno, or BOOTOPS_CONTINUE: one slice done, call again. */
 int bootops_verify_and_load_images(u64 vmid);
-/* Hyp address of guest address addr inside a verified image, or 0. */
+/* Hyp address of guest address addr inside a verified image, or 0; VM lock held. */
 u64 bootops_search_load_info(u64 vmid, u64 addr);
 /* Does [ipa, ipa + size) touch a declared image?  Caller holds the VM lock. */
 bool bootops_range_in_image(u64 vmid, u64 ipa, u64 size);
