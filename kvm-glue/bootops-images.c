@@ -18,6 +18,13 @@
 
 #include <bootops/abi.h>
 
+int kvm_bootops_vm_types(void)
+{
+	if (!is_protected_kvm_enabled() || kvm_bootops_off())
+		return 0;
+	return KVM_VM_TYPE_ARM_BOOTOPS | KVM_VM_TYPE_ARM_BOOTOPS_PRIVATE_MEM;
+}
+
 /* Strips the boot-ops flags from the KVM_CREATE_VM type. */
 int kvm_bootops_vm_type(struct kvm *kvm, unsigned long *type)
 {
@@ -25,7 +32,7 @@ int kvm_bootops_vm_type(struct kvm *kvm, unsigned long *type)
 
 	if (!(*type & KVM_VM_TYPE_ARM_BOOTOPS))
 		return private_mem ? -EINVAL : 0;
-	if (!is_protected_kvm_enabled() || kvm_bootops_off())
+	if (!kvm_bootops_vm_types())
 		return -EINVAL;
 	*type &= ~(KVM_VM_TYPE_ARM_BOOTOPS | KVM_VM_TYPE_ARM_BOOTOPS_PRIVATE_MEM);
 	kvm->arch.bootops_required = true;

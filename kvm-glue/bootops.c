@@ -92,6 +92,21 @@ bool kvm_bootops_sha256_c(void)
 	return bootops_sha256_in_c;
 }
 
+/*
+ * After __pkvm_init, while hyp's data is still the host's to read.  The
+ * workaround is a flush of all of EL2's TLB on each hyp unmap: needed
+ * only where TLBI VAE2IS misses hyp's own regime (QEMU < 8.1 with hVHE).
+ */
+void kvm_bootops_report_hyp_init(void)
+{
+	if (bootops_disabled)
+		return;
+	if (kvm_nvhe_sym(bootops_hyp_tlbi_va_ignored))
+		pr_info("hyp: TLBI VAE2IS left a hyp translation behind; each hyp unmap also flushes EL2's TLB\n");
+	else
+		pr_info("hyp: TLBI VAE2IS removes hyp translations\n");
+}
+
 static bool bootops_on(void)
 {
 	return is_protected_kvm_enabled() && !bootops_disabled;

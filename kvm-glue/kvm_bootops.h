@@ -20,6 +20,9 @@ bool kvm_bootops_off(void);
 /* kvm-arm.bootops_sha256=c: hyp hashes in C, not with the SHA-256 instructions. */
 extern bool kvm_nvhe_sym(bootops_sha256_c);
 bool kvm_bootops_sha256_c(void);
+/* What hyp's init found (bootops-platform.c), read before the host is deprivileged. */
+extern bool kvm_nvhe_sym(bootops_hyp_tlbi_va_ignored);
+void kvm_bootops_report_hyp_init(void);
 int kvm_bootops_hvc(u64 func, u64 a1, u64 a2, u64 a3, const u64 *more, int nr, u64 *x2);
 int kvm_bootops_hvc_set_boot_info(u64 vmid, u64 load_addr, u64 size,
 				  const u8 sig[BOOTOPS_HVC_SIG_SIZE]);
@@ -31,6 +34,7 @@ int kvm_bootops_first_run(struct kvm *kvm);
 #else
 static inline bool kvm_bootops_off(void) { return true; }
 static inline bool kvm_bootops_sha256_c(void) { return false; }
+static inline void kvm_bootops_report_hyp_init(void) { }
 static inline int kvm_bootops_init_vm(struct kvm *kvm) { return 0; }
 static inline void kvm_bootops_destroy_vm(struct kvm *kvm) { }
 static inline int kvm_bootops_vcpu_precreate(struct kvm *kvm) { return 0; }

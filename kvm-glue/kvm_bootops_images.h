@@ -9,6 +9,8 @@
 #include <linux/kvm_host.h>
 #include <uapi/asm/kvm_bootops.h>
 
+/* KVM_CAP_ARM_BOOTOPS: the VM type flags accepted. */
+int kvm_bootops_vm_types(void);
 int kvm_bootops_vm_type(struct kvm *kvm, unsigned long *type);
 int kvm_bootops_declare_image(struct kvm *kvm, void __user *argp);
 int kvm_bootops_check_images(struct kvm *kvm);

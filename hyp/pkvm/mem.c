@@ -61,14 +61,20 @@ void __pkvm_bootops_unpin_unshare(u64 pfn)
 }
 
 /*
- * Removes hyp's mapping of one page; caller holds the hyp lock.  The whole
- * EL2 TLB is flushed on top of the by-VA invalidation the walker does:
- * under QEMU 7.2 in hVHE mode stale EL2 translations of a remapped VA were
- * seen to survive it (a new page's bytes read through the old mapping).
+ * Set at init where TLBI VAE2IS is seen to leave a hyp translation behind
+ * (bootops_pkvm_probe_tlbi_va()): QEMU before 8.1 invalidates the EL2
+ * regime by VA but not EL2&0, the regime hVHE runs hyp in (QEMU's
+ * "target/arm/helper: Fix vae2_tlbmask()", 2023).  Hardware needs only
+ * the by-VA invalidation.
  */
+bool bootops_hyp_tlbi_va_ignored;
+
+/* Removes hyp's mapping of one page, TLB included; caller holds the hyp lock. */
 void bootops_hyp_unmap_page(u64 va)
 {
 	kvm_pgtable_hyp_unmap(&pkvm_pgtable, va, PAGE_SIZE);
+	if (!bootops_hyp_tlbi_va_ignored)
+		return;
 	dsb(ishst);
 	__tlbi(alle2is);
 	dsb(ish);
@@ -82,18 +88,13 @@ static int map_for_scrub(void *va)
 }
 
 /*
- * Host stage 2 says "a guest's"; hyp's vmemmap says which VM, for host
- * faults.  nosync: the host's TLB entry for the page may stay until
- * __pkvm_bootops_host_tlb_sync().
+ * The host stage-2 entry says "a guest's" and, in its owner metadata,
+ * which VM: for host faults.  nosync: the host's TLB entry for the page
+ * may stay until __pkvm_bootops_host_tlb_sync().
  */
 static int host_set_guest_owner(u64 addr, u32 vmid, bool nosync)
 {
-	int ret = nosync ? host_stage2_set_owner_nosync_locked(addr, PAGE_SIZE, PKVM_ID_GUEST) :
-			   host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_GUEST);
-
-	if (!ret)
-		hyp_phys_to_page(addr)->bootops_vmid = vmid;
-	return ret;
+	return host_stage2_set_owner_meta_locked(addr, PAGE_SIZE, PKVM_ID_GUEST, vmid, nosync);
 }
 
 void __pkvm_bootops_host_tlb_sync(void)
@@ -178,7 +179,7 @@ u32 __pkvm_bootops_page_vm(u64 pfn)
 		return 0;
 	host_lock_component();
 	if (host_leaf_is_guest(hyp_pfn_to_phys(pfn)))
-		vmid = hyp_phys_to_page(hyp_pfn_to_phys(pfn))->bootops_vmid;
+		vmid = host_stage2_owner_meta_locked(hyp_pfn_to_phys(pfn));
 	host_unlock_component();
 	return vmid;
 }
@@ -220,7 +221,6 @@ void __pkvm_bootops_reclaim(u64 pfn, bool scrub)
 		}
 		bootops_hyp_unmap_page((u64)va);
 		host_stage2_set_owner_locked(addr, PAGE_SIZE, PKVM_ID_HOST);
-		hyp_phys_to_page(addr)->bootops_vmid = 0;
 	}
 	hyp_unlock_component();
 	host_unlock_component();

@@ -85,6 +85,41 @@ static bool cpu_has_sha256_insns(void)
 						    ID_AA64ISAR0_EL1_SHA2_SHIFT);
 }
 
+/*
+ * Does an unmap's TLBI VAE2IS really drop hyp's translation?  One remap
+ * slot is mapped to page a, read (so the TLB holds it), unmapped, mapped
+ * to page b and read again: a's word means the old translation survived.
+ * Where it does, bootops_hyp_unmap_page() adds a flush of EL2's TLB.
+ */
+static int probe_tlbi_va(void)
+{
+	u64 *a = bootops_hyp_alloc_page(), *b = bootops_hyp_alloc_page();
+	u64 *slot = (u64 *)remap_base;
+	int ret = -ENOMEM;
+
+	if (!a || !b)
+		goto out;
+	a[0] = 1;
+	b[0] = 2;
+	ret = bootops_plat_remap_map(0, hyp_virt_to_pfn(a));
+	if (ret)
+		goto out;
+	if (READ_ONCE(slot[0]) == 1) {
+		bootops_plat_remap_unmap(0);
+		ret = bootops_plat_remap_map(0, hyp_virt_to_pfn(b));
+	}
+	if (!ret) {
+		bootops_hyp_tlbi_va_ignored = READ_ONCE(slot[0]) != 2;
+		bootops_plat_remap_unmap(0);
+	}
+out:
+	if (a)
+		bootops_hyp_free_page(a);
+	if (b)
+		bootops_hyp_free_page(b);
+	return ret;
+}
+
 int bootops_pkvm_init(void)
 {
 	unsigned long cpu;
@@ -98,8 +133,8 @@ int bootops_pkvm_init(void)
 	if (ret)
 		return ret;
 	bootops_crypto_use_sha256_insns(!bootops_sha256_c && cpu_has_sha256_insns());
-	return pkvm_alloc_private_va_range(BOOTOPS_REMAP_PAGES * PAGE_SIZE,
-					   &remap_base);
+	ret = pkvm_alloc_private_va_range(BOOTOPS_REMAP_PAGES * PAGE_SIZE, &remap_base);
+	return ret ? ret : probe_tlbi_va();
 }
 
 /*

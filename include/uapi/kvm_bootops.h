@@ -2,9 +2,10 @@
 /*
  * Boot ops uAPI (arm64, protected mode): VMs that run only signed images.
  *
- * A VMM creates the VM with KVM_VM_TYPE_ARM_BOOTOPS or-ed into the type
- * of KVM_CREATE_VM, writes each boot image into guest memory, and declares
- * it with KVM_ARM_BOOTOPS_DECLARE_IMAGE.  At the first KVM_RUN the
+ * A VMM checks KVM_CAP_ARM_BOOTOPS, creates the VM with
+ * KVM_VM_TYPE_ARM_BOOTOPS or-ed into the type of KVM_CREATE_VM, writes
+ * each boot image into guest memory, and declares it with
+ * KVM_ARM_BOOTOPS_DECLARE_IMAGE.  At the first KVM_RUN the
  * hypervisor takes the images' pages from the host, maps them into the
  * guest and checks every signature; KVM_RUN fails with EKEYREJECTED if
  * any is bad, and the VM can then only be destroyed.  See
@@ -14,6 +15,14 @@
 #define _UAPI_ASM_KVM_BOOTOPS_H
 
 #include <linux/types.h>
+
+/*
+ * KVM_CHECK_EXTENSION: the KVM_VM_TYPE_ARM_BOOTOPS* flags KVM_CREATE_VM
+ * takes here, 0 where boot ops are off.  Far above upstream's numbers, so
+ * that no VMM built against later headers mistakes it for another
+ * capability while the uAPI is out of tree.
+ */
+#define KVM_CAP_ARM_BOOTOPS		1024
 
 /* KVM_CREATE_VM type flag: the VM requires verified images. */
 #define KVM_VM_TYPE_ARM_BOOTOPS		(1UL << 30)

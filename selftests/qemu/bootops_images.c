@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -1136,6 +1137,52 @@ static void test_host_simd_survives_verification(void)
 	vmm_destroy(&v);
 }
 
+/* What a VMM asks before it creates a VM that requires verified images. */
+static void test_capability(void)
+{
+	int ret = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_BOOTOPS);
+
+	check(ret == (KVM_VM_TYPE_ARM_BOOTOPS | KVM_VM_TYPE_ARM_BOOTOPS_PRIVATE_MEM),
+	      "KVM_CAP_ARM_BOOTOPS: both VM type flags", "KVM_CHECK_EXTENSION: %#x", ret);
+}
+
+/* The value of key=N on the kernel command line, or -1. */
+static int cmdline_int(const char *key)
+{
+	char buf[4096] = "", *p;
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	p = strstr(buf, key);
+	return p ? atoi(p + strlen(key)) : -1;
+}
+
+/*
+ * Hyp's init checks whether TLBI VAE2IS removes its own translations and
+ * says so in the kernel log; the e2e script knows which QEMU and CPU model
+ * it runs (bootops.tlbi_quirk=1 for QEMU < 8.1 with hVHE, whose TLBI
+ * VAE2IS misses the EL2&0 regime).  Only there may hyp flush all of EL2.
+ */
+static void test_hyp_tlbi_probe(void)
+{
+	int want = cmdline_int("bootops.tlbi_quirk="), len = klogctl(10, NULL, 0), ret;
+	char *log = len > 0 ? calloc(1, len + 1) : NULL;
+	bool quirk, clean;
+
+	ret = log ? klogctl(3, log, len) : -1;
+	quirk = ret > 0 && strstr(log, "TLBI VAE2IS left a hyp translation behind");
+	clean = ret > 0 && strstr(log, "TLBI VAE2IS removes hyp translations");
+	check(want >= 0 && quirk + clean == 1 && quirk == (want == 1),
+	      "hyp's TLBI probe finds what this QEMU and CPU model do",
+	      "expected %s, log says %s", want < 0 ? "?" : want ? "the quirk" : "none",
+	      quirk ? "quirk" : clean ? "none" : "nothing");
+	free(log);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -1168,6 +1215,8 @@ int main(int argc, char **argv)
 	}
 
 	test_sig_file_size();
+	test_capability();
+	test_hyp_tlbi_probe();
 	test_plain_vm_runs();
 	test_good_image();
 	test_host_loses_image();

@@ -51,6 +51,9 @@ int main(int argc, char **argv)
 		printf("Bail out! /dev/kvm: %s\n", strerror(errno));
 		return 1;
 	}
+	ret = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_BOOTOPS);
+	snprintf(detail, sizeof(detail), "KVM_CHECK_EXTENSION: %d", ret);
+	check(ret == 0, "KVM_CAP_ARM_BOOTOPS: no VM type flags", detail);
 	ret = vmm_create(&v, kvm, VMM_BOOTOPS, LOAD_ADDR, 2 << 20);
 	snprintf(detail, sizeof(detail), "KVM_CREATE_VM: %s", ret ? vmm_errname(ret) : "0");
 	check(ret == -EINVAL, "a VM that requires verified images: EINVAL", detail);
