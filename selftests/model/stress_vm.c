@@ -294,6 +294,22 @@ static void step_verify(int t)
 	u64 v = g.vmid;
 	int i, k;
 
+	/*
+	 * SMMU changes race the start of verification: each is made while
+	 * the VM is READY or refused, never half made (checked by the SMMU
+	 * invariants after teardown, and by ThreadSanitizer).
+	 */
+	if (t) {
+		u64 pte = PFN(t, P_SMMU) * PG | BOOTOPS_PTE_S2_NORMAL;
+		int c = bootops_clear_smmu(v, (u64)t, 0, SMMU_IPA(t));
+		int m = bootops_map_smmu(v, (u64)t, 0, SMMU_IPA(t), pte);
+		int a = bootops_alloc_smmu(v, (u64)t + T, 0);
+
+		if ((c && c != -EPERM) || (m && m != -EPERM && m != -EEXIST) ||
+		    (a && a != -EPERM))
+			violation("SMMU during verification on cpu%d: clear %d map %d alloc %d",
+				  t, c, m, a);
+	}
 	g.ret[t][0] = loop(bootops_verify_and_load_images, v);
 	barrier();
 	if (t)
