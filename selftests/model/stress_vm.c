@@ -10,9 +10,10 @@
  * Each step has a contested part (all threads ask for the same thing; one
  * must win, the others get the documented errno) and a part of each
  * thread's own (all must succeed).  Three more VMs, one per other thread,
- * race for the remap area shared by all VMs.  After each step thread 0 checks that
- * hyp's records say exactly what the callers were told; after teardown,
- * that every page is the host's again and nothing leaked.  A lock missing
+ * race for the remap area and for an SMMU bank the host maps its pages in.
+ * After each step thread 0 checks that hyp's records say exactly what the
+ * callers were told; after teardown, that every page is the host's again
+ * and nothing leaked.  A lock missing
  * from a boot op shows up as two winners, a lost record, a sim platform
  * check ("remap slot reused", "unmap of an unmapped ipa") or a leak.
  */
@@ -51,7 +52,7 @@
 
 /* Host pages: each thread's own, at fixed places in the simulated RAM. */
 enum { P_IMG, P_CIMG = P_IMG + OWN_PAGES, P_SMMU, P_CSMMU, P_SHARE, P_DONATE = P_SHARE + 2,
-       P_CMEM, P_NR };
+       P_CMEM, P_DMA, P_NR = P_DMA + 2 };
 #define PFN(t, i)	(SIM_RAM_PFN + 16 + (u64)(t) * P_NR + (u64)(i))
 
 static struct {
@@ -135,6 +136,28 @@ static void fill_pages(void)
 	}
 }
 
+/* The host's DMA in the shared SMMU bank: each step may find it taken. */
+static void host_dma(int j)
+{
+	u64 iova = (u64)(j % 2) * PG, pfn = PFN(0, P_DMA + j % 2);
+	int ret;
+
+	if (j % 4 == 0) {
+		ret = bootops_alloc_smmu(BOOTOPS_HOST_VMID, 7, 1);
+		if (ret)
+			violation("host alloc_smmu: %d", ret);
+	}
+	ret = bootops_map_smmu(BOOTOPS_HOST_VMID, 7, 1, iova, pfn * PG | BOOTOPS_PTE_S2_NORMAL);
+	if (ret && ret != -EPERM && ret != -EEXIST)
+		violation("host map_smmu: %d", ret);
+	ret = bootops_clear_smmu(BOOTOPS_HOST_VMID, 7, 1, iova);
+	if (ret && ret != -EPERM && ret != -ENOENT)
+		violation("host clear_smmu: %d", ret);
+	ret = bootops_map_smmu(BOOTOPS_HOST_VMID, 7, 1, iova, pfn * PG | BOOTOPS_PTE_S2_NORMAL);
+	if (ret && ret != -EPERM && ret != -EEXIST)
+		violation("host map_smmu: %d", ret);
+}
+
 /*
  * The spare VMs declare images at the same time: the remap area is shared
  * by all VMs, so their slots must not overlap; their teardowns, also at
@@ -155,14 +178,22 @@ static void spare_images(int t, int vmid)
 		first[t][j] = idx < 0 ? BOOTOPS_INVALID64 :
 			      bootops_get_vm_remap_addr((u64)vmid, (u64)idx);
 	}
-	/* Four VMs take one SMMU bank from each other, over and over. */
-	for (j = 0; j < 8; j++) {
+	/*
+	 * Three VMs take one SMMU bank from each other, over and over, while
+	 * the host maps and unmaps its own pages in it whenever it holds it.
+	 */
+	for (j = 0; t && j < 8; j++) {
 		int ret = bootops_alloc_smmu((u64)vmid, 7, 1);
 
 		if (ret)
 			violation("alloc_smmu of the shared bank by vm %d: %d", vmid, ret);
 	}
+	for (j = 0; !t && j < 16; j++)
+		host_dma(j);
 	barrier();
+	/* cpu0's VM takes the bank last: the host's pins must all go. */
+	if (!t && bootops_alloc_smmu((u64)vmid, 7, 1))
+		violation("alloc_smmu of the shared bank by vm %d", vmid);
 	if (!t && sim_check_invariants())
 		violation("invariants broken after four VMs raced for a bank");
 	for (i = 2; !t && i < 2 * T; i++)
