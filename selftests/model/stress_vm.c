@@ -242,6 +242,15 @@ static void step_register(int t)
 	spare_images(t, vmid);
 	if (t && vmid > 0 && loop(bootops_teardown_vm, (u64)vmid))
 		violation("teardown of spare vm %d failed", vmid);
+	/*
+	 * While the spares die, each release reading every bank, the host
+	 * takes a bank over and over; cpu0's VM ends up with it.
+	 */
+	for (i = 0; !t && i < 8; i++)
+		if (bootops_alloc_smmu(BOOTOPS_HOST_VMID, 7, 0))
+			violation("host alloc_smmu during teardowns");
+	if (!t && bootops_alloc_smmu(g.vmid, 7, 0))
+		violation("alloc_smmu of bank 0/7 by vm %llu", (unsigned long long)g.vmid);
 	g.ret[t][1] = bootops_register_vcpu(g.vmid, 0, 0x2000);
 	g.ret[t][2] = bootops_register_vcpu(g.vmid, (u64)t + 1, 0x2000 + (u64)t + 1);
 	barrier();
