@@ -97,7 +97,7 @@ bool kvm_bootops_sha256_c(void)
  * workaround is a flush of all of EL2's TLB on each hyp unmap: needed
  * only where TLBI VAE2IS misses hyp's own regime (QEMU < 8.1 with hVHE).
  */
-void kvm_bootops_report_hyp_init(void)
+void __init kvm_bootops_report_hyp_init(void)
 {
 	if (bootops_disabled)
 		return;

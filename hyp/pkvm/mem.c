@@ -61,11 +61,11 @@ void __pkvm_bootops_unpin_unshare(u64 pfn)
 }
 
 /*
- * Set at init where TLBI VAE2IS is seen to leave a hyp translation behind
- * (bootops_pkvm_probe_tlbi_va()): QEMU before 8.1 invalidates the EL2
- * regime by VA but not EL2&0, the regime hVHE runs hyp in (QEMU's
- * "target/arm/helper: Fix vae2_tlbmask()", 2023).  Hardware needs only
- * the by-VA invalidation.
+ * Set at init where TLBI VAE2IS is seen to leave a hyp translation
+ * behind (probe_tlbi_va() in bootops-platform.c): QEMU before 8.1
+ * invalidates the EL2 regime by VA but not EL2&0, the regime hVHE runs
+ * hyp in (QEMU's "target/arm/helper: Fix vae2_tlbmask()", 2023).
+ * Hardware needs only the by-VA invalidation.
  */
 bool bootops_hyp_tlbi_va_ignored;
 

@@ -35,7 +35,7 @@ void bootops_hyp_free_page(void *addr);
 
 /* Removes hyp's mapping of one page, TLB included; hyp lock held. */
 void bootops_hyp_unmap_page(u64 va);
-/* This CPU leaves hyp translations behind TLBI VAE2IS (bootops-mem.c). */
+/* TLBI VAE2IS was seen to leave a hyp translation behind (bootops-mem.c). */
 extern bool bootops_hyp_tlbi_va_ignored;
 
 /* Page transitions (bootops-mem.c); see the table in bootops-platform.c. */
