@@ -128,7 +128,7 @@ static void one_call(struct input *in)
 	case 4: ret = bootops_set_boot_info(vmid, pick_addr(in), pick_size(in), sig); break;
 	case 5: ret = lend_batch(in, vmid); break;
 	case 6: ret = bootops_verify_and_load_images(vmid); break;
-	case 7: search_load_info(vmid, pick_addr(in)); break;
+	case 7: sim_search_load_info(vmid, pick_addr(in)); break;
 	case 8: ret = bootops_map_io(vmid, pick_addr(in), pick_pfn(in) * PAGE); break;
 	case 9: ret = bootops_alloc_smmu(vmid & 1 ? vmid : 0, pick_small(in, 4), pick_small(in, 2)); break;
 	case 10: ret = bootops_assign_smmu(vmid, pick_pfn(in), pick_addr(in) >> 12); break;

@@ -639,19 +639,6 @@ static void step_sig(const struct step *s, u8 sig[M_SIG])
 }
 
 /* search_load_info's hyp address -> the physical address behind it. */
-/* bootops_search_load_info() takes the VM lock from its caller. */
-static u64 search_locked(u64 vmid, u64 addr)
-{
-	u64 va;
-
-	if (!bootops_vmid_valid(vmid))
-		return 0;
-	bootops_lock_vm(vmid);
-	va = bootops_search_load_info(vmid, addr);
-	bootops_unlock_vm(vmid);
-	return va;
-}
-
 static u64 remap_va_to_pa(u64 va)
 {
 	u64 base = (u64)(unsigned long)bootops_plat_remap_va(0), slot, pfn;
@@ -738,7 +725,7 @@ static int run_step(const struct step *s)
 		impl_ret = bootops_verify_and_load_images(a[0]);
 		break;
 	case OP_SEARCH:
-		impl_ret = (s64)remap_va_to_pa(search_locked(a[0], a[1]));
+		impl_ret = (s64)remap_va_to_pa(sim_search_load_info(a[0], a[1]));
 		model_ret = (s64)m_search_load_info(&M, a[0], a[1]);
 		break;
 	case OP_MAP_IO:

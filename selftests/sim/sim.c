@@ -543,3 +543,15 @@ void sim_smmu_walk(u32 index, u32 cbndx, void (*fn)(u64 iova, u64 pfn, void *arg
 
 	bootops_pgt_walk(&bootops_state.smmu[index][cbndx].pgt, smmu_walk_leaf, &w);
 }
+
+u64 sim_search_load_info(u64 vmid, u64 addr)
+{
+	u64 va;
+
+	if (!bootops_vmid_valid(vmid))
+		return 0;
+	bootops_lock_vm(vmid);
+	va = bootops_search_load_info(vmid, addr);
+	bootops_unlock_vm(vmid);
+	return va;
+}

@@ -77,4 +77,7 @@ void sim_fail_remap_after(long n);
 /* Machine-wide invariants (invariants.c): 0, or the number of the first broken. */
 int sim_check_invariants(void);
 
+/* bootops_search_load_info() for any vmid, under the VM lock as it requires. */
+u64 sim_search_load_info(u64 vmid, u64 addr);
+
 #endif /* __BOOTOPS_SIM_H__ */

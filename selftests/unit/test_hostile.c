@@ -47,7 +47,7 @@ TEST(hostile_01_ids_out_of_range)
 		CHECK_REFUSED(bootops_map_smmu(bad, 0, 0, 0, ram(0) * PAGE), -EINVAL);
 		CHECK_REFUSED(bootops_clear_smmu(bad, 0, 0, 0), -EINVAL);
 		CHECK_REFUSED(teardown_vm(bad), -EINVAL);
-		CHECK_EQ(search_load_info(bad, 0), 0);
+		CHECK_EQ(sim_search_load_info(bad, 0), 0);
 		/* vcpuid, load_idx, cbndx and SMMU index of the same values. */
 		CHECK_REFUSED(bootops_register_vcpu(1, bad_id(i, BOOTOPS_MAX_VCPUS), 0), -EINVAL);
 		CHECK_REFUSED(bootops_set_vcpu_active(1, bad_id(i, BOOTOPS_MAX_VCPUS)), -EINVAL);
@@ -205,7 +205,7 @@ TEST(hostile_07_host_access_after_verification)
 
 	sim_reset();
 	vmid = verified_vm(0x80000, 2 * PAGE, ram(0));
-	va = search_load_info(vmid, 0x80000);
+	va = sim_search_load_info(vmid, 0x80000);
 	CHECK_EQ(sim_host_write(ram(0), 0, &b, 1), -EFAULT);
 	CHECK_EQ(sim_host_read(ram(1), 0, &b, 1), -EFAULT);
 	CHECK_EQ(*(u8 *)(unsigned long)va, (u8)(1 * 131));

@@ -338,18 +338,18 @@ TEST(search_load_info_translates_inside_images_only)
 	CHECK_EQ(bootops_register_kvm(1), 1);
 	vmid = 1;
 	CHECK_EQ(load_image_pages(vmid, 0x40000000, 5000, ram(3), 4), 0);
-	CHECK_EQ(search_load_info(vmid, 0x40000000), 0);	/* not loaded yet */
+	CHECK_EQ(sim_search_load_info(vmid, 0x40000000), 0);	/* not loaded yet */
 	CHECK_EQ(verify_images(vmid), 0);
-	va = search_load_info(vmid, 0x40000000 + 4100);
+	va = sim_search_load_info(vmid, 0x40000000 + 4100);
 	CHECK(va != 0);
 	CHECK_EQ(*(u8 *)(unsigned long)va, sim_page_bytes(ram(4))[4]);
-	CHECK_EQ(search_load_info(vmid, 0x40000000 + 4999) - va, 899);
-	CHECK_EQ(search_load_info(vmid, 0x40000000 + 5000), 0);
-	CHECK_EQ(search_load_info(vmid, 0x40000000 - 1), 0);
-	CHECK_EQ(search_load_info(vmid, U64_MAX_), 0);
-	CHECK_EQ(search_load_info(0, 0x40000000), 0);
-	CHECK_EQ(search_load_info(BOOTOPS_MAX_VMS + 1, 0x40000000), 0);
-	CHECK_EQ(search_load_info(vmid + 1, 0x40000000), 0);
+	CHECK_EQ(sim_search_load_info(vmid, 0x40000000 + 4999) - va, 899);
+	CHECK_EQ(sim_search_load_info(vmid, 0x40000000 + 5000), 0);
+	CHECK_EQ(sim_search_load_info(vmid, 0x40000000 - 1), 0);
+	CHECK_EQ(sim_search_load_info(vmid, U64_MAX_), 0);
+	CHECK_EQ(sim_search_load_info(0, 0x40000000), 0);
+	CHECK_EQ(sim_search_load_info(BOOTOPS_MAX_VMS + 1, 0x40000000), 0);
+	CHECK_EQ(sim_search_load_info(vmid + 1, 0x40000000), 0);
 }
 
 TEST(teardown_before_verification_returns_pages_unscrubbed)

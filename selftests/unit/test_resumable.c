@@ -63,11 +63,11 @@ TEST(verification_takes_slices_and_keeps_its_progress)
 	/* The first slice gave the first SLICE pages to the VM, no more. */
 	CHECK(bootops_plat_page_owned_by(ram(SLICE - 1), vmid));
 	CHECK(!bootops_plat_page_owned_by(ram(SLICE), vmid));
-	CHECK_EQ(search_load_info(vmid, LA), 0);
+	CHECK_EQ(sim_search_load_info(vmid, LA), 0);
 	CHECK_EQ(verify_images_calls(vmid, &calls), 0);
 	CHECK_EQ(calls + 1, calls_for(npages));
 	CHECK_EQ(bootops_get_vm_state(vmid), BOOTOPS_VM_VERIFIED);
-	CHECK(search_load_info(vmid, LA) != 0);
+	CHECK(sim_search_load_info(vmid, LA) != 0);
 	CHECK_REFUSED(bootops_verify_and_load_images(vmid), -EPERM);
 }
 

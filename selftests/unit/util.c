@@ -151,18 +151,6 @@ int teardown_vm(u64 vmid)
 	return ret;
 }
 
-u64 search_load_info(u64 vmid, u64 addr)
-{
-	u64 va;
-
-	if (!bootops_vmid_valid(vmid))
-		return 0;
-	bootops_lock_vm(vmid);
-	va = bootops_search_load_info(vmid, addr);
-	bootops_unlock_vm(vmid);
-	return va;
-}
-
 u64 verified_vm(u64 load_addr, u64 size, u64 first_pfn)
 {
 	int vmid = bootops_register_kvm(0x1000);

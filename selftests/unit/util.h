@@ -43,8 +43,6 @@ int verify_images(u64 vmid);
 int teardown_vm(u64 vmid);
 /* The same, counting the calls (*calls). */
 int verify_images_calls(u64 vmid, u64 *calls);
-/* bootops_search_load_info() for any vmid, under the VM lock as it requires. */
-u64 search_load_info(u64 vmid, u64 addr);
 
 /* Everything hyp and the machine hold, to show an error changed nothing. */
 struct snapshot;
