@@ -16,23 +16,54 @@ void bootops_init(void)
 	bootops_state_init();
 }
 
-/* Lowest free vmid; each candidate is tested under its own lock. */
+static int do_register_kvm(u64 vmid, u64 kvm_handle)
+{
+	if (bootops_get_vm_state(vmid) != BOOTOPS_VM_UNUSED)
+		return -EEXIST;
+	bootops_set_vm_kvm(vmid, kvm_handle);
+	bootops_set_vm_next_load_idx(vmid, 0);
+	bootops_set_vm_state(vmid, BOOTOPS_VM_READY);
+	return 0;
+}
+
+/*
+ * The platform's choice of vmid: on pKVM, the slot pKVM reserved for the
+ * VM (one id space).  -EINVAL out of range, -EEXIST if it is in use.
+ */
+int bootops_register_kvm_at(u64 vmid, u64 kvm_handle)
+{
+	int ret;
+
+	if (!bootops_vmid_valid(vmid))
+		return -EINVAL;
+	bootops_lock_vm(vmid);
+	ret = do_register_kvm(vmid, kvm_handle);
+	bootops_unlock_vm(vmid);
+	return ret;
+}
+
+/* The spec's register_kvm: the lowest free vmid, each tried under its lock. */
 int bootops_register_kvm(u64 kvm_handle)
 {
 	u32 vmid;
 
-	for (vmid = 1; vmid <= BOOTOPS_MAX_VMS; vmid++) {
-		bootops_lock_vm(vmid);
-		if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED) {
-			bootops_set_vm_kvm(vmid, kvm_handle);
-			bootops_set_vm_next_load_idx(vmid, 0);
-			bootops_set_vm_state(vmid, BOOTOPS_VM_READY);
-			bootops_unlock_vm(vmid);
+	for (vmid = 1; vmid <= BOOTOPS_MAX_VMS; vmid++)
+		if (!bootops_register_kvm_at(vmid, kvm_handle))
 			return vmid;
-		}
-		bootops_unlock_vm(vmid);
-	}
 	return -ENOSPC;
+}
+
+/* Whether boot ops hold the VM: the platform must not reuse its id. */
+bool bootops_vm_registered(u64 vmid)
+{
+	bool held;
+
+	if (!bootops_vmid_valid(vmid))
+		return false;
+	bootops_lock_vm(vmid);
+	held = bootops_get_vm_state(vmid) != BOOTOPS_VM_UNUSED;
+	bootops_unlock_vm(vmid);
+	return held;
 }
 
 /* -EINVAL for an id out of range, -ENOENT for a vmid hyp never handed out. */
@@ -102,9 +133,9 @@ int bootops_set_vcpu_active(u64 vmid, u64 vcpuid)
 }
 
 /*
- * The run path: hyp itself marks the vCPU of the VM registered for
- * kvm_handle ACTIVE before entering it.  The host names the vmid, so the
- * handle pKVM recorded for the VM being run must match the registered one.
+ * The run path: hyp itself marks the vCPU ACTIVE before entering it.  The
+ * platform names the VM being run by vmid and by the handle it registered
+ * it with; a VM registered under another handle does not run.
  */
 int bootops_vcpu_enter(u64 vmid, u64 vcpuid, u64 kvm_handle)
 {

@@ -105,10 +105,10 @@ static int lend_pages(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 		pfns[i] = page_to_pfn(pages[i]);
 	/* remap_vm_image: the pfns in x4..; on a refusal hyp names the page in x2. */
 	ret = kvm_bootops_hvc(KVM_HOST_SMCCC_FUNC(__bootops_remap_vm_image),
-			      kvm->arch.bootops_vmid, idx, nr, pfns, nr, &bad);
+			      kvm->arch.pkvm.handle, idx, nr, pfns, nr, &bad);
 	if (ret) {
-		pr_warn_ratelimited("vmid %u: image %d: page at gfn %#llx refused: %pe\n",
-				    kvm->arch.bootops_vmid, idx, gfn + min_t(u64, bad, nr - 1),
+		pr_warn_ratelimited("VM %#x: image %d: page at gfn %#llx refused: %pe\n",
+				    kvm->arch.pkvm.handle, idx, gfn + min_t(u64, bad, nr - 1),
 				    ERR_PTR(ret));
 		unpin_user_pages(pages, nr);
 		return ret;
@@ -133,7 +133,7 @@ static int declare_image(struct kvm *kvm, const struct kvm_arm_bootops_image *im
 	ret = grow_pins(kvm, npages);
 	if (ret)
 		return ret;
-	idx = kvm_bootops_hvc_set_boot_info(kvm->arch.bootops_vmid, img->guest_phys_addr,
+	idx = kvm_bootops_hvc_set_boot_info(kvm->arch.pkvm.handle, img->guest_phys_addr,
 					    img->size, img->signature);
 	if (idx < 0)
 		return idx;
@@ -144,8 +144,8 @@ static int declare_image(struct kvm *kvm, const struct kvm_arm_bootops_image *im
 		if (ret)
 			return ret;
 	}
-	pr_info_ratelimited("vmid %u: image %d declared at %#llx, %llu bytes\n",
-			    kvm->arch.bootops_vmid, idx, img->guest_phys_addr, img->size);
+	pr_info_ratelimited("VM %#x: image %d declared at %#llx, %llu bytes\n",
+			    kvm->arch.pkvm.handle, idx, img->guest_phys_addr, img->size);
 	return idx;
 }
 
@@ -179,8 +179,8 @@ int kvm_bootops_check_images(struct kvm *kvm)
 void kvm_bootops_release_images(struct kvm *kvm)
 {
 	/* Teardown failed: hyp may still own them, so leak, never reuse. */
-	if (kvm->arch.bootops_vmid && kvm->arch.bootops_nr_pages) {
-		pr_warn("vmid %u: %lu image pages leaked\n", kvm->arch.bootops_vmid,
+	if (kvm->arch.bootops_registered && kvm->arch.bootops_nr_pages) {
+		pr_warn("VM %#x: %lu image pages leaked\n", kvm->arch.pkvm.handle,
 			kvm->arch.bootops_nr_pages);
 		return;
 	}

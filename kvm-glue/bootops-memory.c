@@ -8,7 +8,7 @@
  * and asks hyp to share it into the VM.  Hyp refuses anything over an
  * image.  Pages are unpinned after hyp's teardown gave them back.
  *
- * Per VM, debugfs has bootops_vmid, bootops_host_faults (host accesses to
+ * Per VM, debugfs has bootops_handle, bootops_host_faults (host accesses to
  * the VM's pages that hyp refused), bootops_hyp_tables (table pages boot
  * ops hold, for all VMs), bootops_s2_probe (tries one share or unshare
  * from the host, for tests: see Documentation/virt/kvm/arm/bootops.rst)
@@ -37,7 +37,7 @@ bool kvm_bootops_uses_hyp_s2(struct kvm *kvm)
 
 static int share_page(struct kvm *kvm, phys_addr_t ipa, struct page *page)
 {
-	return kvm_call_hyp_nvhe(__bootops_share_guest_page, kvm->arch.bootops_vmid,
+	return kvm_call_hyp_nvhe(__bootops_share_guest_page, kvm->arch.pkvm.handle,
 				 ipa, page_to_pfn(page));
 }
 
@@ -46,13 +46,13 @@ static int lend_page(struct kvm *kvm, phys_addr_t ipa, struct page *page)
 {
 	if (!kvm->arch.bootops_private_mem)
 		return share_page(kvm, ipa, page);
-	return kvm_call_hyp_nvhe(__bootops_donate_guest_page, kvm->arch.bootops_vmid,
+	return kvm_call_hyp_nvhe(__bootops_donate_guest_page, kvm->arch.pkvm.handle,
 				 ipa, page_to_pfn(page));
 }
 
 static int unshare_page(struct kvm *kvm, phys_addr_t ipa)
 {
-	return kvm_call_hyp_nvhe(__bootops_unshare_guest_page, kvm->arch.bootops_vmid, ipa);
+	return kvm_call_hyp_nvhe(__bootops_unshare_guest_page, kvm->arch.pkvm.handle, ipa);
 }
 
 /*
@@ -99,8 +99,8 @@ int kvm_bootops_mem_abort(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa,
 	ret = map_guest_page(kvm, fault_ipa & PAGE_MASK, hva);
 	mutex_unlock(&kvm->arch.bootops_mem_lock);
 	if (ret)
-		pr_warn_ratelimited("vmid %u: guest page at %#llx (esr %#llx) not mapped: %pe\n",
-				    kvm->arch.bootops_vmid, fault_ipa, kvm_vcpu_get_esr(vcpu),
+		pr_warn_ratelimited("VM %#x: guest page at %#llx (esr %#llx) not mapped: %pe\n",
+				    kvm->arch.pkvm.handle, fault_ipa, kvm_vcpu_get_esr(vcpu),
 				    ERR_PTR(ret));
 	return ret;
 }
@@ -118,8 +118,8 @@ void kvm_bootops_release_memory(struct kvm *kvm)
 	unsigned long gfn;
 
 	/* Teardown failed: hyp may still map them, so leak, never reuse. */
-	if (kvm->arch.bootops_vmid && !xa_empty(&kvm->arch.bootops_guest_pages)) {
-		pr_warn("vmid %u: guest pages leaked\n", kvm->arch.bootops_vmid);
+	if (kvm->arch.bootops_registered && !xa_empty(&kvm->arch.bootops_guest_pages)) {
+		pr_warn("VM %#x: guest pages leaked\n", kvm->arch.pkvm.handle);
 		return;
 	}
 	xa_for_each(&kvm->arch.bootops_guest_pages, gfn, page)
@@ -133,7 +133,7 @@ static int vm_stat(struct kvm *kvm, int reg, u64 *val)
 	struct arm_smccc_res res;
 
 	arm_smccc_1_1_hvc(KVM_HOST_SMCCC_FUNC(__bootops_get_vm_stats),
-			  kvm->arch.bootops_vmid, &res);
+			  kvm->arch.pkvm.handle, &res);
 	if ((long)res.a1)
 		return (long)res.a1;
 	*val = reg == 2 ? res.a2 : res.a3;
@@ -159,15 +159,15 @@ static int probe_result(struct kvm *kvm, int ret)
 	return 0;
 }
 
-/* An image page of the VM hyp registered as vmid, or NULL. */
-static struct page *image_page_of(u32 vmid)
+/* An image page of the VM with this handle, or NULL. */
+static struct page *image_page_of(u32 handle)
 {
 	struct page *page = NULL;
 	struct kvm *kvm;
 
 	mutex_lock(&kvm_lock);
 	list_for_each_entry(kvm, &vm_list, vm_list)
-		if (kvm->arch.bootops_vmid == vmid && kvm->arch.bootops_nr_pages)
+		if (kvm->arch.pkvm.handle == handle && kvm->arch.bootops_nr_pages)
 			page = kvm->arch.bootops_pages[0];
 	mutex_unlock(&kvm_lock);
 	return page;
@@ -198,25 +198,26 @@ static int probe_share(struct kvm *kvm, u64 ipa, const char *what, u32 arg)
 }
 
 /* Raw arguments, as a hostile host would pass them; a share hyp takes is undone. */
-static int probe_raw_share(struct kvm *kvm, u64 vmid, u64 ipa, u64 pfn)
+static int probe_raw_share(struct kvm *kvm, u64 handle, u64 ipa, u64 pfn)
 {
-	int ret = kvm_call_hyp_nvhe(__bootops_share_guest_page, vmid, ipa, pfn);
+	int ret = kvm_call_hyp_nvhe(__bootops_share_guest_page, handle, ipa, pfn);
 
 	if (!ret)
-		WARN_ON(kvm_call_hyp_nvhe(__bootops_unshare_guest_page, vmid, ipa));
+		WARN_ON(kvm_call_hyp_nvhe(__bootops_unshare_guest_page, handle, ipa));
 	return probe_result(kvm, ret);
 }
 
 /*
- * "share <ipa> host|hyp", "share <ipa> image <vmid>", "unshare <ipa>", and
- * with raw arguments "hcall share <vmid> <ipa> <pfn>", "hcall unshare <vmid> <ipa>".
+ * "share <ipa> host|hyp", "share <ipa> image <handle>", "unshare <ipa>", and
+ * with raw arguments "hcall share <handle> <ipa> <pfn>", "hcall unshare <handle> <ipa>",
+ * "hcall register <handle>".
  */
 static ssize_t probe_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
 	struct kvm *kvm = file_inode(file)->i_private;
 	char buf[96], what[8] = "";
-	u64 ipa, vmid, pfn;
+	u64 ipa, handle, pfn;
 	u32 arg = 0;
 	int ret;
 
@@ -227,11 +228,13 @@ static ssize_t probe_write(struct file *file, const char __user *ubuf,
 		ret = probe_share(kvm, ipa, what, arg);
 	else if (sscanf(buf, "unshare %llx", &ipa) == 1)
 		ret = probe_result(kvm, unshare_page(kvm, ipa));
-	else if (sscanf(buf, "hcall share %llx %llx %llx", &vmid, &ipa, &pfn) == 3)
-		ret = probe_raw_share(kvm, vmid, ipa, pfn);
-	else if (sscanf(buf, "hcall unshare %llx %llx", &vmid, &ipa) == 2)
+	else if (sscanf(buf, "hcall share %llx %llx %llx", &handle, &ipa, &pfn) == 3)
+		ret = probe_raw_share(kvm, handle, ipa, pfn);
+	else if (sscanf(buf, "hcall register %llx", &handle) == 1)
+		ret = probe_result(kvm, kvm_call_hyp_nvhe(__bootops_register_kvm, handle));
+	else if (sscanf(buf, "hcall unshare %llx %llx", &handle, &ipa) == 2)
 		ret = probe_result(kvm, kvm_call_hyp_nvhe(__bootops_unshare_guest_page,
-							  vmid, ipa));
+							  handle, ipa));
 	else
 		ret = -EINVAL;
 	return ret ? ret : len;
@@ -256,9 +259,9 @@ static const struct file_operations probe_fops = {
 
 void kvm_bootops_create_debugfs(struct kvm *kvm)
 {
-	if (!kvm->arch.bootops_vmid)
+	if (!kvm->arch.bootops_registered)
 		return;
-	debugfs_create_u32("bootops_vmid", 0444, kvm->debugfs_dentry, &kvm->arch.bootops_vmid);
+	debugfs_create_u32("bootops_handle", 0444, kvm->debugfs_dentry, &kvm->arch.pkvm.handle);
 	debugfs_create_file("bootops_host_faults", 0444, kvm->debugfs_dentry, kvm,
 			    &host_faults_fops);
 	debugfs_create_file("bootops_hyp_tables", 0444, kvm->debugfs_dentry, kvm,

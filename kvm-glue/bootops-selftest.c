@@ -44,6 +44,42 @@ static int teardown_all(u64 vmid)
 	return ret;
 }
 
+static int reserve_handle(void)
+{
+	return kvm_call_hyp_nvhe(__pkvm_reserve_vm);
+}
+
+static int unreserve_handle(u64 handle)
+{
+	return kvm_call_hyp_nvhe(__pkvm_unreserve_vm, handle);
+}
+
+/*
+ * A VM as KVM_CREATE_VM makes one: a handle reserved at pKVM, then boot
+ * ops for it.  Returns the handle, or -errno.
+ */
+static int new_vm(void)
+{
+	int handle = reserve_handle(), ret;
+
+	if (handle <= 0)
+		return handle ? handle : -EINVAL;
+	ret = HC(register_kvm, handle);
+	if (ret) {
+		WARN_ON(unreserve_handle(handle));
+		return ret;
+	}
+	return handle;
+}
+
+/* Boot ops' teardown, then the handle back to pKVM. */
+static int end_vm(u64 handle)
+{
+	int ret = teardown_all(handle);
+
+	return ret ? ret : unreserve_handle(handle);
+}
+
 struct st {
 	struct seq_file *m;
 	int n, failed;
@@ -60,8 +96,10 @@ static void expect(struct st *t, const char *what, long got, long want)
 	seq_printf(t->m, "not ok %d - %s # got %ld, want %ld\n", t->n, what, got, want);
 }
 
+/* Not a pKVM handle: below its first, past its last, or with high bits set. */
 static const u64 bad_ids[] = {
-	BOOTOPS_MAX_VMS + 1, 1ULL << 31, 0xffffffffULL, (1ULL << 32) + 1, ~0ULL,
+	1, 0xfff, 0x1000 + BOOTOPS_MAX_VMS, 1ULL << 31, 0xffffffffULL,
+	(1ULL << 32) + 0x1000, ~0ULL,
 };
 
 static u8 zero_sig[BOOTOPS_SIG_SIZE];
@@ -74,9 +112,10 @@ static void test_ids(struct st *t, u32 vmid)
 	for (i = 0; i < ARRAY_SIZE(bad_ids); i++) {
 		u64 bad = bad_ids[i];
 
-		snprintf(what, sizeof(what), "vmid %#llx refused by every hypercall", bad);
+		snprintf(what, sizeof(what), "handle %#llx refused by every hypercall", bad);
 		expect(t, what,
-		       !!(HC(register_vcpu, bad, 0, 0) == -EINVAL &&
+		       !!(HC(register_kvm, bad) == -EINVAL &&
+			  HC(register_vcpu, bad, 0, 0) == -EINVAL &&
 			  kvm_bootops_hvc_set_boot_info(bad, 0, PAGE_SIZE, zero_sig) == -EINVAL &&
 			  REMAP1(bad, 0, 0) == -EINVAL &&
 			  HC(verify_and_load_images, bad) == -EINVAL &&
@@ -87,7 +126,8 @@ static void test_ids(struct st *t, u32 vmid)
 			  HC(clear_smmu, bad, 0, 0, 0) == -EINVAL &&
 			  HC(teardown_vm, bad) == -EINVAL), 1);
 	}
-	expect(t, "vmid 0 is not a VM", HC(verify_and_load_images, 0), -EINVAL);
+	expect(t, "handle 0 is not a VM", HC(verify_and_load_images, 0), -EINVAL);
+	expect(t, "nor can it be registered", HC(register_kvm, 0), -EINVAL);
 	expect(t, "vcpuid MAX_VCPUS", HC(register_vcpu, vmid, BOOTOPS_MAX_VCPUS, 0), -EINVAL);
 	expect(t, "vcpuid 2^32", HC(register_vcpu, vmid, 1ULL << 32, 0), -EINVAL);
 	expect(t, "register vcpu 0", HC(register_vcpu, vmid, 0, 0), 0);
@@ -156,7 +196,7 @@ static void test_batch(struct st *t, struct page *page, struct page *other)
 {
 	u64 pfns[3] = { page_to_pfn(page), PHYS_PFN(__pa_symbol(__hyp_bss_start)),
 			page_to_pfn(other) }, bad = 0;
-	int vmid = HC(register_kvm, 0x3000);
+	int vmid = new_vm();
 	u32 func = KVM_HOST_SMCCC_FUNC(__bootops_remap_vm_image);
 
 	expect(t, "register a VM for batches", vmid > 0, 1);
@@ -170,7 +210,7 @@ static void test_batch(struct st *t, struct page *page, struct page *other)
 	pfns[1] = pfns[2];
 	expect(t, "the batch's first page was not kept: lent again with another",
 	       kvm_bootops_hvc(func, vmid, 0, 2, pfns, 2, &bad), 0);
-	expect(t, "teardown after batches", teardown_all(vmid), 0);
+	expect(t, "teardown after batches", end_vm(vmid), 0);
 }
 
 static void test_devices(struct st *t, u32 vmid, struct page *page)
@@ -194,7 +234,7 @@ static void test_devices(struct st *t, u32 vmid, struct page *page)
 /* A VM with one 1-page image (page), signed with sig; its vmid or -errno. */
 static int vm_with_page(struct page *page, const u8 *sig)
 {
-	int vmid = HC(register_kvm, page_to_pfn(page)), ret;
+	int vmid = new_vm(), ret;
 
 	if (vmid <= 0)
 		return vmid ? vmid : -EINVAL;
@@ -202,7 +242,7 @@ static int vm_with_page(struct page *page, const u8 *sig)
 	if (ret >= 0)
 		ret = REMAP1(vmid, page_to_pfn(page), 0);
 	if (ret) {
-		teardown_all(vmid);
+		end_vm(vmid);
 		return ret;
 	}
 	return vmid;
@@ -241,7 +281,7 @@ static void test_one_check_at_a_time(struct st *t, struct page *pa, struct page 
 	       BOOTOPS_CONTINUE);
 	expect(t, "B waits while A's check is in progress", verify_calls(b, 20, &n), -ETIME);
 	expect(t, "B: still VERIFYING, so it takes no vCPU", HC(register_vcpu, b, 0, 0), -EPERM);
-	expect(t, "A torn down in the middle of its check", teardown_all(a), 0);
+	expect(t, "A torn down in the middle of its check", end_vm(a), 0);
 	a = 0;
 	ret = verify_calls(b, 20, &n);
 	expect(t, "then B's check runs to its end: the wrong signature refused", ret,
@@ -249,9 +289,44 @@ static void test_one_check_at_a_time(struct st *t, struct page *pa, struct page 
 	expect(t, "B's check took more than one step", n > 1, 1);
 out:
 	if (a > 0)
-		teardown_all(a);
+		end_vm(a);
 	if (b > 0)
-		teardown_all(b);
+		end_vm(b);
+}
+
+/*
+ * Boot ops know a VM by the handle pKVM reserved for it, take it once, and
+ * only before pKVM has initialised it; pKVM keeps the handle while they
+ * hold the VM.
+ */
+static void test_registration(struct st *t)
+{
+	int h = reserve_handle(), gone = reserve_handle();
+
+	expect(t, "pKVM reserves two handles", h > 0 && gone > 0 && h != gone, 1);
+	if (h <= 0 || gone <= 0)
+		goto out;
+	expect(t, "a handle given back", unreserve_handle(gone), 0);
+	expect(t, "is not registered", HC(register_kvm, gone), -ENOENT);
+	expect(t, "nor given back twice", unreserve_handle(gone), -ENOENT);
+	gone = 0;
+	expect(t, "register a reserved handle", HC(register_kvm, h), 0);
+	expect(t, "a second registration of it refused", HC(register_kvm, h), -EEXIST);
+	expect(t, "the same handle with high bits set refused",
+	       HC(register_kvm, (1ULL << 32) | h), -EINVAL);
+	expect(t, "pKVM keeps the handle while boot ops hold the VM",
+	       unreserve_handle(h), -EBUSY);
+	expect(t, "and the VM is still boot ops' own", HC(register_kvm, h), -EEXIST);
+	expect(t, "a reserved VM is not pKVM's to tear down",
+	       (int)kvm_call_hyp_nvhe(__pkvm_teardown_vm, h), -ENOENT);
+	expect(t, "boot ops let go", teardown_all(h), 0);
+	expect(t, "then the handle goes back", unreserve_handle(h), 0);
+	h = 0;
+out:
+	if (h > 0 && !teardown_all(h))
+		unreserve_handle(h);
+	if (gone > 0)
+		unreserve_handle(gone);
 }
 
 static void test_image_lifecycle(struct st *t)
@@ -267,8 +342,8 @@ static void test_image_lifecycle(struct st *t)
 	}
 	va = page_address(page);
 	memset(va, 0xa5, PAGE_SIZE);
-	ret = HC(register_kvm, 0x1000);
-	expect(t, "register a VM", ret > 0 && ret <= BOOTOPS_MAX_VMS, 1);
+	ret = new_vm();
+	expect(t, "register a VM", ret > 0, 1);
 	if (ret <= 0)
 		goto out;
 	vmid = ret;
@@ -286,10 +361,11 @@ static void test_image_lifecycle(struct st *t)
 	expect(t, "teardown", teardown_all(vmid), 0);
 	expect(t, "lent page returned with the host's data", va[7], 0xa5);
 	expect(t, "teardown twice", teardown_all(vmid), -ENOENT);
+	expect(t, "handle back to pKVM", unreserve_handle(vmid), 0);
 
-	ret = HC(register_kvm, 0x2000);
+	ret = new_vm();
+	expect(t, "handle reused", ret, vmid);
 	vmid = ret;
-	expect(t, "vmid reused", ret > 0, 1);
 	expect(t, "declare an image again",
 	       kvm_bootops_hvc_set_boot_info(vmid, 0x80000000, PAGE_SIZE, zero_sig), 0);
 	expect(t, "remap for a bad signature", REMAP1(vmid, page_to_pfn(page), 0), 0);
@@ -298,7 +374,7 @@ static void test_image_lifecycle(struct st *t)
 	expect(t, "rejected VM cannot verify again", verify_all(vmid), -EPERM);
 	ret = HC(map_smmu, 0, 1, 0, 0x1000, page_to_phys(page));
 	expect(t, "host cannot DMA-map the VM's page", ret, -EPERM);
-	expect(t, "teardown of the rejected VM", teardown_all(vmid), 0);
+	expect(t, "teardown of the rejected VM", end_vm(vmid), 0);
 	/* Safe to read again only now: hyp gave the page back. */
 	expect(t, "page came back scrubbed", !memchr_inv(va, 0, PAGE_SIZE), 1);
 	ret = HC(map_smmu, 0, 1, 0, 0x1000, page_to_phys(other));
@@ -320,7 +396,7 @@ out:
 static int one_cycle(int first, struct page *page, int i)
 {
 	u8 *va = page_address(page);
-	int vmid = HC(register_kvm, i), bad;
+	int vmid = new_vm(), bad;
 
 	memset(va, 0xa5, PAGE_SIZE);
 	if (vmid != first)
@@ -331,7 +407,7 @@ static int one_cycle(int first, struct page *page, int i)
 	      REMAP1(vmid, page_to_pfn(page), 0) ||
 	      verify_all(vmid) != -EKEYREJECTED;
 	/* Always torn down: the page must never be freed while hyp has it. */
-	if (teardown_all(vmid))
+	if (end_vm(vmid))
 		return -EBUSY;
 	return bad || memchr_inv(va, 0, PAGE_SIZE);
 }
@@ -339,12 +415,12 @@ static int one_cycle(int first, struct page *page, int i)
 static void test_cycles(struct st *t)
 {
 	struct page *page = alloc_page(GFP_KERNEL);
-	int i, first = HC(register_kvm, 0), ret;
+	int i, first = new_vm(), ret;
 
-	ret = teardown_all(first);
+	ret = first > 0 ? end_vm(first) : first;
 	for (i = 0; i < 1000 && page && !ret; i++)
 		ret = one_cycle(first, page, i);
-	expect(t, "1000 cycles: one vmid, the image page back and zeroed every time",
+	expect(t, "1000 cycles: one handle, the image page back and zeroed every time",
 	       page ? ret : -ENOMEM, 0);
 	if (page && ret != -EBUSY)
 		__free_page(page);
@@ -355,6 +431,7 @@ static int selftest_show(struct seq_file *m, void *v)
 	struct st t = { .m = m };
 
 	seq_puts(m, "TAP version 13\n");
+	test_registration(&t);
 	test_image_lifecycle(&t);
 	test_cycles(&t);
 	seq_printf(m, "1..%d\n", t.n);

@@ -40,7 +40,7 @@ int kvm_bootops_hvc(u64 func, u64 a1, u64 a2, u64 a3, const u64 *more, int nr, u
  * set_boot_info takes 11 arguments: the 64-byte signature goes in x4-x11,
  * each register holding 8 signature bytes in little-endian order.
  */
-int kvm_bootops_hvc_set_boot_info(u64 vmid, u64 load_addr, u64 size,
+int kvm_bootops_hvc_set_boot_info(u64 handle, u64 load_addr, u64 size,
 				  const u8 sig[BOOTOPS_HVC_SIG_SIZE])
 {
 	u64 words[BOOTOPS_HVC_SIG_SIZE / 8];
@@ -48,7 +48,7 @@ int kvm_bootops_hvc_set_boot_info(u64 vmid, u64 load_addr, u64 size,
 
 	for (i = 0; i < ARRAY_SIZE(words); i++)
 		words[i] = get_unaligned_le64(sig + 8 * i);
-	return kvm_bootops_hvc(KVM_HOST_SMCCC_FUNC(__bootops_set_boot_info), vmid, load_addr,
+	return kvm_bootops_hvc(KVM_HOST_SMCCC_FUNC(__bootops_set_boot_info), handle, load_addr,
 			       size, words, ARRAY_SIZE(words), NULL);
 }
 
@@ -112,20 +112,25 @@ static bool bootops_on(void)
 	return is_protected_kvm_enabled() && !bootops_disabled;
 }
 
+/*
+ * Boot ops know the VM by the handle pKVM reserved for it at creation
+ * (pkvm_init_host_vm()): hyp takes no id of the host's choosing.
+ */
 int kvm_bootops_init_vm(struct kvm *kvm)
 {
-	int vmid;
+	int ret;
 
 	if (!bootops_on())
 		return 0;
-	vmid = kvm_call_hyp_nvhe(__bootops_register_kvm, kvm);
-	if (vmid < 0) {
-		pr_warn_ratelimited("VM not registered at EL2: %pe\n", ERR_PTR(vmid));
-		return vmid;
+	ret = kvm_call_hyp_nvhe(__bootops_register_kvm, kvm->arch.pkvm.handle);
+	if (ret) {
+		pr_warn_ratelimited("VM %#x not registered at EL2: %pe\n",
+				    kvm->arch.pkvm.handle, ERR_PTR(ret));
+		return ret;
 	}
-	kvm->arch.bootops_vmid = vmid;
+	kvm->arch.bootops_registered = true;
 	kvm->arch.bootops_status = 0;
-	pr_info_ratelimited("hyp registered VM, vmid %d\n", vmid);
+	pr_info_ratelimited("hyp registered VM %#x\n", kvm->arch.pkvm.handle);
 	return 0;
 }
 
@@ -135,27 +140,33 @@ static int teardown_at_hyp(struct kvm *kvm)
 	int ret;
 
 	for (;;) {
-		ret = kvm_call_hyp_nvhe(__bootops_teardown_vm, kvm->arch.bootops_vmid);
+		ret = kvm_call_hyp_nvhe(__bootops_teardown_vm, kvm->arch.pkvm.handle);
 		if (ret != BOOTOPS_CONTINUE)
 			return ret;
 		cond_resched();
 	}
 }
 
-void kvm_bootops_destroy_vm(struct kvm *kvm)
+/*
+ * Before pKVM's teardown: hyp keeps the VM's slot while boot ops hold the
+ * VM.  False if hyp refused, in which case the slot (and the VM's pages)
+ * stay hyp's and the caller must not hand the handle back.
+ */
+bool kvm_bootops_destroy_vm(struct kvm *kvm)
 {
 	int ret;
 
-	if (!bootops_on() || !kvm->arch.bootops_vmid)
-		return;
+	if (!bootops_on() || !kvm->arch.bootops_registered)
+		return true;
 	ret = teardown_at_hyp(kvm);
 	if (ret) {
 		/* Hyp still owns the VM's pages: they must never be reused. */
-		pr_warn_ratelimited("vmid %u: teardown refused: %pe\n",
-				    kvm->arch.bootops_vmid, ERR_PTR(ret));
-		return;
+		pr_warn_ratelimited("VM %#x: teardown refused: %pe\n",
+				    kvm->arch.pkvm.handle, ERR_PTR(ret));
+		return false;
 	}
-	kvm->arch.bootops_vmid = 0;
+	kvm->arch.bootops_registered = false;
+	return true;
 }
 
 /* Hyp refuses new vCPUs once the VM has been verified; say so up front. */
@@ -172,12 +183,12 @@ void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu)
 
 	if (!bootops_on())
 		return;
-	ret = kvm_call_hyp_nvhe(__bootops_register_vcpu, vcpu->kvm->arch.bootops_vmid,
+	ret = kvm_call_hyp_nvhe(__bootops_register_vcpu, vcpu->kvm->arch.pkvm.handle,
 				vcpu->vcpu_idx, vcpu);
 	/* Such a vCPU is never entered by hyp: KVM_RUN fails with -EPERM. */
 	if (ret)
-		pr_warn_ratelimited("vmid %u: vCPU %u not registered: %pe\n",
-				    vcpu->kvm->arch.bootops_vmid, vcpu->vcpu_idx, ERR_PTR(ret));
+		pr_warn_ratelimited("VM %#x: vCPU %u not registered: %pe\n",
+				    vcpu->kvm->arch.pkvm.handle, vcpu->vcpu_idx, ERR_PTR(ret));
 }
 
 /*
@@ -193,7 +204,7 @@ static int verify_slice(struct kvm *kvm)
 
 	local_irq_save(flags);
 	t0 = ktime_get_ns();
-	ret = kvm_call_hyp_nvhe(__bootops_verify_and_load_images, kvm->arch.bootops_vmid);
+	ret = kvm_call_hyp_nvhe(__bootops_verify_and_load_images, kvm->arch.pkvm.handle);
 	ns = ktime_get_ns() - t0;
 	local_irq_restore(flags);
 	if (ns > kvm->arch.bootops_longest_call_ns)
@@ -239,11 +250,11 @@ int kvm_bootops_first_run(struct kvm *kvm)
 		}
 		kvm->arch.bootops_status = ret ? ret : 1;
 		if (ret)
-			pr_warn_ratelimited("vmid %u: images rejected: %pe\n",
-					    kvm->arch.bootops_vmid, ERR_PTR(ret));
+			pr_warn_ratelimited("VM %#x: images rejected: %pe\n",
+					    kvm->arch.pkvm.handle, ERR_PTR(ret));
 		else
-			pr_info_ratelimited("vmid %u: images verified\n",
-					    kvm->arch.bootops_vmid);
+			pr_info_ratelimited("VM %#x: images verified\n",
+					    kvm->arch.pkvm.handle);
 	}
 	ret = kvm->arch.bootops_status < 0 ? kvm->arch.bootops_status : 0;
 	mutex_unlock(&kvm->arch.config_lock);

@@ -24,10 +24,10 @@ bool kvm_bootops_sha256_c(void);
 extern bool kvm_nvhe_sym(bootops_hyp_tlbi_va_ignored);
 void kvm_bootops_report_hyp_init(void);
 int kvm_bootops_hvc(u64 func, u64 a1, u64 a2, u64 a3, const u64 *more, int nr, u64 *x2);
-int kvm_bootops_hvc_set_boot_info(u64 vmid, u64 load_addr, u64 size,
+int kvm_bootops_hvc_set_boot_info(u64 handle, u64 load_addr, u64 size,
 				  const u8 sig[BOOTOPS_HVC_SIG_SIZE]);
 int kvm_bootops_init_vm(struct kvm *kvm);
-void kvm_bootops_destroy_vm(struct kvm *kvm);
+bool kvm_bootops_destroy_vm(struct kvm *kvm);
 int kvm_bootops_vcpu_precreate(struct kvm *kvm);
 void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu);
 int kvm_bootops_first_run(struct kvm *kvm);
@@ -36,7 +36,7 @@ static inline bool kvm_bootops_off(void) { return true; }
 static inline bool kvm_bootops_sha256_c(void) { return false; }
 static inline void kvm_bootops_report_hyp_init(void) { }
 static inline int kvm_bootops_init_vm(struct kvm *kvm) { return 0; }
-static inline void kvm_bootops_destroy_vm(struct kvm *kvm) { }
+static inline bool kvm_bootops_destroy_vm(struct kvm *kvm) { return true; }
 static inline int kvm_bootops_vcpu_precreate(struct kvm *kvm) { return 0; }
 static inline void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu) { }
 static inline int kvm_bootops_first_run(struct kvm *kvm) { return 0; }

@@ -13,6 +13,14 @@
 struct pkvm_hyp_vcpu;
 
 #ifdef CONFIG_KVM_ARM_BOOTOPS
+/*
+ * A VM's boot-ops vmid is its slot in pKVM's VM table plus one, the host
+ * being 0 (pkvm.c): one id space.  Any other handle gives an id every boot
+ * op refuses with -EINVAL.
+ */
+u64 pkvm_bootops_vmid(u64 handle);
+/* Boot ops for a VM pKVM has reserved and not yet initialised. */
+int pkvm_bootops_register_vm(u64 handle);
 int bootops_pkvm_init(void);
 /* vmid (> 0) if the vCPU may run on this CPU now, else -errno. */
 int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu);

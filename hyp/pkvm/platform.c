@@ -138,20 +138,21 @@ int bootops_pkvm_init(void)
 }
 
 /*
- * The run path.  pKVM recorded host_kvm when it created this hyp VM; the
- * vmid is only the host's hint, which bootops_vcpu_enter() checks against
- * the handle registered for it.  Returns the vmid, or a negative errno.
+ * The run path.  The VM is the hyp VM being run, known by the handle hyp
+ * keeps in its own copy of it: nothing is read from the host.  Returns the
+ * vmid, or a negative errno.
  */
 int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu)
 {
 	struct pkvm_hyp_vm *hyp_vm = pkvm_hyp_vcpu_to_hyp_vm(hyp_vcpu);
-	u32 vmid = READ_ONCE(hyp_vm->host_kvm->arch.bootops_vmid);
+	pkvm_handle_t handle = hyp_vm->kvm.arch.pkvm.handle;
+	u64 vmid = pkvm_bootops_vmid(handle);
 	int ret;
 
 	if (bootops_off)
 		return 0;
 
-	ret = bootops_vcpu_enter(vmid, hyp_vcpu->vcpu.vcpu_idx, (u64)hyp_vm->host_kvm);
+	ret = bootops_vcpu_enter(vmid, hyp_vcpu->vcpu.vcpu_idx, handle);
 	return ret ? ret : vmid;
 }
 

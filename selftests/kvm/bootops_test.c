@@ -5,9 +5,11 @@
  * everything.
  *
  *  - a VM runs guest code to completion and is destroyed;
- *  - 1000 create/run/destroy cycles leak no vmid (all MAX_VMS can still be
+ *  - 1000 create/run/destroy cycles leak no handle (all MAX_VMS can still be
  *    created at once afterwards) and no memory;
- *  - hyp has MAX_VMS vmids: one more VM is refused with ENOSPC;
+ *  - pKVM reserves a handle per VM at KVM_CREATE_VM, boot ops hold the VM
+ *    by it: MAX_VMS of them, and one more VM is refused with ENOMEM (pKVM's
+ *    errno for a full VM table);
  *  - no vCPU can be added once the VM has run (hyp verified it);
  *  - a vCPU is marked inactive at every exit, so it can be entered again
  *    from any CPU;
@@ -91,10 +93,10 @@ static void test_vmid_limit(void)
 {
 	int err = 0, n = create_all_vms(&err);
 
-	TEST_ASSERT(n == BOOTOPS_MAX_VMS && err == ENOSPC,
-		    "created %d VMs, then errno %d; want %d, then ENOSPC",
+	TEST_ASSERT(n == BOOTOPS_MAX_VMS && err == ENOMEM,
+		    "created %d VMs, then errno %d; want %d, then ENOMEM",
 		    n, err, BOOTOPS_MAX_VMS);
-	ksft_test_result_pass("hyp hands out %d vmids, then ENOSPC\n", n);
+	ksft_test_result_pass("hyp reserves %d VM handles, then ENOMEM\n", n);
 }
 
 static void create_run_destroy(int n)
@@ -112,7 +114,7 @@ static void create_run_destroy(int n)
 }
 
 /*
- * A leaked vmid shows as a VM that cannot be created afterwards.  MemFree
+ * A leaked handle shows as a VM that cannot be created afterwards.  MemFree
  * is printed, not asserted: under QEMU it moved by 1 to 8 MB over the same
  * 1000 cycles from one boot to the next (slab, RCU, per-CPU lists), too
  * noisy to tell a page from nothing.  Pages hyp takes are checked page by
@@ -128,8 +130,8 @@ static void test_cycles(void)
 	create_run_destroy(CYCLES);
 	after = mem_free_kb();
 	TEST_ASSERT(create_all_vms(&err) == BOOTOPS_MAX_VMS,
-		    "a vmid leaked over %d cycles", CYCLES);
-	ksft_test_result_pass("%d create/destroy cycles: no vmid leaked (MemFree %+ld kB)\n",
+		    "a handle leaked over %d cycles", CYCLES);
+	ksft_test_result_pass("%d create/destroy cycles: no handle leaked (MemFree %+ld kB)\n",
 			      CYCLES, after - warm);
 }
 

@@ -307,6 +307,22 @@ int m_register_kvm(struct model *m, u64 kvm_handle)
 	return -ENOSPC;
 }
 
+int m_register_kvm_at(struct model *m, u64 vmid, u64 kvm_handle)
+{
+	struct m_vm *vm;
+
+	if (!vmid_in_range(vmid))
+		return -EINVAL;
+	vm = &m->vm[vmid];
+	if (vm->state != BOOTOPS_VM_UNUSED)
+		return -EEXIST;
+	vm->state = BOOTOPS_VM_READY;
+	vm->kvm = kvm_handle;
+	vm->nload = 0;
+	memset(vm->vcpu, 0, sizeof(vm->vcpu));
+	return 0;
+}
+
 int m_register_vcpu(struct model *m, u64 vmid, u64 vcpuid, u64 handle)
 {
 	struct m_vcpu *vcpu;

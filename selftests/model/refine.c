@@ -112,7 +112,11 @@ static void print_step(FILE *f, const struct step *s)
 			"sim_fail_tables_after(0);");
 	switch (s->op) {
 	case OP_REGISTER_KVM:
-		fprintf(f, "bootops_register_kvm(handle=0x%llx)", X(s->a[0]));
+		if (s->a[2])
+			fprintf(f, "bootops_register_kvm_at(vmid=0x%llx, handle=0x%llx)",
+				X(s->a[1]), X(s->a[0]));
+		else
+			fprintf(f, "bootops_register_kvm(handle=0x%llx)", X(s->a[0]));
 		break;
 	case OP_REGISTER_VCPU:
 		fprintf(f, "bootops_register_vcpu(");
@@ -681,6 +685,12 @@ static int run_step(const struct step *s)
 
 	switch (s->op) {
 	case OP_REGISTER_KVM:
+		/* a[2]: the platform picks the vmid (a[1]), as pKVM does. */
+		if (a[2]) {
+			impl_ret = bootops_register_kvm_at(a[1], a[0]);
+			model_ret = m_register_kvm_at(&M, a[1], a[0]);
+			break;
+		}
 		impl_ret = bootops_register_kvm(a[0]);
 		model_ret = m_register_kvm(&M, a[0]);
 		break;
@@ -802,6 +812,10 @@ static int run_step(const struct step *s)
 	cmp_bank_owners();
 	switch (s->op) {
 	case OP_REGISTER_KVM:
+		if (a[2] && a[1] >= 1 && a[1] <= M_MAX_VMS)
+			cmp_vm(a[1], true, 0);
+		if (a[2])
+			break;
 		if (model_ret > 0)
 			cmp_vm((u64)model_ret, true, 0);
 		if (impl_ret > 0 && impl_ret <= M_MAX_VMS)
@@ -1454,7 +1468,8 @@ static struct step gen_hostile(void)
 	u64 v = any_vmid(), op = rn(OP_NR);
 
 	switch (op) {
-	case OP_REGISTER_KVM: return mk(OP_REGISTER_KVM, rnd(), 0, 0, 0, 0);
+	case OP_REGISTER_KVM: return chance(500) ? mk(OP_REGISTER_KVM, rnd(), v, 1, 0, 0) :
+					  mk(OP_REGISTER_KVM, rnd(), 0, 0, 0, 0);
 	case OP_REGISTER_VCPU: return mk(OP_REGISTER_VCPU, v, any_vcpuid(), rnd(), 0, 0);
 	case OP_SET_ACTIVE: return mk(OP_SET_ACTIVE, v, any_vcpuid(), 0, 0, 0);
 	case OP_SET_INACTIVE: return mk(OP_SET_INACTIVE, v, any_vcpuid(), 0, 0, 0);
@@ -1526,7 +1541,8 @@ static struct step gen_next(void)
 	if ((v = pick_vm(BOOTOPS_VM_DYING, false)) && chance(700))
 		return mk(OP_TEARDOWN, v, 0, 0, 0, 0);
 	if (live < 2 || (live < 6 && chance(30)))
-		return mk(OP_REGISTER_KVM, rnd(), 0, 0, 0, 0);
+		return chance(250) ? mk(OP_REGISTER_KVM, rnd(), 1 + rn(M_MAX_VMS), 1, 0, 0) :
+				     mk(OP_REGISTER_KVM, rnd(), 0, 0, 0, 0);
 	if (!rn(4000) && live < 10) {
 		plan_fill();
 		return q_pop(&agentq[NAGENT]);

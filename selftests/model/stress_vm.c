@@ -450,6 +450,24 @@ static void check_returned(void)
 		violation("platform invariants broken");
 }
 
+/*
+ * What pKVM asks before it frees the VM's slot: once boot ops have let go,
+ * they hold the VM no more (nothing registers it during its teardown).
+ */
+static void watch_registration(int t)
+{
+	bool gone = false, held;
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		held = bootops_vm_registered(g.vmid);
+		if (held && gone)
+			violation("vm %llu held again during its teardown (cpu%d)",
+				  (unsigned long long)g.vmid, t);
+		gone |= !held;
+	}
+}
+
 static void step_teardown(int t)
 {
 	int ret;
@@ -460,11 +478,15 @@ static void step_teardown(int t)
 		if (ret && ret != -EPERM && ret != -ENOENT)
 			violation("alloc_smmu during teardown on cpu%d: %d", t, ret);
 	}
+	if (t >= 2)
+		watch_registration(t);
 	g.ret[t][0] = loop(bootops_teardown_vm, g.vmid);
 	barrier();
 	if (t)
 		return;
 	one_winner(0, -ENOENT, "teardown_vm");
+	if (bootops_vm_registered(g.vmid))
+		violation("vm %llu still held after its teardown", (unsigned long long)g.vmid);
 	check_returned();
 	check_remap_free();
 }

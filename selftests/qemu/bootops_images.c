@@ -837,11 +837,12 @@ static void test_hostile_share_args(void)
 	static const struct {
 		const char *what;
 		int want;
-		uint64_t vmid_add, vmid_set, ipa, pfn;	/* vmid_set: ~0 keeps the VM's */
+		uint64_t vmid_add, vmid_set, ipa, pfn;	/* vmid_set: ~0 keeps the VM's handle */
 	} c[] = {
-		{ "vmid 0", -EINVAL, 0, 0, FREE_IPA, 0 },
-		{ "vmid 256", -EINVAL, 0, 256, FREE_IPA, 0 },
-		{ "vmid 2^32 + the VM's", -EINVAL, 1ULL << 32, ~0ULL, FREE_IPA, 0 },
+		{ "handle 0 (the host)", -EINVAL, 0, 0, FREE_IPA, 0 },
+		{ "handle 256", -EINVAL, 0, 256, FREE_IPA, 0 },
+		{ "a handle past pKVM's table", -EINVAL, 0, 0x1000 + 255, FREE_IPA, 0 },
+		{ "2^32 + the VM's handle", -EINVAL, 1ULL << 32, ~0ULL, FREE_IPA, 0 },
 		{ "unaligned ipa", -EINVAL, 0, ~0ULL, FREE_IPA + 8, 0 },
 		{ "ipa beyond the IPA space", -EINVAL, 0, ~0ULL, 1ULL << 52, 0 },
 		{ "ipa 2^64 - 4K", -EINVAL, 0, ~0ULL, ~0xfffULL, 0 },
@@ -856,7 +857,7 @@ static void test_hostile_share_args(void)
 	bool ran;
 
 	ran = run_touch(&v, 1, 1);
-	vmid = vmm_debugfs_read(&v, "bootops_vmid");
+	vmid = vmm_debugfs_read(&v, "bootops_handle");
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		uint64_t id = (c[i].vmid_set == ~0ULL ? (uint64_t)vmid : c[i].vmid_set) + c[i].vmid_add;
 		/* pfn 0: the first RAM page, for cases refused before the page is looked at. */
@@ -878,6 +879,41 @@ static void test_hostile_share_args(void)
 	vmm_destroy(&v);
 }
 
+/*
+ * One VM, one id: boot ops hold a VM by the handle pKVM reserved for it at
+ * KVM_CREATE_VM.  A second registration under it is refused, before the
+ * first run (EEXIST) and after it, once pKVM has initialised the VM (EBUSY),
+ * and the VM still runs its verified image; the id is not the host's to
+ * pick, so the handle with high bits set is no VM at all.
+ */
+static void test_one_registration_per_vm(void)
+{
+	int before = 1, after = 1, high = 1, ret;
+	long long handle = -1;
+	struct vmm v;
+
+	new_vm(&v, VMM_BOOTOPS);
+	ret = put_declare(&v, &touch, LOAD_ADDR, touch.size, sig_touch);
+	if (!ret) {
+		handle = vmm_debugfs_read(&v, "bootops_handle");
+		before = probe(&v, "hcall register %llx", handle);
+		high = probe(&v, "hcall register %llx", handle | 1ULL << 32);
+		ret = vmm_vcpu_init(&v, LOAD_ADDR);
+	}
+	if (!ret)
+		ret = vmm_set_xreg(&v, 0, 1 | 1ULL << 32);
+	if (!ret)
+		ret = vmm_run(&v, RUN_TIMEOUT_MS);
+	if (!ret)
+		after = probe(&v, "hcall register %llx", handle);
+	check(handle >= 0x1000 && before == -EEXIST && high == -EINVAL &&
+	      ret == VMM_EXIT_SHUTDOWN && !strcmp(v.out, TOUCH_OK) && after == -EBUSY,
+	      "a VM is registered at hyp once, under pKVM's handle: again before its run EEXIST, after it EBUSY",
+	      "handle %#llx: before the run %s, high bits %s, run %s, after %s", handle,
+	      res(before), res(high), exit_name(ret), res(after));
+	vmm_destroy(&v);
+}
+
 /* Pages of another VM, of this VM's image, or of hyp never become guest memory. */
 static void test_foreign_pages_refused(void)
 {
@@ -887,8 +923,8 @@ static void test_foreign_pages_refused(void)
 
 	ran = run_touch(&a, 1, 1);
 	ran = run_touch(&b, 1, 1) && ran;
-	other_img = probe(&b, "share %llx image %lld", FREE_IPA, vmm_debugfs_read(&a, "bootops_vmid"));
-	own_img = probe(&b, "share %llx image %lld", FREE_IPA, vmm_debugfs_read(&b, "bootops_vmid"));
+	other_img = probe(&b, "share %llx image %lld", FREE_IPA, vmm_debugfs_read(&a, "bootops_handle"));
+	own_img = probe(&b, "share %llx image %lld", FREE_IPA, vmm_debugfs_read(&b, "bootops_handle"));
 	hyp = probe(&b, "share %llx hyp", FREE_IPA);
 	check(ran && other_img == -EPERM && own_img == -EPERM && hyp == -EPERM,
 	      "another VM's, the VM's own image and hyp's pages cannot be shared in (EPERM)",
@@ -1235,6 +1271,7 @@ int main(int argc, char **argv)
 	test_host_cannot_remap_image();
 	test_foreign_pages_refused();
 	test_hostile_share_args();
+	test_one_registration_per_vm();
 	test_private_memory();
 	test_memory_cycles_leak_nothing();
 	test_verification_interrupted_and_resumed();

@@ -2,7 +2,7 @@
 /*
  * bootops_off: run in a boot with kvm-arm.bootops=off.  Boot ops are off
  * in KVM and at hyp: a VM that requires verified images cannot be created,
- * a plain VM is registered nowhere (no bootops_vmid in its debugfs, no
+ * a plain VM is registered nowhere (no bootops_handle in its debugfs, no
  * "hyp registered VM" in the kernel log) and still runs its guest.
  * Prints TAP; exits 0 only if every check passed.
  *
@@ -71,9 +71,9 @@ int main(int argc, char **argv)
 	/* The VM's debugfs directory exists; boot ops put nothing in it. */
 	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d", getpid(), v.vm);
 	ret = ret ? ret : stat(path, &st) ? -errno : 0;
-	strncat(path, "/bootops_vmid", sizeof(path) - strlen(path) - 1);
+	strncat(path, "/bootops_handle", sizeof(path) - strlen(path) - 1);
 	check(!ret && stat(path, &st) && errno == ENOENT,
-	      "a plain VM has no vmid at hyp (its debugfs has no bootops_vmid)", path);
+	      "a plain VM is not registered at hyp (its debugfs has no bootops_handle)", path);
 	ret = ret ? ret : vmm_run(&v, 10000);
 	snprintf(detail, sizeof(detail), "run: %d, guest: %.40s", ret, v.out);
 	check(ret == VMM_EXIT_SHUTDOWN && !strcmp(v.out, MESSAGE), "the plain VM runs its guest",

@@ -27,6 +27,29 @@ TEST(register_kvm_full_table_is_enospc)
 	CHECK_EQ(bootops_register_kvm(0), 77);
 }
 
+TEST(register_kvm_at_takes_the_platforms_vmid)
+{
+	sim_reset();
+	CHECK_EQ(bootops_register_kvm_at(7, 0x1006), 0);
+	CHECK_EQ(bootops_get_vm_state(7), BOOTOPS_VM_READY);
+	CHECK_EQ(bootops_get_vm_kvm(7), 0x1006);
+	CHECK(bootops_vm_registered(7));
+	CHECK(!bootops_vm_registered(6));
+	/* Taken: refused, and the first registration is kept. */
+	CHECK_REFUSED(bootops_register_kvm_at(7, 0x2000), -EEXIST);
+	CHECK_EQ(bootops_get_vm_kvm(7), 0x1006);
+	CHECK_REFUSED(bootops_register_kvm_at(0, 0x1), -EINVAL);
+	CHECK_REFUSED(bootops_register_kvm_at(BOOTOPS_MAX_VMS + 1, 0x1), -EINVAL);
+	CHECK_REFUSED(bootops_register_kvm_at(~0ULL, 0x1), -EINVAL);
+	CHECK(!bootops_vm_registered(0));
+	CHECK(!bootops_vm_registered(~0ULL));
+	/* The spec's allocator skips it. */
+	CHECK_EQ(bootops_register_kvm(0xaaa), 1);
+	CHECK_EQ(teardown_vm(7), 0);
+	CHECK(!bootops_vm_registered(7));
+	CHECK_EQ(bootops_register_kvm_at(7, 0x2000), 0);
+}
+
 TEST(register_vcpu_states)
 {
 	sim_reset();
