@@ -150,15 +150,20 @@ bool bootops_pgt_drain(struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *ar
 	return !pgt->root_pa || pgt_walk_level(bootops_plat_table_va(pgt->root_pa), 0, 0, &w);
 }
 
-void bootops_pgt_destroy(struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *arg)
+/* Every table below the root freed, the root kept empty: needs no page. */
+void bootops_pgt_empty(struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *arg)
 {
 	struct pgt_walk w = { .fn = fn, .arg = arg, .destroy = true };
-	u64 *root;
 
+	if (pgt->root_pa)
+		pgt_walk_level(bootops_plat_table_va(pgt->root_pa), 0, 0, &w);
+}
+
+void bootops_pgt_destroy(struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *arg)
+{
 	if (!pgt->root_pa)
 		return;
-	root = bootops_plat_table_va(pgt->root_pa);
-	pgt_walk_level(root, 0, 0, &w);
-	bootops_plat_free_table(root);
+	bootops_pgt_empty(pgt, fn, arg);
+	bootops_plat_free_table(bootops_plat_table_va(pgt->root_pa));
 	pgt->root_pa = 0;
 }

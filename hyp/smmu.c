@@ -42,6 +42,26 @@ static void smmu_bank_clear(struct bootops_smmu_bank *bank)
 	bootops_pgt_destroy(&bank->pgt, host ? unpin_host_leaf : NULL, NULL);
 }
 
+/*
+ * The bank's owner asks for it again: its table is emptied in place, so
+ * an owner whose mappings ran the table pool dry always gets it back.
+ */
+static bool smmu_bank_renew(u64 vmid, u64 cbndx, u64 index)
+{
+	struct bootops_smmu_bank *bank = smmu_bank(index, cbndx);
+	bool own;
+
+	bootops_lock(&bootops_state.smmu_lock);
+	own = bank->owner == vmid;
+	if (own) {
+		bootops_pgt_empty(&bank->pgt, vmid == BOOTOPS_HOST_VMID ? unpin_host_leaf : NULL,
+				  NULL);
+		bootops_plat_smmu_sync(index, cbndx, bank->pgt.root_pa);
+	}
+	bootops_unlock(&bootops_state.smmu_lock);
+	return own;
+}
+
 static int do_alloc_smmu(u64 vmid, u64 cbndx, u64 index)
 {
 	struct bootops_smmu_bank *bank = smmu_bank(index, cbndx);
@@ -51,6 +71,8 @@ static int do_alloc_smmu(u64 vmid, u64 cbndx, u64 index)
 	ret = check_smmu_owner_state(vmid);
 	if (ret)
 		return ret;
+	if (smmu_bank_renew(vmid, cbndx, index))
+		return 0;
 	/* The new table first: on -ENOMEM the old owner keeps its bank. */
 	ret = bootops_pgt_init(&fresh);
 	if (ret)

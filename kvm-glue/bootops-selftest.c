@@ -8,13 +8,16 @@
  */
 #define pr_fmt(fmt) "kvm-bootops-selftest: " fmt
 
+#include <linux/arm-smccc.h>
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <asm/kvm_asm.h>
 #include <asm/kvm_bootops.h>
+#include <asm/kvm_mmu.h>
 #include <asm/sections.h>
 
 #include <bootops/abi.h>
@@ -329,6 +332,101 @@ out:
 		unreserve_handle(gone);
 }
 
+/* Boot ops' table pages in use (get_vm_stats' x3), read through a VM of their own. */
+static long tables_in_use(void)
+{
+	struct arm_smccc_1_2_regs args = {
+		.a0 = KVM_HOST_SMCCC_FUNC(__bootops_get_vm_stats),
+	}, res;
+	int h = new_vm();
+
+	if (h <= 0)
+		return h;
+	args.a1 = h;
+	arm_smccc_1_2_hvc(&args, &res);
+	end_vm(h);
+	return (int)res.a1 ? (int)res.a1 : (long)res.a3;
+}
+
+/*
+ * pKVM's own pool is untouched: it still maps host pages into hyp, here
+ * the first page of each of 32 2-MiB blocks (held at once, so that they
+ * are different blocks), most of them needing a new hyp table.
+ */
+static int pkvm_shares_scattered_pages(void)
+{
+	struct page *blocks[32];
+	int i, n = 0, ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(blocks); i++)
+		blocks[i] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, PMD_SHIFT - PAGE_SHIFT);
+	for (i = 0; i < ARRAY_SIZE(blocks) && !ret; i++) {
+		void *va;
+
+		if (!blocks[i])
+			continue;
+		va = page_address(blocks[i]);
+		ret = kvm_share_hyp(va, va + PAGE_SIZE);
+		if (!ret)
+			kvm_unshare_hyp(va, va + PAGE_SIZE);
+		n++;
+	}
+	for (i = 0; i < ARRAY_SIZE(blocks); i++)
+		if (blocks[i])
+			__free_pages(blocks[i], PMD_SHIFT - PAGE_SHIFT);
+	return ret ? ret : n >= 16 ? 0 : -ENOSPC;
+}
+
+/*
+ * Table pages for boot ops come from a pool of their own (4 MiB): host DMA
+ * mappings 512 GiB apart take three new tables each and run it dry.  The
+ * mapping that finds it empty is refused with -ENOMEM and its page is not
+ * kept; pKVM, with its own pool, still shares pages with hyp; and the bank
+ * taken again by its owner gives every table back.  (seq_file may run the
+ * whole self-test twice: this leaves nothing behind.)
+ */
+static void test_table_pool_exhaustion(struct st *t)
+{
+	const int max = 512;
+	struct page **pages = kcalloc(max, sizeof(*pages), GFP_KERNEL);
+	int n, i, ret = 0, cleared = 0, mapped;
+	long before;
+	void *va;
+
+	if (!pages) {
+		expect(t, "allocate the DMA pages", -ENOMEM, 0);
+		return;
+	}
+	expect(t, "host takes SMMU bank 3 for sparse DMA", HC(alloc_smmu, 0, 3, 0), 0);
+	before = tables_in_use();
+	for (n = 0; n < max && !ret; n++) {
+		pages[n] = alloc_page(GFP_KERNEL);
+		ret = pages[n] ? HC(map_smmu, 0, 3, 0, (u64)n << 39, page_to_phys(pages[n])) : 1;
+	}
+	n--;	/* the last page tried */
+	mapped = ret ? n : n + 1;
+	expect(t, "sparse host DMA mappings run boot ops' table pool dry: ENOMEM", ret, -ENOMEM);
+	expect(t, "after hundreds of mappings (the pool is 4 MiB)", n > 250 && n < max, 1);
+	va = ret == -ENOMEM ? page_address(pages[n]) : NULL;
+	expect(t, "the refused page stays the host's: pKVM shares it with hyp",
+	       va ? kvm_share_hyp(va, va + PAGE_SIZE) : -EINVAL, 0);
+	if (va)
+		kvm_unshare_hyp(va, va + PAGE_SIZE);
+	expect(t, "pKVM's own pool is not boot ops': hyp still maps host pages",
+	       pkvm_shares_scattered_pages(), 0);
+	for (i = 0; i < mapped; i++)
+		cleared += !HC(clear_smmu, 0, 3, 0, (u64)i << 39);
+	expect(t, "every sparse mapping cleared", cleared, mapped);
+	expect(t, "its owner takes the bank again: emptied in place, with no page to spare",
+	       HC(alloc_smmu, 0, 3, 0), 0);
+	expect(t, "boot ops' tables back to where they were",
+	       before >= 0 && tables_in_use() == before, 1);
+	for (i = 0; i <= n && i < max; i++)
+		if (pages[i])
+			__free_page(pages[i]);
+	kfree(pages);
+}
+
 static void test_image_lifecycle(struct st *t)
 {
 	struct page *page = alloc_page(GFP_KERNEL), *other = alloc_page(GFP_KERNEL);
@@ -432,6 +530,7 @@ static int selftest_show(struct seq_file *m, void *v)
 
 	seq_puts(m, "TAP version 13\n");
 	test_registration(&t);
+	test_table_pool_exhaustion(&t);
 	test_image_lifecycle(&t);
 	test_cycles(&t);
 	seq_printf(m, "1..%d\n", t.n);

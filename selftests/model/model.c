@@ -849,8 +849,9 @@ int m_alloc_smmu(struct model *m, u64 vmid, u64 cbndx, u64 index)
 	ret = smmu_owner_state(m, vmid);
 	if (ret)
 		return ret;
-	if (m->tables_fail)
-		return -ENOMEM;		/* a fresh table is always needed */
+	/* A fresh table is needed, unless the owner asks again (emptied in place). */
+	if (m->tables_fail && m->bank[index][cbndx].owner != vmid)
+		return -ENOMEM;
 	bank_empty(m, index, cbndx);
 	m->bank[index][cbndx].owner = (u32)vmid;
 	return 0;

@@ -71,8 +71,42 @@ TEST(alloc_smmu_gives_bank_empty_table)
 	CHECK_REFUSED(bootops_alloc_smmu(BOOTOPS_MAX_VMS + 1, 0, 0), -EINVAL);
 	CHECK_REFUSED(bootops_alloc_smmu(5, 0, 0), -ENOENT);
 	sim_fail_tables_after(0);
-	CHECK_REFUSED(bootops_alloc_smmu(0, 3, 1), -ENOMEM);
+	/* Another bank needs a fresh table; so does a bank someone else owns. */
+	CHECK_REFUSED(bootops_alloc_smmu(0, 4, 1), -ENOMEM);
+	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_REFUSED(bootops_alloc_smmu(1, 3, 1), -ENOMEM);
+	CHECK_EQ(bootops_state.smmu[1][3].owner, 0);
 	sim_fail_tables_after(-1);
+}
+
+/*
+ * An owner that ran the table pool dry with its mappings gets its bank
+ * back emptied in place: no page is needed, every table is freed and every
+ * host page unpinned.
+ */
+TEST(alloc_smmu_by_its_owner_empties_in_place)
+{
+	u64 root, used, i;
+
+	sim_reset();
+	CHECK_EQ(bootops_alloc_smmu(0, 3, 1), 0);
+	root = bootops_state.smmu[1][3].pgt.root_pa;
+	used = bootops_plat_tables_used();
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(bootops_map_smmu(0, 3, 1, i << 39,
+					  ram(10 + i) * PAGE | BOOTOPS_PTE_S2_NORMAL), 0);
+	CHECK_EQ(bootops_plat_tables_used(), used + 12);
+	sim_fail_tables_after(0);
+	CHECK_REFUSED(bootops_map_smmu(0, 3, 1, 4ULL << 39, ram(14) * PAGE), -ENOMEM);
+	CHECK_EQ(bootops_alloc_smmu(0, 3, 1), 0);
+	sim_fail_tables_after(-1);
+	CHECK_EQ(bootops_state.smmu[1][3].pgt.root_pa, root);
+	CHECK_EQ(sim_smmu_root(1, 3), root);
+	CHECK_EQ(bootops_plat_tables_used(), used);
+	for (i = 0; i < 4; i++) {
+		CHECK_EQ(sim_page(ram(10 + i)).dma_pins, 0);
+		CHECK_EQ(bootops_pgt_lookup(&bootops_state.smmu[1][3].pgt, i << 39), 0);
+	}
 }
 
 TEST(host_dma_mapping_pins_page)

@@ -46,6 +46,7 @@ void bootops_pgt_walk(const struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, voi
  */
 bool bootops_pgt_drain(struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *arg,
 		       u64 *budget);
+void bootops_pgt_empty(struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *arg);
 void bootops_pgt_destroy(struct bootops_pgt *pgt, bootops_pgt_leaf_fn fn, void *arg);
 
 static inline u64 bootops_pte_page(u64 pa, u64 attrs)
