@@ -210,7 +210,7 @@ static int probe_raw_share(struct kvm *kvm, u64 handle, u64 ipa, u64 pfn)
 /*
  * "share <ipa> host|hyp", "share <ipa> image <handle>", "unshare <ipa>", and
  * with raw arguments "hcall share <handle> <ipa> <pfn>", "hcall unshare <handle> <ipa>",
- * "hcall register <handle>".
+ * "hcall register <handle>", "hcall pkvm_teardown <handle>" (pKVM's own teardown).
  */
 static ssize_t probe_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
@@ -230,6 +230,8 @@ static ssize_t probe_write(struct file *file, const char __user *ubuf,
 		ret = probe_result(kvm, unshare_page(kvm, ipa));
 	else if (sscanf(buf, "hcall share %llx %llx %llx", &handle, &ipa, &pfn) == 3)
 		ret = probe_raw_share(kvm, handle, ipa, pfn);
+	else if (sscanf(buf, "hcall pkvm_teardown %llx", &handle) == 1)
+		ret = probe_result(kvm, kvm_call_hyp_nvhe(__pkvm_teardown_vm, handle));
 	else if (sscanf(buf, "hcall register %llx", &handle) == 1)
 		ret = probe_result(kvm, kvm_call_hyp_nvhe(__bootops_register_kvm, handle));
 	else if (sscanf(buf, "hcall unshare %llx %llx", &handle, &ipa) == 2)

@@ -335,15 +335,12 @@ out:
 /* Boot ops' table pages in use (get_vm_stats' x3), read through a VM of their own. */
 static long tables_in_use(void)
 {
-	struct arm_smccc_1_2_regs args = {
-		.a0 = KVM_HOST_SMCCC_FUNC(__bootops_get_vm_stats),
-	}, res;
+	struct arm_smccc_res res;
 	int h = new_vm();
 
 	if (h <= 0)
 		return h;
-	args.a1 = h;
-	arm_smccc_1_2_hvc(&args, &res);
+	arm_smccc_1_1_hvc(KVM_HOST_SMCCC_FUNC(__bootops_get_vm_stats), h, &res);
 	end_vm(h);
 	return (int)res.a1 ? (int)res.a1 : (long)res.a3;
 }

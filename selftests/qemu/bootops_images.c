@@ -884,11 +884,13 @@ static void test_hostile_share_args(void)
  * KVM_CREATE_VM.  A second registration under it is refused, before the
  * first run (EEXIST) and after it, once pKVM has initialised the VM (EBUSY),
  * and the VM still runs its verified image; the id is not the host's to
- * pick, so the handle with high bits set is no VM at all.
+ * pick, so the handle with high bits set is no VM at all.  pKVM refuses to
+ * tear the VM down while boot ops hold it (EBUSY): a new VM in its slot
+ * would otherwise find the old one's boot-ops state.
  */
 static void test_one_registration_per_vm(void)
 {
-	int before = 1, after = 1, high = 1, ret;
+	int before = 1, after = 1, high = 1, torn = 1, ret;
 	long long handle = -1;
 	struct vmm v;
 
@@ -904,13 +906,16 @@ static void test_one_registration_per_vm(void)
 		ret = vmm_set_xreg(&v, 0, 1 | 1ULL << 32);
 	if (!ret)
 		ret = vmm_run(&v, RUN_TIMEOUT_MS);
-	if (!ret)
+	if (!ret) {
 		after = probe(&v, "hcall register %llx", handle);
+		torn = probe(&v, "hcall pkvm_teardown %llx", handle);
+	}
 	check(handle >= 0x1000 && before == -EEXIST && high == -EINVAL &&
-	      ret == VMM_EXIT_SHUTDOWN && !strcmp(v.out, TOUCH_OK) && after == -EBUSY,
-	      "a VM is registered at hyp once, under pKVM's handle: again before its run EEXIST, after it EBUSY",
-	      "handle %#llx: before the run %s, high bits %s, run %s, after %s", handle,
-	      res(before), res(high), exit_name(ret), res(after));
+	      ret == VMM_EXIT_SHUTDOWN && !strcmp(v.out, TOUCH_OK) && after == -EBUSY &&
+	      torn == -EBUSY,
+	      "a VM is registered at hyp once, under pKVM's handle: again before its run EEXIST, after it EBUSY; pKVM keeps it while boot ops hold it",
+	      "handle %#llx: before the run %s, high bits %s, run %s, after %s, pKVM teardown %s",
+	      handle, res(before), res(high), exit_name(ret), res(after), res(torn));
 	vmm_destroy(&v);
 }
 
