@@ -4,15 +4,18 @@
  * sends the real hyp hostile boot-ops hypercalls from EL1 and reports in
  * TAP whether each got the documented answer.  It also checks the page
  * transitions on pKVM: an image page taken by hyp comes back to the host
- * zeroed at teardown.  Never touches a page while hyp owns it.
+ * zeroed at teardown.  It touches a VM's page only through
+ * copy_from_kernel_nofault(), which hyp's reflected abort makes fail.
  */
 #define pr_fmt(fmt) "kvm-bootops-selftest: " fmt
 
 #include <linux/arm-smccc.h>
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
+#include <linux/kthread.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
+#include <linux/uaccess.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <asm/kvm_asm.h>
@@ -521,6 +524,64 @@ static void test_cycles(struct st *t)
 		__free_page(page);
 }
 
+/* Reads one page over and over from another CPU, counting what it sees. */
+struct page_reader {
+	void *va;
+	unsigned long faults, zeroes;
+};
+
+static int page_reader_fn(void *arg)
+{
+	struct page_reader *r = arg;
+	u64 word;
+
+	while (!kthread_should_stop()) {
+		if (copy_from_kernel_nofault(&word, r->va, sizeof(word)))
+			r->faults++;
+		else if (!word)
+			r->zeroes++;
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * A host CPU keeps reading an image page while the other one gives it to
+ * a VM and takes it back, 500 times.  Each read of the VM's page is
+ * reflected as a fault; one whose page is returned while hyp is deciding
+ * whose it is must be retried, not taken for a fault on hyp's own memory
+ * (which stops EL2).  The reader sees both faults and the zeroed page.
+ */
+static void test_host_reads_race_teardown(struct st *t)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct page_reader r = { };
+	struct task_struct *task;
+	int i, first = new_vm(), ret;
+
+	ret = first > 0 ? end_vm(first) : first;
+	if (!page || ret || num_online_cpus() < 2) {
+		expect(t, "two CPUs, a page and a VM handle for the race",
+		       !page ? -ENOMEM : ret ? ret : -ENODEV, 0);
+		goto out;
+	}
+	r.va = page_address(page);
+	task = kthread_run(page_reader_fn, &r, "bootops-reader");
+	if (IS_ERR(task)) {
+		expect(t, "start the reader", PTR_ERR(task), 0);
+		goto out;
+	}
+	for (i = 0; i < 500 && !ret; i++)
+		ret = one_cycle(first, page, i);
+	kthread_stop(task);
+	expect(t, "500 VMs take and give back a page another CPU keeps reading", ret, 0);
+	expect(t, "that CPU's reads of the VM's page faulted, and it read the zeroes after",
+	       r.faults > 0 && r.zeroes > 0, 1);
+out:
+	if (page && ret != -EBUSY)
+		__free_page(page);
+}
+
 static int selftest_show(struct seq_file *m, void *v)
 {
 	struct st t = { .m = m };
@@ -530,6 +591,7 @@ static int selftest_show(struct seq_file *m, void *v)
 	test_table_pool_exhaustion(&t);
 	test_image_lifecycle(&t);
 	test_cycles(&t);
+	test_host_reads_race_teardown(&t);
 	seq_printf(m, "1..%d\n", t.n);
 	seq_printf(m, "# %d passed, %d failed\n", t.n - t.failed, t.failed);
 	pr_info("%d passed, %d failed\n", t.n - t.failed, t.failed);

@@ -62,14 +62,9 @@ static void inject_host_abort(void)
 	write_sysreg_el2(exception_pstate(spsr, read_sysreg_el1(SYS_SCTLR)), SYS_SPSR);
 }
 
-/* true if addr is a VM's page: counted against that VM, sent back to the host. */
-bool bootops_pkvm_host_abort(u64 addr)
+/* Called by mem_protect.c with the owner the host stage 2 recorded. */
+void bootops_pkvm_reflect_host_abort(u32 vmid)
 {
-	u32 vmid = __pkvm_bootops_page_vm(addr >> PAGE_SHIFT);
-
-	if (!vmid)
-		return false;
 	bootops_note_host_fault(vmid);
 	inject_host_abort();
-	return true;
 }

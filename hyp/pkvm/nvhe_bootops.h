@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Boot ops inside pKVM: the entry points the rest of the nVHE code calls,
- * and the page transitions bootops-mem.c adds to pKVM's.
+ * and the page transitions they add to pKVM's in mem_protect.c.
  */
 #ifndef __KVM_NVHE_BOOTOPS_H__
 #define __KVM_NVHE_BOOTOPS_H__
@@ -34,19 +34,25 @@ static inline void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vm
 static inline int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid) { return 0; }
 #endif
 
-/* A host stage-2 fault on a VM's page: reflected to the host (host-abort.c). */
-bool bootops_pkvm_host_abort(u64 addr);
+/*
+ * A host stage-2 fault pKVM refused with -EPERM: 0 if it was on a VM's
+ * page and is reflected to the host, -EAGAIN if the page is the host's
+ * again, else -EPERM (mem_protect.c).
+ */
+int __pkvm_bootops_host_abort(u64 addr);
+/* Counts a host fault on VM vmid's page and injects it into the host (host-abort.c). */
+void bootops_pkvm_reflect_host_abort(u32 vmid);
 
 /* Page-table pages from hyp's pool (setup.c). */
 void *bootops_hyp_alloc_page(void);
 void bootops_hyp_free_page(void *addr);
 
-/* Removes hyp's mapping of one page, TLB included; hyp lock held. */
+/* Removes hyp's mapping of one page, TLB included; hyp lock held (bootops-platform.c). */
 void bootops_hyp_unmap_page(u64 va);
-/* TLBI VAE2IS was seen to leave a hyp translation behind (bootops-mem.c). */
+/* TLBI VAE2IS was seen to leave a hyp translation behind (the host reports it). */
 extern bool bootops_hyp_tlbi_va_ignored;
 
-/* Page transitions (bootops-mem.c); see the table in bootops-platform.c. */
+/* Page transitions (mem_protect.c); see the table in bootops-platform.c. */
 int __pkvm_bootops_share_pin(u64 pfn);
 void __pkvm_bootops_unpin_unshare(u64 pfn);
 int __pkvm_bootops_donate_pinned(u64 pfn, u32 vmid);
@@ -54,7 +60,6 @@ void __pkvm_bootops_host_tlb_sync(void);
 int __pkvm_bootops_donate_host(u64 pfn, u32 vmid);
 int __pkvm_bootops_share_guest(u64 pfn);
 void __pkvm_bootops_unshare_guest(u64 pfn);
-void __pkvm_bootops_clean_for_guest(u64 pfn);
 u32 __pkvm_bootops_page_vm(u64 pfn);
 void __pkvm_bootops_reclaim(u64 pfn, bool scrub);
 bool __pkvm_bootops_page_is_guest(u64 pfn);

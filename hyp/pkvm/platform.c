@@ -86,6 +86,27 @@ static bool cpu_has_sha256_insns(void)
 }
 
 /*
+ * Set at init where TLBI VAE2IS is seen to leave a hyp translation
+ * behind (probe_tlbi_va()): QEMU before 8.1 invalidates the EL2 regime by
+ * VA but not EL2&0, the regime hVHE runs hyp in (QEMU's
+ * "target/arm/helper: Fix vae2_tlbmask()", 2023).  Hardware needs only
+ * the by-VA invalidation.
+ */
+bool bootops_hyp_tlbi_va_ignored;
+
+/* Removes hyp's mapping of one page, TLB included; caller holds the hyp lock. */
+void bootops_hyp_unmap_page(u64 va)
+{
+	kvm_pgtable_hyp_unmap(&pkvm_pgtable, va, PAGE_SIZE);
+	if (!bootops_hyp_tlbi_va_ignored)
+		return;
+	dsb(ishst);
+	__tlbi(alle2is);
+	dsb(ish);
+	isb();
+}
+
+/*
  * Does an unmap's TLBI VAE2IS really drop hyp's translation?  One remap
  * slot is mapped to page a, read (so the TLB holds it), unmapped, mapped
  * to page b and read again: a's word means the old translation survived.
@@ -366,13 +387,29 @@ u64 bootops_plat_remap_pfn(u64 slot)
 				       BOOTOPS_INVALID64;
 }
 
+/*
+ * Without FWB a guest running with its caches off reads memory, not the
+ * cache: push a page to the point of coherency before the VM maps it.
+ */
+static void clean_for_guest(u64 pfn)
+{
+	void *va;
+
+	if (cpus_have_final_cap(ARM64_HAS_STAGE2_FWB))
+		return;
+	va = hyp_fixmap_map(hyp_pfn_to_phys(pfn));
+	__clean_dcache_guest_page(va, PAGE_SIZE);
+	__invalidate_icache_guest_page(va, PAGE_SIZE);
+	hyp_fixmap_unmap();
+}
+
 int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, enum bootops_s2_kind kind)
 {
 	struct bootops_pgt *pgt = &vm_s2[vmid];
 	int ret = 0;
 
 	if (kind != BOOTOPS_S2_DEVICE)
-		__pkvm_bootops_clean_for_guest(pfn);
+		clean_for_guest(pfn);
 	hyp_spin_lock(&bootops_s2_lock);
 	if (!pgt->root_pa)
 		ret = bootops_pgt_init(pgt);
