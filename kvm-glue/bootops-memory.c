@@ -208,7 +208,25 @@ static int probe_raw_share(struct kvm *kvm, u64 handle, u64 ipa, u64 pfn)
 }
 
 /*
- * "share <ipa> host|hyp", "share <ipa> image <handle>", "unshare <ipa>", and
+ * pKVM's own share or unshare with hyp of the host page behind guest
+ * address ipa, as a host that knows which page it lent would try.
+ */
+static int probe_pkvm(struct kvm *kvm, const char *what, u64 ipa)
+{
+	struct page *page = xa_load(&kvm->arch.bootops_guest_pages, ipa >> PAGE_SHIFT);
+
+	if (!page)
+		return -ENOENT;
+	if (!strcmp(what, "share_hyp"))
+		return kvm_call_hyp_nvhe(__pkvm_host_share_hyp, page_to_pfn(page));
+	if (!strcmp(what, "unshare_hyp"))
+		return kvm_call_hyp_nvhe(__pkvm_host_unshare_hyp, page_to_pfn(page));
+	return -EINVAL;
+}
+
+/*
+ * "share <ipa> host|hyp", "share <ipa> image <handle>", "unshare <ipa>",
+ * "pkvm share_hyp|unshare_hyp <ipa>" (pKVM's own, on the page behind ipa), and
  * with raw arguments "hcall share <handle> <ipa> <pfn>", "hcall unshare <handle> <ipa>",
  * "hcall register <handle>", "hcall pkvm_teardown <handle>" (pKVM's own teardown).
  */
@@ -216,7 +234,7 @@ static ssize_t probe_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
 	struct kvm *kvm = file_inode(file)->i_private;
-	char buf[96], what[8] = "";
+	char buf[96], what[8] = "", op[16] = "";
 	u64 ipa, handle, pfn;
 	u32 arg = 0;
 	int ret;
@@ -228,6 +246,8 @@ static ssize_t probe_write(struct file *file, const char __user *ubuf,
 		ret = probe_share(kvm, ipa, what, arg);
 	else if (sscanf(buf, "unshare %llx", &ipa) == 1)
 		ret = probe_result(kvm, unshare_page(kvm, ipa));
+	else if (sscanf(buf, "pkvm %15s %llx", op, &ipa) == 2)
+		ret = probe_result(kvm, probe_pkvm(kvm, op, ipa));
 	else if (sscanf(buf, "hcall share %llx %llx %llx", &handle, &ipa, &pfn) == 3)
 		ret = probe_raw_share(kvm, handle, ipa, pfn);
 	else if (sscanf(buf, "hcall pkvm_teardown %llx", &handle) == 1)

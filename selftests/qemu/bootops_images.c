@@ -766,7 +766,7 @@ static void test_guest_memory_shared(void)
 /* The host may add and remove ordinary memory, never touch the image's. */
 static void test_host_cannot_remap_image(void)
 {
-	int img_unshare, img_share, touched, fresh, unshare, again;
+	int img_unshare, img_share, touched, fresh, unshare, again, pk_share, pk_unshare;
 	struct vmm v;
 
 	if (!run_touch(&v, 4, 1)) {
@@ -784,6 +784,11 @@ static void test_host_cannot_remap_image(void)
 	check(touched == -EEXIST && fresh == 0,
 	      "controls: a mapped address is EEXIST, a free one takes a host page",
 	      "mapped %s, free %s", res(touched), res(fresh));
+	pk_share = probe(&v, "pkvm share_hyp %llx", TOUCH_BASE);
+	pk_unshare = probe(&v, "pkvm unshare_hyp %llx", TOUCH_BASE);
+	check(pk_share == -EPERM && pk_unshare == -EPERM,
+	      "pKVM's own share and unshare with hyp of a page the VM has: EPERM, hyp up",
+	      "share_hyp %s, unshare_hyp %s", res(pk_share), res(pk_unshare));
 	unshare = probe(&v, "unshare %llx", TOUCH_BASE);
 	again = probe(&v, "unshare %llx", TOUCH_BASE);
 	check(unshare == 0 && again == -ENOENT,
