@@ -153,10 +153,9 @@ int bootops_vcpu_enter(u64 vmid, u64 vcpuid, u64 kvm_handle)
 	return ret;
 }
 
+/* A VM that is UNUSED has only UNUSED vCPUs: teardown clears them. */
 static int do_set_vcpu_inactive(u64 vmid, u64 vcpuid)
 {
-	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED)
-		return -ENOENT;
 	switch (bootops_get_vcpu_state(vmid, vcpuid)) {
 	case BOOTOPS_VCPU_UNUSED:
 		return -ENOENT;
