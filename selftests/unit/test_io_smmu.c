@@ -207,6 +207,8 @@ TEST(vm_bank_maps_only_its_pages_at_their_gfn)
 	CHECK_REFUSED(bootops_map_smmu(2, 2, 0, 0x40000, ram(2) * PAGE), -EPERM);
 	CHECK_REFUSED(bootops_map_smmu(1, 2, 0, 0x40000, ram(3) * PAGE), -EPERM);
 	CHECK_EQ(bootops_map_smmu(1, 2, 0, 0x40000, ram(1) * PAGE), 0);
+	/* A mapped iova is EEXIST before the page named is looked at. */
+	CHECK_REFUSED(bootops_map_smmu(1, 2, 0, 0x40000, ram(3) * PAGE), -EEXIST);
 	CHECK_EQ(bootops_map_io(1, 0x9000000, DEV_MMIO), 0);
 	CHECK_REFUSED(bootops_map_smmu(1, 2, 0, 0x9000000, DEV_MMIO), -EPERM);
 	CHECK_EQ(sim_check_invariants(), 0);
