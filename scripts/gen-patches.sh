@@ -49,7 +49,26 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git format-patch -q --zero-commit --no-signature -o "$tmp" pristine.."$parent"
 
+# What a patch says, not where it lands: blob ids and hunk line numbers
+# change with Debian's 6.12 point release, the series does not.
+normalize() {
+	mkdir -p "$2"
+	for f in "$1"/*.patch; do
+		sed -e '/^index [0-9a-f]*\.\.[0-9a-f]* [0-7]*$/d' \
+		    -e 's/^@@ -[0-9,]* +[0-9,]* @@/@@/' "$f" > "$2/${f##*/}"
+	done
+}
+
 if [ $check = 1 ]; then
+	normalize "$tmp" "$tmp.new"
+	normalize "$OUT" "$tmp.old"
+	trap 'rm -rf "$tmp" "$tmp.new" "$tmp.old"' EXIT
+	if ! diff -r -q "$tmp" "$OUT" >/dev/null 2>&1 &&
+	   diff -r -q "$tmp.new" "$tmp.old" >/dev/null 2>&1; then
+		echo "gen-patches: patches/ is up to date but for line numbers and blob ids" \
+		     "(generated on another 6.12 point release than $(make -s -C "$SRC" kernelversion 2>/dev/null))"
+		exit 0
+	fi
 	if ! diff -r -q "$tmp" "$OUT" >/dev/null 2>&1; then
 		echo "gen-patches: patches/ is out of date; run scripts/gen-patches.sh" >&2
 		diff -r -u "$OUT" "$tmp" | head -n 40 >&2 || true
