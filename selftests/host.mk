@@ -12,7 +12,7 @@ HOST_WARN	:= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter $(MUTANT_CFL
 HOST_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
 HOST_CFLAGS	:= $(HOST_WARN) -O1 -g $(HOST_SAN) $(HOST_INC)
-COV_CFLAGS	:= --coverage
+COV_CFLAGS	:= --coverage -fprofile-update=atomic
 MBEDTLS_LIBS	:= -lmbedcrypto
 
 HYP_OBJS	:= $(patsubst %,$(HOST_OUT)/hyp/%.o,$(HYP_CORE))
