@@ -60,22 +60,21 @@ normalize() {
 }
 
 if [ $check = 1 ]; then
+	if diff -r -q "$tmp" "$OUT" >/dev/null 2>&1; then
+		echo "gen-patches: patches/ is up to date ($(ls "$tmp" | wc -l) patches)"
+		exit 0
+	fi
+	trap 'rm -rf "$tmp" "$tmp.new" "$tmp.old"' EXIT
 	normalize "$tmp" "$tmp.new"
 	normalize "$OUT" "$tmp.old"
-	trap 'rm -rf "$tmp" "$tmp.new" "$tmp.old"' EXIT
-	if ! diff -r -q "$tmp" "$OUT" >/dev/null 2>&1 &&
-	   diff -r -q "$tmp.new" "$tmp.old" >/dev/null 2>&1; then
+	if diff -r -q "$tmp.new" "$tmp.old" >/dev/null 2>&1; then
 		echo "gen-patches: patches/ is up to date but for line numbers and blob ids" \
 		     "(generated on another 6.12 point release than $(make -s -C "$SRC" kernelversion 2>/dev/null))"
 		exit 0
 	fi
-	if ! diff -r -q "$tmp" "$OUT" >/dev/null 2>&1; then
-		echo "gen-patches: patches/ is out of date; run scripts/gen-patches.sh" >&2
-		diff -r -u "$OUT" "$tmp" | head -n 40 >&2 || true
-		exit 1
-	fi
-	echo "gen-patches: patches/ is up to date ($(ls "$tmp" | wc -l) patches)"
-	exit 0
+	echo "gen-patches: patches/ is out of date; run scripts/gen-patches.sh" >&2
+	diff -r -u "$OUT" "$tmp" | head -n 40 >&2 || true
+	exit 1
 fi
 rm -rf "$OUT"
 mkdir -p "$OUT"
