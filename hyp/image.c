@@ -59,13 +59,14 @@ static int do_set_boot_info(u64 vmid, u64 load_addr, u64 size,
 			    const u8 sig[BOOTOPS_SIG_SIZE])
 {
 	u64 npages = bootops_image_pages(size), slot;
-	u32 idx = bootops_get_vm_next_load_idx(vmid);
 	struct bootops_load_info *li;
 	int ret;
+	u32 idx;
 
 	ret = bootops_check_vm_ready(vmid);
 	if (ret)
 		return ret;
+	idx = bootops_get_vm_next_load_idx(vmid);
 	if (!image_range_valid(vmid, load_addr, size))
 		return -EINVAL;
 	if (idx >= BOOTOPS_MAX_LOAD_INFO)
@@ -303,8 +304,8 @@ static void start_verify(u64 vmid)
  */
 static int do_verify_and_load_images(u64 vmid)
 {
-	struct bootops_cursor *c = &bootops_vm(vmid)->cursor;
 	u64 budget = BOOTOPS_SLICE_UNITS;
+	struct bootops_cursor *c;
 	int ret = 0;
 
 	if (bootops_get_vm_state(vmid) != BOOTOPS_VM_VERIFYING) {
@@ -315,6 +316,7 @@ static int do_verify_and_load_images(u64 vmid)
 			return -EPERM;
 		start_verify(vmid);
 	}
+	c = &bootops_vm(vmid)->cursor;
 	while (!ret && c->step != BOOTOPS_STEP_DONE)
 		ret = verify_one(vmid, c, &budget);
 	/* The pages this call took are the VM's alone when it returns. */

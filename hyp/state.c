@@ -8,6 +8,9 @@
 
 struct bootops_state bootops_state;
 
+_Static_assert(sizeof(struct bootops_vm_info) <= BOOTOPS_VM_STATE_PAGES * BOOTOPS_PAGE_SIZE,
+	       "BOOTOPS_VM_STATE_PAGES too small for struct bootops_vm_info");
+
 void bootops_state_init(void)
 {
 	u32 vmid, i, j;
@@ -16,7 +19,7 @@ void bootops_state_init(void)
 	bootops_lock_init(&bootops_state.remap_lock);
 	bootops_lock_init(&bootops_state.smmu_lock);
 	for (vmid = 0; vmid <= BOOTOPS_MAX_VMS; vmid++)
-		bootops_lock_init(&bootops_vm(vmid)->lock);
+		bootops_lock_init(&bootops_state.vm[vmid].lock);
 	for (i = 0; i < BOOTOPS_SMMU_NUM; i++)
 		for (j = 0; j < BOOTOPS_SMMU_NUM_CB; j++)
 			bootops_state.smmu[i][j].owner = BOOTOPS_SMMU_NO_OWNER;

@@ -16,40 +16,56 @@ void bootops_init(void)
 	bootops_state_init();
 }
 
-static int do_register_kvm(u64 vmid, u64 kvm_handle)
+/*
+ * The host's donated pages hold the record from here to the end of
+ * teardown; the vmid's lock, hyp's own, keeps everyone else out meanwhile.
+ */
+static int do_register_kvm(u64 vmid, u64 kvm_handle, u64 mem_pfn)
 {
+	struct bootops_vm_info *vm;
+	void *mem;
+	int ret;
+
 	if (bootops_get_vm_state(vmid) != BOOTOPS_VM_UNUSED)
 		return -EEXIST;
-	bootops_set_vm_kvm(vmid, kvm_handle);
-	bootops_set_vm_next_load_idx(vmid, 0);
-	bootops_set_vm_state(vmid, BOOTOPS_VM_READY);
+	ret = bootops_plat_take_vm_memory(mem_pfn, &mem);
+	if (ret)
+		return ret;
+	vm = mem;
+	vm->kvm_handle = kvm_handle;
+	vm->state = BOOTOPS_VM_READY;
+	bootops_state.vm[vmid].info = vm;
 	return 0;
 }
 
 /*
  * The platform's choice of vmid: on pKVM, the slot pKVM reserved for the
- * VM (one id space).  -EINVAL out of range, -EEXIST if it is in use.
+ * VM (one id space).  -EINVAL out of range, -EEXIST if it is in use, or
+ * why the memory cannot be taken.
  */
-int bootops_register_kvm_at(u64 vmid, u64 kvm_handle)
+int bootops_register_kvm_at(u64 vmid, u64 kvm_handle, u64 mem_pfn)
 {
 	int ret;
 
 	if (!bootops_vmid_valid(vmid))
 		return -EINVAL;
 	bootops_lock_vm(vmid);
-	ret = do_register_kvm(vmid, kvm_handle);
+	ret = do_register_kvm(vmid, kvm_handle, mem_pfn);
 	bootops_unlock_vm(vmid);
 	return ret;
 }
 
 /* The spec's register_kvm: the lowest free vmid, each tried under its lock. */
-int bootops_register_kvm(u64 kvm_handle)
+int bootops_register_kvm(u64 kvm_handle, u64 mem_pfn)
 {
 	u32 vmid;
+	int ret;
 
-	for (vmid = 1; vmid <= BOOTOPS_MAX_VMS; vmid++)
-		if (!bootops_register_kvm_at(vmid, kvm_handle))
-			return vmid;
+	for (vmid = 1; vmid <= BOOTOPS_MAX_VMS; vmid++) {
+		ret = bootops_register_kvm_at(vmid, kvm_handle, mem_pfn);
+		if (ret != -EEXIST)
+			return ret ? ret : (int)vmid;
+	}
 	return -ENOSPC;
 }
 
@@ -153,9 +169,10 @@ int bootops_vcpu_enter(u64 vmid, u64 vcpuid, u64 kvm_handle)
 	return ret;
 }
 
-/* A VM that is UNUSED has only UNUSED vCPUs: teardown clears them. */
 static int do_set_vcpu_inactive(u64 vmid, u64 vcpuid)
 {
+	if (!bootops_vm(vmid))
+		return -ENOENT;
 	switch (bootops_get_vcpu_state(vmid, vcpuid)) {
 	case BOOTOPS_VCPU_UNUSED:
 		return -ENOENT;
@@ -190,8 +207,8 @@ int bootops_vcpu_take_reset(u64 vmid, u64 vcpuid)
 	if (ret)
 		return ret;
 	bootops_lock_vm(vmid);
-	vcpu = bootops_vcpu(vmid, vcpuid);
-	if (vcpu->state == BOOTOPS_VCPU_UNUSED) {
+	vcpu = bootops_vm(vmid) ? bootops_vcpu(vmid, vcpuid) : NULL;
+	if (!vcpu || vcpu->state == BOOTOPS_VCPU_UNUSED) {
 		ret = -ENOENT;
 	} else {
 		ret = vcpu->need_reset;
@@ -211,16 +228,13 @@ static bool vm_has_active_vcpu(u64 vmid)
 	return false;
 }
 
-static void reset_vm_info(u64 vmid)
+/* The record goes back to the host, zeroed: the vmid is free again. */
+static void release_vm_info(u64 vmid)
 {
 	struct bootops_vm_info *vm = bootops_vm(vmid);
 
-	memset(vm->load, 0, sizeof(vm->load));
-	memset(vm->vcpu, 0, sizeof(vm->vcpu));
-	vm->nr_load = 0;
-	vm->kvm_handle = 0;
-	vm->host_faults = 0;
-	vm->state = BOOTOPS_VM_UNUSED;
+	bootops_state.vm[vmid].info = NULL;
+	bootops_plat_return_vm_memory(vm);
 }
 
 /* DYING: the VM can no longer run, and nothing can be added to it. */
@@ -254,7 +268,7 @@ static int do_teardown_vm(u64 vmid)
 		ret = bootops_plat_s2_teardown(vmid, &budget);
 	if (ret)
 		return ret;
-	reset_vm_info(vmid);
+	release_vm_info(vmid);
 	return 0;
 }
 

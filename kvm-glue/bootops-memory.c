@@ -225,6 +225,17 @@ static int probe_pkvm(struct kvm *kvm, const char *what, u64 ipa)
 }
 
 /*
+ * register_kvm under handle, its record in fresh pages of the host's.
+ * Should hyp say yes, the pages are its own for good: never freed.
+ */
+static int probe_register(u64 handle)
+{
+	void *record;
+
+	return kvm_bootops_register_at_hyp(handle, &record);
+}
+
+/*
  * "share <ipa> host|hyp", "share <ipa> image <handle>", "unshare <ipa>",
  * "pkvm share_hyp|unshare_hyp <ipa>" (pKVM's own, on the page behind ipa), and
  * with raw arguments "hcall share <handle> <ipa> <pfn>", "hcall unshare <handle> <ipa>",
@@ -253,7 +264,7 @@ static ssize_t probe_write(struct file *file, const char __user *ubuf,
 	else if (sscanf(buf, "hcall pkvm_teardown %llx", &handle) == 1)
 		ret = probe_result(kvm, kvm_call_hyp_nvhe(__pkvm_teardown_vm, handle));
 	else if (sscanf(buf, "hcall register %llx", &handle) == 1)
-		ret = probe_result(kvm, kvm_call_hyp_nvhe(__bootops_register_kvm, handle));
+		ret = probe_result(kvm, probe_register(handle));
 	else if (sscanf(buf, "hcall unshare %llx %llx", &handle, &ipa) == 2)
 		ret = probe_result(kvm, kvm_call_hyp_nvhe(__bootops_unshare_guest_page,
 							  handle, ipa));

@@ -14,10 +14,12 @@
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/kvm_host.h>
+#include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 #include <asm/kvm_asm.h>
 #include <asm/kvm_bootops.h>
 #include <asm/kvm_mmu.h>
@@ -40,13 +42,38 @@ static int verify_all(u64 vmid)
 	return ret;
 }
 
+#define RECORD_SIZE	(BOOTOPS_VM_STATE_PAGES * PAGE_SIZE)
+
+/* The pages each registered VM's record is in, by handle: hyp's until teardown. */
+static DEFINE_XARRAY(vm_records);
+
+static void *alloc_record(void)
+{
+	return alloc_pages_exact(RECORD_SIZE, GFP_KERNEL);
+}
+
+/* register_kvm as KVM calls it: the record in pages of the host's own. */
+static int register_vm(u64 handle)
+{
+	void *record;
+	int ret = kvm_bootops_register_at_hyp(handle, &record);
+
+	/* Hyp has the pages: should the store fail, they are never freed. */
+	return ret ? ret : xa_err(xa_store(&vm_records, handle, record, GFP_KERNEL));
+}
+
+/* Only once hyp has given them back may the record's pages be freed. */
 static int teardown_all(u64 vmid)
 {
+	void *record;
 	int ret;
 
 	do
 		ret = HC(teardown_vm, vmid);
 	while (ret == BOOTOPS_CONTINUE);
+	record = ret ? NULL : xa_erase(&vm_records, vmid);
+	if (record)
+		free_pages_exact(record, RECORD_SIZE);
 	return ret;
 }
 
@@ -70,7 +97,7 @@ static int new_vm(void)
 
 	if (handle <= 0)
 		return handle ? handle : -EINVAL;
-	ret = HC(register_kvm, handle);
+	ret = register_vm(handle);
 	if (ret) {
 		WARN_ON(unreserve_handle(handle));
 		return ret;
@@ -120,7 +147,7 @@ static void test_ids(struct st *t, u32 vmid)
 
 		snprintf(what, sizeof(what), "handle %#llx refused by every hypercall", bad);
 		expect(t, what,
-		       !!(HC(register_kvm, bad) == -EINVAL &&
+		       !!(register_vm(bad) == -EINVAL &&
 			  HC(register_vcpu, bad, 0, 0) == -EINVAL &&
 			  kvm_bootops_hvc_set_boot_info(bad, 0, PAGE_SIZE, zero_sig) == -EINVAL &&
 			  REMAP1(bad, 0, 0) == -EINVAL &&
@@ -133,7 +160,7 @@ static void test_ids(struct st *t, u32 vmid)
 			  HC(teardown_vm, bad) == -EINVAL), 1);
 	}
 	expect(t, "handle 0 is not a VM", HC(verify_and_load_images, 0), -EINVAL);
-	expect(t, "nor can it be registered", HC(register_kvm, 0), -EINVAL);
+	expect(t, "nor can it be registered", register_vm(0), -EINVAL);
 	expect(t, "vcpuid MAX_VCPUS", HC(register_vcpu, vmid, BOOTOPS_MAX_VCPUS, 0), -EINVAL);
 	expect(t, "vcpuid 2^32", HC(register_vcpu, vmid, 1ULL << 32, 0), -EINVAL);
 	expect(t, "register vcpu 0", HC(register_vcpu, vmid, 0, 0), 0);
@@ -313,16 +340,16 @@ static void test_registration(struct st *t)
 	if (h <= 0 || gone <= 0)
 		goto out;
 	expect(t, "a handle given back", unreserve_handle(gone), 0);
-	expect(t, "is not registered", HC(register_kvm, gone), -ENOENT);
+	expect(t, "is not registered", register_vm(gone), -ENOENT);
 	expect(t, "nor given back twice", unreserve_handle(gone), -ENOENT);
 	gone = 0;
-	expect(t, "register a reserved handle", HC(register_kvm, h), 0);
-	expect(t, "a second registration of it refused", HC(register_kvm, h), -EEXIST);
+	expect(t, "register a reserved handle", register_vm(h), 0);
+	expect(t, "a second registration of it refused", register_vm(h), -EEXIST);
 	expect(t, "the same handle with high bits set refused",
-	       HC(register_kvm, (1ULL << 32) | h), -EINVAL);
+	       register_vm((1ULL << 32) | h), -EINVAL);
 	expect(t, "pKVM keeps the handle while boot ops hold the VM",
 	       unreserve_handle(h), -EBUSY);
-	expect(t, "and the VM is still boot ops' own", HC(register_kvm, h), -EEXIST);
+	expect(t, "and the VM is still boot ops' own", register_vm(h), -EEXIST);
 	expect(t, "a reserved VM is not pKVM's to tear down",
 	       (int)kvm_call_hyp_nvhe(__pkvm_teardown_vm, h), -ENOENT);
 	expect(t, "boot ops let go", teardown_all(h), 0);
@@ -333,6 +360,102 @@ out:
 		unreserve_handle(h);
 	if (gone > 0)
 		unreserve_handle(gone);
+}
+
+/* pKVM's own share of one page with hyp, not through kvm_share_hyp()'s refcounts. */
+static int pkvm_share(u64 pfn)
+{
+	int ret = kvm_call_hyp_nvhe(__pkvm_host_share_hyp, pfn, 1);
+
+	if (!ret)
+		WARN_ON(kvm_call_hyp_nvhe(__pkvm_host_unshare_hyp, pfn, 1));
+	return ret;
+}
+
+/* -EFAULT if the host may not read va: hyp reflects the abort. */
+static int host_read(const void *va)
+{
+	u64 word;
+
+	return copy_from_kernel_nofault(&word, va, sizeof(word));
+}
+
+/* The refusals of the record's pages; h is reserved and not registered. */
+static void test_record_refused(struct st *t, u64 h, u8 *rec, u64 lent_pfn, int other)
+{
+	u64 pfn = virt_to_pfn(rec);
+	int i, owned = 0;
+
+	expect(t, "record in hyp's pages",
+	       HC(register_kvm, h, PHYS_PFN(__pa_symbol(__hyp_bss_start))), -EPERM);
+	expect(t, "record in device pages", HC(register_kvm, h, 0x9000), -EINVAL);
+	expect(t, "record beyond memory", HC(register_kvm, h, 1ULL << 40), -EINVAL);
+	expect(t, "record at pfn 2^64-1", HC(register_kvm, h, ~0ULL), -EINVAL);
+	expect(t, "record running past the end of memory",
+	       HC(register_kvm, h, PHYS_PFN(memblock_end_of_DRAM()) - 1), -EINVAL);
+	expect(t, "record in a page lent for an image", HC(register_kvm, h, lent_pfn), -EPERM);
+	expect(t, "record in another VM's record",
+	       HC(register_kvm, h, virt_to_pfn(xa_load(&vm_records, other))), -EPERM);
+	if (!kvm_call_hyp_nvhe(__pkvm_host_share_hyp, pfn + 1, 1)) {
+		expect(t, "record whose middle page the host shares with hyp",
+		       HC(register_kvm, h, pfn), -EPERM);
+		WARN_ON(kvm_call_hyp_nvhe(__pkvm_host_unshare_hyp, pfn + 1, 1));
+	}
+	for (i = 0; i < BOOTOPS_VM_STATE_PAGES; i++)
+		owned += !pkvm_share(pfn + i);
+	expect(t, "the refused pages are still the host's alone: pKVM shares each",
+	       owned, BOOTOPS_VM_STATE_PAGES);
+	expect(t, "with the host's bytes", rec[0] == 0xa5 && rec[RECORD_SIZE - 1] == 0xa5, 1);
+}
+
+/*
+ * register_kvm's record pages: RAM the host alone owns, all of them.  A
+ * refusal takes nothing and leaves the handle free.  While the VM exists
+ * the pages are hyp's: the host can neither share, lend nor DMA-map them,
+ * and its reads fault without stopping EL2.  Teardown returns them zeroed.
+ */
+static void test_record_pages(struct st *t)
+{
+	u8 *rec = alloc_record(), *lent = (u8 *)__get_free_page(GFP_KERNEL);
+	int h = reserve_handle(), other = -ENOENT;
+	u64 pfn;
+
+	if (!rec || !lent || h <= 0) {
+		expect(t, "pages and a handle for the record tests", h <= 0 ? h : -ENOMEM, 0);
+		goto out;
+	}
+	pfn = virt_to_pfn(rec);
+	memset(rec, 0xa5, RECORD_SIZE);
+	other = vm_with_page(virt_to_page(lent), zero_sig);
+	expect(t, "another VM, with a page lent for its image", other > 0, 1);
+	if (other <= 0)
+		goto out;
+	test_record_refused(t, h, rec, virt_to_pfn(lent), other);
+	expect(t, "then the handle registers, the record in those pages",
+	       HC(register_kvm, h, pfn), 0);
+	expect(t, "the record is hyp's: pKVM does not share it", pkvm_share(pfn + 2), -EPERM);
+	expect(t, "a second VM's image",
+	       kvm_bootops_hvc_set_boot_info(h, 0x80000000, PAGE_SIZE, zero_sig), 0);
+	expect(t, "the record is not lent for it", REMAP1(h, pfn, 0), -EPERM);
+	expect(t, "host takes SMMU bank 3", HC(alloc_smmu, 0, 3, 0), 0);
+	expect(t, "nor DMA-mapped for the host", HC(map_smmu, 0, 3, 0, 0, PFN_PHYS(pfn)), -EPERM);
+	expect(t, "a host read of the record faults, and EL2 goes on",
+	       host_read(rec + PAGE_SIZE), -EFAULT);
+	if (teardown_all(h)) {
+		expect(t, "teardown with the record", -EBUSY, 0);
+		rec = NULL;	/* still hyp's: never freed */
+		goto out;
+	}
+	expect(t, "teardown gives the record back zeroed", !memchr_inv(rec, 0, RECORD_SIZE), 1);
+out:
+	if (other > 0 && end_vm(other))
+		lent = NULL;	/* the image page is still hyp's */
+	if (h > 0)
+		unreserve_handle(h);
+	if (rec)
+		free_pages_exact(rec, RECORD_SIZE);
+	if (lent)
+		free_page((unsigned long)lent);
 }
 
 /* Boot ops' table pages in use (get_vm_stats' x3), read through a VM of their own. */
@@ -618,7 +741,7 @@ static void test_el2_ownership(struct st *t)
 		       ret, 0);
 		total += checks;
 	}
-	expect(t, "five sections, over a hundred checks", section == 5 && total > 100, 1);
+	expect(t, "six sections, over a hundred checks", section == 6 && total > 100, 1);
 	expect(t, "the page is the host's again, scrubbed",
 	       !memchr_inv(page_address(page), 0, PAGE_SIZE), 1);
 	expect(t, "not on a page the host does not own: hyp's",
@@ -641,6 +764,7 @@ static int selftest_show(struct seq_file *m, void *v)
 	seq_puts(m, "TAP version 13\n");
 	RUN(&t, test_el2_ownership);
 	RUN(&t, test_registration);
+	RUN(&t, test_record_pages);
 	RUN(&t, test_table_pool_exhaustion);
 	RUN(&t, test_image_lifecycle);
 	RUN(&t, test_cycles);

@@ -112,6 +112,28 @@ static bool bootops_on(void)
 	return is_protected_kvm_enabled() && !bootops_disabled;
 }
 
+#define BOOTOPS_VM_RECORD_SIZE	(BOOTOPS_VM_STATE_PAGES * PAGE_SIZE)
+
+/*
+ * Hyp keeps a VM's record in pages the host gives it, as pKVM keeps its
+ * own VM state, charged to the VM's creator.  They are hyp's from a 0
+ * here until teardown returns 0: *record must not be freed before.
+ */
+int kvm_bootops_register_at_hyp(u64 handle, void **record)
+{
+	void *pages = alloc_pages_exact(BOOTOPS_VM_RECORD_SIZE, GFP_KERNEL_ACCOUNT);
+	int ret;
+
+	if (!pages)
+		return -ENOMEM;
+	ret = kvm_call_hyp_nvhe(__bootops_register_kvm, handle, virt_to_pfn(pages));
+	if (ret)
+		free_pages_exact(pages, BOOTOPS_VM_RECORD_SIZE);
+	else
+		*record = pages;
+	return ret;
+}
+
 /*
  * Boot ops know the VM by the handle pKVM reserved for it at creation
  * (pkvm_init_host_vm()): hyp takes no id of the host's choosing.
@@ -122,7 +144,7 @@ int kvm_bootops_init_vm(struct kvm *kvm)
 
 	if (!bootops_on())
 		return 0;
-	ret = kvm_call_hyp_nvhe(__bootops_register_kvm, kvm->arch.pkvm.handle);
+	ret = kvm_bootops_register_at_hyp(kvm->arch.pkvm.handle, &kvm->arch.bootops_record);
 	if (ret) {
 		pr_warn_ratelimited("VM %#x not registered at EL2: %pe\n",
 				    kvm->arch.pkvm.handle, ERR_PTR(ret));
@@ -160,11 +182,14 @@ bool kvm_bootops_destroy_vm(struct kvm *kvm)
 		return true;
 	ret = teardown_at_hyp(kvm);
 	if (ret) {
-		/* Hyp still owns the VM's pages: they must never be reused. */
+		/* Hyp still owns the VM's pages and record: never reused. */
 		pr_warn_ratelimited("VM %#x: teardown refused: %pe\n",
 				    kvm->arch.pkvm.handle, ERR_PTR(ret));
 		return false;
 	}
+	/* Hyp zeroed the record's pages and gave them back. */
+	free_pages_exact(kvm->arch.bootops_record, BOOTOPS_VM_RECORD_SIZE);
+	kvm->arch.bootops_record = NULL;
 	kvm->arch.bootops_registered = false;
 	return true;
 }

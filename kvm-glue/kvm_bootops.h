@@ -26,6 +26,7 @@ void kvm_bootops_report_hyp_init(void);
 int kvm_bootops_hvc(u64 func, u64 a1, u64 a2, u64 a3, const u64 *more, int nr, u64 *x2);
 int kvm_bootops_hvc_set_boot_info(u64 handle, u64 load_addr, u64 size,
 				  const u8 sig[BOOTOPS_HVC_SIG_SIZE]);
+int kvm_bootops_register_at_hyp(u64 handle, void **record);
 int kvm_bootops_init_vm(struct kvm *kvm);
 bool kvm_bootops_destroy_vm(struct kvm *kvm);
 int kvm_bootops_vcpu_precreate(struct kvm *kvm);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Boot ops: a host access to a page hyp gave a VM is reflected back to the
- * host as a synchronous abort, instead of stopping EL2 (pKVM 6.12 BUG()s
- * on any host stage-2 fault it cannot resolve).  The abort carries
+ * Boot ops: a host access to a page the host does not own (a VM's, or
+ * hyp's: its own or a VM's record) is reflected back to the host as a
+ * synchronous abort, instead of stopping EL2 (pKVM 6.12 BUG()s on any
+ * host stage-2 fault it cannot resolve).  The abort carries
  * ESR.S1PTW, a bit that is RES0 in ESR_EL1, so the host's fault handler
  * can tell it from its own faults (as later pKVM kernels do).
  */
@@ -62,7 +63,7 @@ static void inject_host_abort(void)
 	write_sysreg_el2(exception_pstate(spsr, read_sysreg_el1(SYS_SCTLR)), SYS_SPSR);
 }
 
-/* Called by mem_protect.c with the owner the host stage 2 recorded. */
+/* Called by mem_protect.c with the VM the host stage 2 recorded, 0 if none. */
 void bootops_pkvm_reflect_host_abort(u32 vmid)
 {
 	bootops_note_host_fault(vmid);

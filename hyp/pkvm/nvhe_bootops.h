@@ -19,8 +19,11 @@ struct pkvm_hyp_vcpu;
  * op refuses with -EINVAL.
  */
 u64 pkvm_bootops_vmid(u64 handle);
-/* Boot ops for a VM pKVM has reserved and not yet initialised. */
-int pkvm_bootops_register_vm(u64 handle);
+/*
+ * Boot ops for a VM pKVM has reserved and not yet initialised; its record
+ * goes in BOOTOPS_VM_STATE_PAGES host pages from mem_pfn.
+ */
+int pkvm_bootops_register_vm(u64 handle, u64 mem_pfn);
 int bootops_pkvm_init(void);
 /* vmid (> 0) if the vCPU may run on this CPU now, else -errno. */
 int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu);
@@ -35,12 +38,17 @@ static inline int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid)
 #endif
 
 /*
- * A host stage-2 fault pKVM refused with -EPERM: 0 if it was on a VM's
- * page and is reflected to the host, -EAGAIN if the page is the host's
- * again, else -EPERM (mem_protect.c).
+ * A host stage-2 fault pKVM refused with -EPERM, on a page the host does
+ * not own: 0 once it is reflected to the host, -EAGAIN if the page is the
+ * host's again (mem_protect.c).  _owner only says whose the page is: the
+ * VM's id, 0 for hyp's.
  */
 int __pkvm_bootops_host_abort(u64 addr);
-/* Counts a host fault on VM vmid's page and injects it into the host (host-abort.c). */
+int __pkvm_bootops_host_abort_owner(u64 addr, u32 *vmid);
+/*
+ * Injects the fault into the host, counted against VM vmid if it is one
+ * (host-abort.c).
+ */
 void bootops_pkvm_reflect_host_abort(u32 vmid);
 
 /* Page-table pages from hyp's pool (setup.c). */
@@ -65,5 +73,7 @@ void __pkvm_bootops_reclaim(u64 pfn, bool scrub);
 bool __pkvm_bootops_page_is_guest(u64 pfn);
 bool __pkvm_bootops_host_exclusive(u64 pfn);
 int __pkvm_bootops_check_mmio(u64 pfn);
+int __pkvm_bootops_take_vm_memory(u64 pfn, u64 nr);
+int __pkvm_bootops_return_vm_memory(u64 pfn, u64 nr);
 
 #endif /* __KVM_NVHE_BOOTOPS_H__ */

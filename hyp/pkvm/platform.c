@@ -12,6 +12,9 @@
  *                   keeps a linear mapping to scrub it at teardown
  *   shared guest    host SHARED_OWNED: still the host's, mapped in one VM's
  *                   stage 2 as ordinary memory; nobody else may get it
+ *   VM record       host stage 2 annotated with owner PKVM_ID_HYP, hyp
+ *                   OWNED and mapped: a VM's boot-ops state, in pages the
+ *                   host gave for as long as the VM exists
  * The remap area is a private hyp VA range reserved at init.  A VM's stage
  * 2 as hyp knows it is a boot-ops LPAE table per VM in hyp memory; a VM
  * with images runs on it once verified (bootops_pkvm_load_s2()).
@@ -328,6 +331,21 @@ void bootops_plat_undo_donate(u64 pfn, u32 vmid)
 void bootops_plat_reclaim_page(u64 pfn, u32 vmid)
 {
 	__pkvm_bootops_reclaim(pfn, true);
+}
+
+/* The record lives at hyp's linear address of the pages, like pKVM's own VMs. */
+int bootops_plat_take_vm_memory(u64 pfn, void **va)
+{
+	int ret = __pkvm_bootops_take_vm_memory(pfn, BOOTOPS_VM_STATE_PAGES);
+
+	if (!ret)
+		*va = hyp_phys_to_virt(hyp_pfn_to_phys(pfn));
+	return ret;
+}
+
+void bootops_plat_return_vm_memory(void *va)
+{
+	WARN_ON(__pkvm_bootops_return_vm_memory(hyp_virt_to_pfn(va), BOOTOPS_VM_STATE_PAGES));
 }
 
 /* Callers only ask about pages reached through vmid's own records. */

@@ -32,6 +32,11 @@
 #ifndef BOOTOPS_SLICE_UNITS
 #define BOOTOPS_SLICE_UNITS		128
 #endif
+/*
+ * Pages the host donates for hyp's record of one VM (register_kvm): its
+ * images and vCPUs, as pKVM keeps a VM in memory the host donates.
+ */
+#define BOOTOPS_VM_STATE_PAGES		3
 /* Pages one remap_vm_image call lends (host registers x4..x17). */
 #define BOOTOPS_LEND_BATCH		14
 #ifndef BOOTOPS_SMMU_NUM

@@ -121,7 +121,10 @@ static void one_call(struct input *in)
 	sim_set_cpu(op >> 5);
 	/* Bit 4 picks the guest-memory calls; bits 5-7 are the CPU. */
 	switch (op & 16 ? 16 + op % 4 : op % 16) {
-	case 0: ret = bootops_register_kvm(take(in, 2)); break;
+	/* The VM's record: mostly the sim's set-apart pages, else any page. */
+	case 0: ret = bootops_register_kvm(take(in, 2),
+					   take(in, 1) < 224 ? sim_vm_memory() : pick_pfn(in));
+		break;
 	case 1: ret = bootops_register_vcpu(vmid, pick_small(in, 4), 0); break;
 	case 2: ret = bootops_set_vcpu_active(vmid, pick_small(in, 4)); break;
 	case 3: ret = bootops_set_vcpu_inactive(vmid, pick_small(in, 4)); break;

@@ -289,7 +289,11 @@ void m_undo_alt_enomem(struct model *m)
 /* ---------------------------------------------------------------------- */
 /* VMs and vCPUs.                                                          */
 
-int m_register_kvm(struct model *m, u64 kvm_handle)
+/*
+ * mem_err: what taking the host's pages for the VM's record gives, checked
+ * after the vmid (the harness passes pages outside the model's RAM).
+ */
+int m_register_kvm(struct model *m, u64 kvm_handle, int mem_err)
 {
 	u64 vmid;
 
@@ -298,6 +302,8 @@ int m_register_kvm(struct model *m, u64 kvm_handle)
 
 		if (vm->state != BOOTOPS_VM_UNUSED)
 			continue;
+		if (mem_err)
+			return mem_err;
 		vm->state = BOOTOPS_VM_READY;
 		vm->kvm = kvm_handle;
 		vm->nload = 0;
@@ -307,7 +313,7 @@ int m_register_kvm(struct model *m, u64 kvm_handle)
 	return -ENOSPC;
 }
 
-int m_register_kvm_at(struct model *m, u64 vmid, u64 kvm_handle)
+int m_register_kvm_at(struct model *m, u64 vmid, u64 kvm_handle, int mem_err)
 {
 	struct m_vm *vm;
 
@@ -316,6 +322,8 @@ int m_register_kvm_at(struct model *m, u64 vmid, u64 kvm_handle)
 	vm = &m->vm[vmid];
 	if (vm->state != BOOTOPS_VM_UNUSED)
 		return -EEXIST;
+	if (mem_err)
+		return mem_err;
 	vm->state = BOOTOPS_VM_READY;
 	vm->kvm = kvm_handle;
 	vm->nload = 0;

@@ -165,8 +165,8 @@ void m_init(struct model *m);		/* fresh machine, fresh hyp */
 void m_clear_dirty(struct model *m);
 
 /* The primitives (hyp/include/bootops/bootops.h), per bootops.rst. */
-int m_register_kvm(struct model *m, u64 kvm_handle);
-int m_register_kvm_at(struct model *m, u64 vmid, u64 kvm_handle);
+int m_register_kvm(struct model *m, u64 kvm_handle, int mem_err);
+int m_register_kvm_at(struct model *m, u64 vmid, u64 kvm_handle, int mem_err);
 int m_register_vcpu(struct model *m, u64 vmid, u64 vcpuid, u64 handle);
 int m_set_vcpu_active(struct model *m, u64 vmid, u64 vcpuid);
 int m_set_vcpu_inactive(struct model *m, u64 vmid, u64 vcpuid);

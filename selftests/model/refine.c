@@ -75,6 +75,25 @@ enum op {
 	OP_CLEAR_SMMU, OP_SHARE, OP_DONATE, OP_UNSHARE, OP_HOST_WRITE, OP_HOST_READ, OP_NR
 };
 
+/*
+ * The pages register_kvm is given for the VM's record, by a step's a[3]:
+ * 0 the sim's set-apart RAM, 1 no RAM, 2 a page of hyp's pool.
+ */
+static u64 record_pfn(u64 kind)
+{
+	return kind == 1 ? ~0ULL : kind == 2 ? SIM_HYP_PFN + 1 : sim_vm_memory();
+}
+
+static int record_err(u64 kind)
+{
+	return kind == 1 ? -EINVAL : kind == 2 ? -EPERM : 0;
+}
+
+static const char *record_name(u64 kind)
+{
+	return kind == 1 ? "~0ULL" : kind == 2 ? "SIM_HYP_PFN + 1" : "sim_vm_memory()";
+}
+
 static const char *const op_name[OP_NR] = {
 	"register_kvm", "register_vcpu", "set_vcpu_active", "set_vcpu_inactive",
 	"vcpu_take_reset", "teardown_vm", "set_boot_info", "remap_vm_image",
@@ -113,10 +132,11 @@ static void print_step(FILE *f, const struct step *s)
 	switch (s->op) {
 	case OP_REGISTER_KVM:
 		if (s->a[2])
-			fprintf(f, "bootops_register_kvm_at(vmid=0x%llx, handle=0x%llx)",
-				X(s->a[1]), X(s->a[0]));
+			fprintf(f, "bootops_register_kvm_at(vmid=0x%llx, handle=0x%llx, %s)",
+				X(s->a[1]), X(s->a[0]), record_name(s->a[3]));
 		else
-			fprintf(f, "bootops_register_kvm(handle=0x%llx)", X(s->a[0]));
+			fprintf(f, "bootops_register_kvm(handle=0x%llx, %s)", X(s->a[0]),
+				record_name(s->a[3]));
 		break;
 	case OP_REGISTER_VCPU:
 		fprintf(f, "bootops_register_vcpu(");
@@ -297,9 +317,17 @@ static const char *owner_name(u32 o, char *buf)
 	return buf;
 }
 
+/* The implementation's record of vmid; an UNUSED VM has none: all zero. */
+static const struct bootops_vm_info *impl_vm(u64 vmid)
+{
+	static const struct bootops_vm_info unused;
+
+	return bootops_vm(vmid) ? bootops_vm(vmid) : &unused;
+}
+
 static void cmp_vcpu(u64 vmid, u64 i)
 {
-	const struct bootops_vcpu_info *iv = &bootops_state.vm[vmid].vcpu[i];
+	const struct bootops_vcpu_info *iv = &impl_vm(vmid)->vcpu[i];
 	const struct m_vcpu *mv = &M.vm[vmid].vcpu[i];
 
 	if (iv->state != mv->state)
@@ -318,7 +346,7 @@ static void cmp_vcpu(u64 vmid, u64 i)
 
 static void cmp_vm(u64 vmid, bool all_vcpus, u64 vcpuid)
 {
-	const struct bootops_vm_info *iv = &bootops_state.vm[vmid];
+	const struct bootops_vm_info *iv = impl_vm(vmid);
 	const struct m_vm *mv = &M.vm[vmid];
 	u64 i, k;
 
@@ -687,12 +715,12 @@ static int run_step(const struct step *s)
 	case OP_REGISTER_KVM:
 		/* a[2]: the platform picks the vmid (a[1]), as pKVM does. */
 		if (a[2]) {
-			impl_ret = bootops_register_kvm_at(a[1], a[0]);
-			model_ret = m_register_kvm_at(&M, a[1], a[0]);
+			impl_ret = bootops_register_kvm_at(a[1], a[0], record_pfn(a[3]));
+			model_ret = m_register_kvm_at(&M, a[1], a[0], record_err(a[3]));
 			break;
 		}
-		impl_ret = bootops_register_kvm(a[0]);
-		model_ret = m_register_kvm(&M, a[0]);
+		impl_ret = bootops_register_kvm(a[0], record_pfn(a[3]));
+		model_ret = m_register_kvm(&M, a[0], record_err(a[3]));
 		break;
 	case OP_REGISTER_VCPU:
 		impl_ret = bootops_register_vcpu(a[0], a[1], a[2]);
@@ -720,10 +748,10 @@ static int run_step(const struct step *s)
 		model_ret = m_set_boot_info(&M, a[0], a[1], a[2], sig);
 		if (impl_ret == model_ret && model_ret >= 0 &&
 		    !m_resolve_remap(&M, a[0], (u64)model_ret,
-				     bootops_state.vm[a[0]].load[model_ret].remap_slot))
+				     impl_vm(a[0])->load[model_ret].remap_slot))
 			mismatch("remap.run", "vm %llu load %lld: the remap run chosen (slot %llu) is not free",
 				 X(a[0]), (long long)model_ret,
-				 X(bootops_state.vm[a[0]].load[model_ret].remap_slot));
+				 X(impl_vm(a[0])->load[model_ret].remap_slot));
 		break;
 	case OP_REMAP:
 		impl_ret = bootops_remap_vm_image(a[0], a[1], a[2]);
@@ -889,7 +917,7 @@ static int run_step(const struct step *s)
 /* Both abstract records of a VM, for a failure report. */
 static void dump_vm(FILE *f, u64 vmid)
 {
-	const struct bootops_vm_info *iv = &bootops_state.vm[vmid];
+	const struct bootops_vm_info *iv = impl_vm(vmid);
 	const struct m_vm *mv = &M.vm[vmid];
 	u64 i, k;
 
@@ -1468,8 +1496,8 @@ static struct step gen_hostile(void)
 	u64 v = any_vmid(), op = rn(OP_NR);
 
 	switch (op) {
-	case OP_REGISTER_KVM: return chance(500) ? mk(OP_REGISTER_KVM, rnd(), v, 1, 0, 0) :
-					  mk(OP_REGISTER_KVM, rnd(), 0, 0, 0, 0);
+	case OP_REGISTER_KVM: return chance(500) ? mk(OP_REGISTER_KVM, rnd(), v, 1, rn(3), 0) :
+					  mk(OP_REGISTER_KVM, rnd(), 0, 0, rn(3), 0);
 	case OP_REGISTER_VCPU: return mk(OP_REGISTER_VCPU, v, any_vcpuid(), rnd(), 0, 0);
 	case OP_SET_ACTIVE: return mk(OP_SET_ACTIVE, v, any_vcpuid(), 0, 0, 0);
 	case OP_SET_INACTIVE: return mk(OP_SET_INACTIVE, v, any_vcpuid(), 0, 0, 0);
@@ -1541,8 +1569,9 @@ static struct step gen_next(void)
 	if ((v = pick_vm(BOOTOPS_VM_DYING, false)) && chance(700))
 		return mk(OP_TEARDOWN, v, 0, 0, 0, 0);
 	if (live < 2 || (live < 6 && chance(30)))
-		return chance(250) ? mk(OP_REGISTER_KVM, rnd(), 1 + rn(M_MAX_VMS), 1, 0, 0) :
-				     mk(OP_REGISTER_KVM, rnd(), 0, 0, 0, 0);
+		return chance(250) ? mk(OP_REGISTER_KVM, rnd(), 1 + rn(M_MAX_VMS), 1,
+					chance(20) ? 1 + rn(2) : 0, 0) :
+				     mk(OP_REGISTER_KVM, rnd(), 0, 0, chance(20) ? 1 + rn(2) : 0, 0);
 	if (!rn(4000) && live < 10) {
 		plan_fill();
 		return q_pop(&agentq[NAGENT]);

@@ -125,7 +125,7 @@ static void *worker(void *arg)
 /* Registers a VM with S_VCPUS vCPUs and no image, and verifies it. */
 static u64 build_vm(void)
 {
-	int vmid = bootops_register_kvm(S_KVM), c;
+	int vmid = bootops_register_kvm(S_KVM, sim_vm_memory()), c;
 
 	if (vmid <= 0) {
 		violation("register_kvm returned %d", vmid);
@@ -215,7 +215,8 @@ int stress_run(unsigned int threads, double seconds, u64 seed)
 	for (s = 0; s < S_VMS; s++)
 		for (c = 0; c < S_VCPUS; c++)
 			if (owner[s][c] != -1 ||
-			    bootops_state.vm[vmid_of[s]].vcpu[c].state == BOOTOPS_VCPU_ACTIVE)
+			    (bootops_vm(vmid_of[s]) &&
+			     bootops_vm(vmid_of[s])->vcpu[c].state == BOOTOPS_VCPU_ACTIVE))
 				violation("vm %llu vcpu %u still active after the run",
 					  (unsigned long long)vmid_of[s], c);
 	printf("stress: %u threads + manager, %.1f s: %llu calls, %llu activations, %llu teardowns\n",

@@ -220,7 +220,7 @@ static void check_remap_free(void)
 /* Register: four VMs at once get four vmids; the test keeps cpu0's. */
 static void step_register(int t)
 {
-	int vmid = bootops_register_kvm(KVM(t));
+	int vmid = bootops_register_kvm(KVM(t), sim_vm_memory());
 	u64 vmids[T];
 	int i, j;
 

@@ -13,9 +13,10 @@
 
 #include "sim.h"
 
-static u32 remap_refs[SIM_MEM_PAGES];
-static u32 s2_refs[SIM_MEM_PAGES];
-static u32 host_dma_refs[SIM_MEM_PAGES];
+static u32 remap_refs[SIM_ALL_PAGES];
+static u32 s2_refs[SIM_ALL_PAGES];
+static u32 host_dma_refs[SIM_ALL_PAGES];
+static u32 record_refs[SIM_ALL_PAGES];	/* pages holding a VM's record */
 static int failed;
 
 static void fail(int code, const char *what, u64 x)
@@ -28,7 +29,7 @@ static void fail(int code, const char *what, u64 x)
 
 static u64 idx_of(u64 pfn)
 {
-	return pfn - SIM_HYP_PFN;
+	return sim_page_index(pfn);
 }
 
 /* Has verification given page k of image idx to the VM yet? */
@@ -113,14 +114,21 @@ static void check_vm(u32 vmid)
 {
 	struct bootops_vm_info *vm = bootops_vm(vmid);
 	u32 idx, vcpu;
+	u64 pfn, k;
 
-	if (vm->state == BOOTOPS_VM_UNUSED) {
-		if (vm->nr_load || sim_s2_count(vmid))
-			fail(7, "unused VM holds images or mappings", vmid);
-		for (vcpu = 0; vcpu < BOOTOPS_MAX_VCPUS; vcpu++)
-			if (vm->vcpu[vcpu].state != BOOTOPS_VCPU_UNUSED)
-				fail(8, "unused VM has a vCPU", vmid);
+	if (!vm) {
+		if (sim_s2_count(vmid))
+			fail(7, "unused VM holds mappings", vmid);
 		return;
+	}
+	if (vm->state == BOOTOPS_VM_UNUSED)
+		fail(8, "a VM's record says UNUSED", vmid);
+	pfn = sim_vm_state_pfn(vmid);
+	for (k = 0; k < BOOTOPS_VM_STATE_PAGES; k++) {
+		if (!sim_pfn_is_ram(pfn + k) || sim_page(pfn + k).owner != SIM_OWNER_HYP)
+			fail(27, "a VM's record is not in hyp's pages", vmid);
+		else
+			record_refs[idx_of(pfn + k)]++;
 	}
 	if (vm->nr_load > BOOTOPS_MAX_LOAD_INFO)
 		fail(9, "load-info table overflow", vmid);
@@ -164,7 +172,7 @@ static void check_smmu(void)
 				continue;
 			}
 			if (owner != BOOTOPS_HOST_VMID &&
-			    bootops_vm(owner)->state == BOOTOPS_VM_UNUSED)
+			    bootops_get_vm_state(owner) == BOOTOPS_VM_UNUSED)
 				fail(15, "bank owned by a VM that does not exist", owner);
 			sim_smmu_walk(i, j, count_smmu, &owner);
 		}
@@ -175,26 +183,28 @@ static void check_pages(void)
 {
 	u64 i, remapped = 0;
 
-	for (i = 0; i < SIM_MEM_PAGES; i++) {
-		struct sim_page_info p = sim_page(SIM_HYP_PFN + i);
+	for (i = 0; i < SIM_ALL_PAGES; i++) {
+		struct sim_page_info p = sim_page(sim_pfn_at(i));
 
 		remapped += remap_refs[i];
 		if (i < SIM_HYP_PAGES && (p.owner != SIM_OWNER_HYP || remap_refs[i]))
-			fail(16, "hyp page given away", SIM_HYP_PFN + i);
-		if (i >= SIM_HYP_PAGES && p.owner == SIM_OWNER_HYP)
-			fail(17, "RAM page became hyp's", SIM_HYP_PFN + i);
+			fail(16, "hyp page given away", sim_pfn_at(i));
+		if (i >= SIM_HYP_PAGES && (p.owner == SIM_OWNER_HYP) != (record_refs[i] == 1))
+			fail(17, "RAM page hyp's but no VM's record, or in two", sim_pfn_at(i));
+		if (record_refs[i] && (remap_refs[i] || s2_refs[i] || host_dma_refs[i]))
+			fail(28, "a VM's record is mapped elsewhere", sim_pfn_at(i));
 		if (remap_refs[i] > 1 || s2_refs[i] > 1)
-			fail(18, "page in two images or mapped twice", SIM_HYP_PFN + i);
+			fail(18, "page in two images or mapped twice", sim_pfn_at(i));
 		if (p.claimed != (remap_refs[i] && p.owner == SIM_OWNER_HOST))
-			fail(19, "claimed flag does not match the images", SIM_HYP_PFN + i);
+			fail(19, "claimed flag does not match the images", sim_pfn_at(i));
 		if (p.shared_with && !s2_refs[i])
-			fail(25, "page shared with a VM that does not map it", SIM_HYP_PFN + i);
+			fail(25, "page shared with a VM that does not map it", sim_pfn_at(i));
 		if (p.dma_pins != host_dma_refs[i])
-			fail(20, "DMA pin count does not match host mappings", SIM_HYP_PFN + i);
+			fail(20, "DMA pin count does not match host mappings", sim_pfn_at(i));
 		if (p.owner != SIM_OWNER_HOST && p.owner != SIM_OWNER_HYP &&
 		    (p.owner > BOOTOPS_MAX_VMS ||
-		     bootops_vm(p.owner)->state == BOOTOPS_VM_UNUSED))
-			fail(21, "page owned by a VM that does not exist", SIM_HYP_PFN + i);
+		     bootops_get_vm_state(p.owner) == BOOTOPS_VM_UNUSED))
+			fail(21, "page owned by a VM that does not exist", sim_pfn_at(i));
 	}
 	if (remapped != sim_remap_count())
 		fail(22, "remap area holds pages no image accounts for", remapped);
@@ -208,6 +218,7 @@ int sim_check_invariants(void)
 	memset(remap_refs, 0, sizeof(remap_refs));
 	memset(s2_refs, 0, sizeof(s2_refs));
 	memset(host_dma_refs, 0, sizeof(host_dma_refs));
+	memset(record_refs, 0, sizeof(record_refs));
 	for (vmid = 1; vmid <= BOOTOPS_MAX_VMS; vmid++)
 		check_vm(vmid);
 	check_smmu();

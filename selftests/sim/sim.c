@@ -20,7 +20,8 @@ static struct {
 	int memfd;
 	u8 *mem;			/* linear map of hyp and RAM pages */
 	u8 *remap;			/* the remap area */
-	struct sim_page_info page[SIM_MEM_PAGES];
+	struct sim_page_info page[SIM_ALL_PAGES];
+	const void *lease[SIM_STATE_PAGES / BOOTOPS_VM_STATE_PAGES];	/* by thread */
 	u64 remap_pfn[BOOTOPS_REMAP_PAGES];
 	u64 remap_mapped;
 	u64 free_tables[SIM_HYP_PAGES];
@@ -41,7 +42,7 @@ static void die(const char *what)
 
 static void sim_map_memory(void)
 {
-	u64 bytes = SIM_MEM_PAGES * BOOTOPS_PAGE_SIZE;
+	u64 bytes = SIM_ALL_PAGES * BOOTOPS_PAGE_SIZE;
 
 	sim.memfd = memfd_create("bootops-sim-ram", 0);
 	if (sim.memfd < 0 || ftruncate(sim.memfd, bytes))
@@ -64,8 +65,9 @@ void sim_reset(void)
 	} else {
 		sim_map_memory();
 	}
-	memset(sim.mem, 0, SIM_MEM_PAGES * BOOTOPS_PAGE_SIZE);
-	for (i = 0; i < SIM_MEM_PAGES; i++)
+	memset(sim.mem, 0, SIM_ALL_PAGES * BOOTOPS_PAGE_SIZE);
+	memset(sim.lease, 0, sizeof(sim.lease));
+	for (i = 0; i < SIM_ALL_PAGES; i++)
 		sim.page[i] = (struct sim_page_info){
 			.owner = i < SIM_HYP_PAGES ? SIM_OWNER_HYP : SIM_OWNER_HOST,
 		};
@@ -84,9 +86,24 @@ void sim_reset(void)
 	bootops_init();
 }
 
+static bool pfn_is_state(u64 pfn)
+{
+	return pfn >= SIM_STATE_PFN && pfn < SIM_STATE_PFN + SIM_STATE_PAGES;
+}
+
 bool sim_pfn_is_ram(u64 pfn)
 {
-	return pfn >= SIM_HYP_PFN && pfn < SIM_HYP_PFN + SIM_MEM_PAGES;
+	return (pfn >= SIM_HYP_PFN && pfn < SIM_HYP_PFN + SIM_MEM_PAGES) || pfn_is_state(pfn);
+}
+
+u64 sim_page_index(u64 pfn)
+{
+	return pfn_is_state(pfn) ? SIM_MEM_PAGES + (pfn - SIM_STATE_PFN) : pfn - SIM_HYP_PFN;
+}
+
+u64 sim_pfn_at(u64 i)
+{
+	return i >= SIM_MEM_PAGES ? SIM_STATE_PFN + (i - SIM_MEM_PAGES) : SIM_HYP_PFN + i;
 }
 
 static bool pfn_is_mmio(u64 pfn)
@@ -96,7 +113,7 @@ static bool pfn_is_mmio(u64 pfn)
 
 static struct sim_page_info *page_of(u64 pfn)
 {
-	return &sim.page[pfn - SIM_HYP_PFN];
+	return &sim.page[sim_page_index(pfn)];
 }
 
 struct sim_page_info sim_page(u64 pfn)
@@ -108,7 +125,7 @@ struct sim_page_info sim_page(u64 pfn)
 
 u8 *sim_page_bytes(u64 pfn)
 {
-	return sim.mem + (pfn - SIM_HYP_PFN) * BOOTOPS_PAGE_SIZE;
+	return sim.mem + sim_page_index(pfn) * BOOTOPS_PAGE_SIZE;
 }
 
 static bool host_exclusive(const struct sim_page_info *p)
@@ -266,6 +283,97 @@ int bootops_plat_check_vm_mmio(u64 pfn)
 	return sim_pfn_is_ram(pfn) ? -EPERM : -EINVAL;
 }
 
+static bool vm_memory_is(u64 pfn, u32 owner, bool need_exclusive)
+{
+	u64 i;
+
+	for (i = 0; i < BOOTOPS_VM_STATE_PAGES; i++) {
+		struct sim_page_info *p = page_of(pfn + i);
+
+		if (need_exclusive ? !host_exclusive(p) : p->owner != owner)
+			return false;
+	}
+	return true;
+}
+
+static bool vm_memory_is_ram(u64 pfn)
+{
+	u64 last = pfn + BOOTOPS_VM_STATE_PAGES - 1;
+
+	/* Both ends in one RAM range: the pages are contiguous RAM. */
+	return last > pfn && sim_pfn_is_ram(pfn) && sim_pfn_is_ram(last) &&
+	       pfn_is_state(pfn) == pfn_is_state(last);
+}
+
+int bootops_plat_take_vm_memory(u64 pfn, void **va)
+{
+	u64 i;
+
+	if (!vm_memory_is_ram(pfn))
+		return -EINVAL;
+	bootops_lock(&sim.lock);
+	if (!vm_memory_is(pfn, SIM_OWNER_HOST, true)) {
+		bootops_unlock(&sim.lock);
+		return -EPERM;
+	}
+	for (i = 0; i < BOOTOPS_VM_STATE_PAGES; i++)
+		page_of(pfn + i)->owner = SIM_OWNER_HYP;
+	if (pfn_is_state(pfn))
+		sim.lease[(pfn - SIM_STATE_PFN) / BOOTOPS_VM_STATE_PAGES] = NULL;
+	bootops_unlock(&sim.lock);
+	memset(sim_page_bytes(pfn), 0, BOOTOPS_VM_STATE_PAGES * BOOTOPS_PAGE_SIZE);
+	*va = sim_page_bytes(pfn);
+	return 0;
+}
+
+static u64 pfn_of_va(const void *va)
+{
+	return sim_pfn_at(((const u8 *)va - sim.mem) / BOOTOPS_PAGE_SIZE);
+}
+
+void bootops_plat_return_vm_memory(void *va)
+{
+	u64 pfn = pfn_of_va(va), i;
+
+	expect(vm_memory_is_ram(pfn) && vm_memory_is(pfn, SIM_OWNER_HYP, false),
+	       "return of memory hyp did not take for a VM");
+	memset(va, 0, BOOTOPS_VM_STATE_PAGES * BOOTOPS_PAGE_SIZE);
+	bootops_lock(&sim.lock);
+	for (i = 0; i < BOOTOPS_VM_STATE_PAGES; i++)
+		page_of(pfn + i)->owner = SIM_OWNER_HOST;
+	bootops_unlock(&sim.lock);
+}
+
+u64 sim_vm_state_pfn(u64 vmid)
+{
+	const struct bootops_vm_info *vm = bootops_vm(vmid);
+
+	return vm ? pfn_of_va(vm) : BOOTOPS_INVALID64;
+}
+
+/* Any thread-local address tells the threads apart. */
+static __thread char lease_token;
+
+u64 sim_vm_memory(void)
+{
+	u64 n = SIM_STATE_PAGES / BOOTOPS_VM_STATE_PAGES, c, pfn = BOOTOPS_INVALID64;
+
+	bootops_lock(&sim.lock);
+	for (c = 0; c < n && pfn == BOOTOPS_INVALID64; c++)
+		if (sim.lease[c] == &lease_token)
+			pfn = SIM_STATE_PFN + c * BOOTOPS_VM_STATE_PAGES;
+	for (c = 0; c < n && pfn == BOOTOPS_INVALID64; c++) {
+		u64 first = SIM_STATE_PFN + c * BOOTOPS_VM_STATE_PAGES;
+
+		if (!sim.lease[c] && vm_memory_is(first, SIM_OWNER_HOST, true)) {
+			sim.lease[c] = &lease_token;
+			pfn = first;
+		}
+	}
+	bootops_unlock(&sim.lock);
+	return pfn;
+}
+
 void *bootops_plat_remap_va(u64 slot)
 {
 	return sim.remap + slot * BOOTOPS_PAGE_SIZE;
@@ -282,7 +390,7 @@ int bootops_plat_remap_map(u64 slot, u64 pfn)
 	if (sim.fail_remap_after > 0)
 		sim.fail_remap_after--;
 	va = mmap(bootops_plat_remap_va(slot), BOOTOPS_PAGE_SIZE, PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_FIXED, sim.memfd, (pfn - SIM_HYP_PFN) * BOOTOPS_PAGE_SIZE);
+		  MAP_SHARED | MAP_FIXED, sim.memfd, sim_page_index(pfn) * BOOTOPS_PAGE_SIZE);
 	if (va == MAP_FAILED)
 		die("remap");
 	sim.remap_pfn[slot] = pfn;

@@ -5,6 +5,8 @@
  * Physical address space (page frame numbers):
  *   [SIM_HYP_PFN,  +SIM_HYP_PAGES)   RAM owned by hyp: page-table pool
  *   [SIM_RAM_PFN,  +SIM_RAM_PAGES)   RAM, initially host-exclusive
+ *   [SIM_STATE_PFN, +SIM_STATE_PAGES) RAM, initially host-exclusive, that
+ *                                    the tests give for VM records only
  *   [SIM_MMIO_PFN, +SIM_MMIO_PAGES)  device pages; the first
  *                                    SIM_MMIO_HYP_PAGES are hyp's own
  *                                    (GIC hyp interface, SMMU)
@@ -17,6 +19,7 @@
 #define __BOOTOPS_SIM_H__
 
 #include <bootops/port.h>
+#include <bootops/abi.h>
 
 #define SIM_HYP_PFN		0x40000ULL
 #define SIM_HYP_PAGES		2048ULL
@@ -25,6 +28,10 @@
 #define SIM_RAM_PAGES		2048ULL
 #endif
 #define SIM_MEM_PAGES		(SIM_HYP_PAGES + SIM_RAM_PAGES)
+/* Host RAM set apart for the VMs' records (register_kvm's mem_pfn). */
+#define SIM_STATE_PFN		0x60000ULL
+#define SIM_STATE_PAGES		((BOOTOPS_MAX_VMS + 1) * BOOTOPS_VM_STATE_PAGES)
+#define SIM_ALL_PAGES		(SIM_MEM_PAGES + SIM_STATE_PAGES)
 #define SIM_MMIO_PFN		0x9000ULL
 #define SIM_MMIO_PAGES		64ULL
 #define SIM_MMIO_HYP_PAGES	2ULL
@@ -47,6 +54,17 @@ void sim_reset(void);
 /* Inspection, for tests and the refinement abstraction. */
 struct sim_page_info sim_page(u64 pfn);
 bool sim_pfn_is_ram(u64 pfn);
+/* RAM page i, 0 <= i < SIM_ALL_PAGES, and back. */
+u64 sim_pfn_at(u64 i);
+u64 sim_page_index(u64 pfn);
+/* The first pfn of vmid's record, or BOOTOPS_INVALID64 while it has none. */
+u64 sim_vm_state_pfn(u64 vmid);
+/*
+ * BOOTOPS_VM_STATE_PAGES host-exclusive pages for one register_kvm: the
+ * same ones until they are taken, and never those handed to another
+ * thread.  BOOTOPS_INVALID64 when none are left.
+ */
+u64 sim_vm_memory(void);
 u8 *sim_page_bytes(u64 pfn);		/* the page's memory, any owner */
 u64 sim_s2_lookup(u32 vmid, u64 ipa);	/* pfn or BOOTOPS_INVALID64 */
 bool sim_s2_is_device(u32 vmid, u64 ipa);

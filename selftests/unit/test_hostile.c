@@ -28,7 +28,7 @@ TEST(hostile_01_ids_out_of_range)
 	u64 i, bad;
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(0), 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_register_vcpu(1, 0, 0), 0);
 	CHECK_EQ(bootops_set_boot_info(1, 0, PAGE, sig0), 0);
 	CHECK_EQ(bootops_alloc_smmu(0, 0, 0), 0);
@@ -80,7 +80,7 @@ TEST(hostile_02_register_vcpu)
 	vmid = verified_vm(0, PAGE, ram(0));
 	CHECK_REFUSED(bootops_register_vcpu(vmid, 1, 0), -EPERM);	/* SeKVM's || */
 	CHECK_REFUSED(bootops_register_vcpu(vmid, 0, 0), -EPERM);
-	CHECK_EQ(bootops_register_kvm(0), vmid + 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), vmid + 1);
 	CHECK_EQ(bootops_register_vcpu(vmid + 1, 4, 0), 0);
 	CHECK_REFUSED(bootops_register_vcpu(vmid + 1, 4, 0), -EEXIST);
 	CHECK_REFUSED(bootops_register_vcpu(0, 4, 0), -EINVAL);
@@ -92,7 +92,7 @@ TEST(hostile_03_run_unverified_or_twice)
 	u64 vmid;
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(0), 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_register_vcpu(1, 0, 0), 0);
 	CHECK_REFUSED(bootops_set_vcpu_active(1, 0), -EPERM);
 	vmid = verified_vm(0, PAGE, ram(0));
@@ -111,7 +111,7 @@ TEST(hostile_04_set_boot_info)
 	sim_reset();
 	vmid = verified_vm(0, PAGE, ram(0));
 	CHECK_REFUSED(bootops_set_boot_info(vmid, 0x100000, PAGE, sig0), -EPERM);
-	CHECK_EQ(bootops_register_kvm(0), 2);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 2);
 	CHECK_REFUSED(bootops_set_boot_info(2, 0, 0, sig0), -EINVAL);
 	CHECK_REFUSED(bootops_set_boot_info(2, 0, U64_MAX_, sig0), -EINVAL);
 	CHECK_REFUSED(bootops_set_boot_info(2, 0, U64_MAX_ - PAGE + 1, sig0), -EINVAL);
@@ -122,7 +122,7 @@ TEST(hostile_04_set_boot_info)
 	for (i = 0; i < BOOTOPS_MAX_LOAD_INFO; i++)
 		CHECK_EQ(bootops_set_boot_info(2, i << 20, 2 * PAGE, sig0), i);
 	CHECK_REFUSED(bootops_set_boot_info(2, 0x1000, PAGE, sig0), -ENOSPC);
-	CHECK_EQ(bootops_register_kvm(0), 3);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 3);
 	CHECK_EQ(bootops_set_boot_info(3, 0x10000, 2 * PAGE, sig0), 0);
 	CHECK_REFUSED(bootops_set_boot_info(3, 0x11000, PAGE, sig0), -EEXIST);
 }
@@ -134,7 +134,7 @@ TEST(hostile_05_remap_vm_image)
 
 	sim_reset();
 	vmid = verified_vm(0, PAGE, ram(0));
-	CHECK_EQ(bootops_register_kvm(0), vmid + 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), vmid + 1);
 	CHECK_EQ(bootops_set_boot_info(vmid + 1, 0, 2 * PAGE, sig0), 0);
 	CHECK_REFUSED(bootops_remap_vm_image(vmid + 1, SIM_HYP_PFN + 3, 0), -EPERM);
 	CHECK_REFUSED(bootops_remap_vm_image(vmid + 1, ram(0), 0), -EPERM);
@@ -153,7 +153,7 @@ TEST(hostile_06_verify)
 	u8 sig[BOOTOPS_SIG_SIZE];
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(0), 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 1);
 	CHECK_EQ(declare_image(1, 0, 2 * PAGE, ram(0), 1), 0);
 	CHECK_EQ(bootops_remap_vm_image(1, ram(0), 0), 0);
 	CHECK_REFUSED(verify_images(1), -EPERM);
@@ -161,7 +161,7 @@ TEST(hostile_06_verify)
 	/* Signed for (0, 1 page), declared at 0x1000, and as 2 pages. */
 	fill_page(ram(10), 3);
 	sign_image(0, PAGE, sim_page_bytes(ram(10)), false, sig);
-	CHECK_EQ(bootops_register_kvm(0), 2);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 2);
 	CHECK_EQ(bootops_set_boot_info(2, 0x1000, PAGE, sig), 0);
 	CHECK_EQ(bootops_remap_vm_image(2, ram(10), 0), 0);
 	CHECK_EQ(verify_images(2), -EKEYREJECTED);
@@ -169,7 +169,7 @@ TEST(hostile_06_verify)
 	fill_page(ram(20), 3);
 	fill_page(ram(21), 4);
 	sign_image(0, PAGE, sim_page_bytes(ram(20)), false, sig);
-	CHECK_EQ(bootops_register_kvm(0), 3);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 3);
 	CHECK_EQ(bootops_set_boot_info(3, 0, 2 * PAGE, sig), 0);
 	CHECK_EQ(bootops_remap_vm_image(3, ram(20), 0), 0);
 	CHECK_EQ(bootops_remap_vm_image(3, ram(21), 0), 0);
@@ -177,7 +177,7 @@ TEST(hostile_06_verify)
 
 	fill_page(ram(30), 5);
 	sign_image(0, PAGE, sim_page_bytes(ram(30)), true, sig);
-	CHECK_EQ(bootops_register_kvm(0), 4);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 4);
 	CHECK_EQ(bootops_set_boot_info(4, 0, PAGE, sig), 0);
 	CHECK_EQ(bootops_remap_vm_image(4, ram(30), 0), 0);
 	CHECK_EQ(verify_images(4), -EKEYREJECTED);
@@ -185,7 +185,7 @@ TEST(hostile_06_verify)
 	fill_page(ram(40), 6);
 	sign_image(0, PAGE, sim_page_bytes(ram(40)), false, sig);
 	sim_page_bytes(ram(40))[PAGE - 1] ^= 1;
-	CHECK_EQ(bootops_register_kvm(0), 5);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 5);
 	CHECK_EQ(bootops_set_boot_info(5, 0, PAGE, sig), 0);
 	CHECK_EQ(bootops_remap_vm_image(5, ram(40), 0), 0);
 	CHECK_EQ(verify_images(5), -EKEYREJECTED);
@@ -218,7 +218,7 @@ TEST(hostile_08_map_io)
 	u64 vmid;
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(0), 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 1);
 	CHECK_EQ(declare_image(1, 0x40000000, PAGE, ram(0), 1), 0);
 	CHECK_REFUSED(bootops_map_io(1, 0x9000000, ram(3) * PAGE), -EPERM);
 	CHECK_REFUSED(bootops_map_io(1, 0x9000000, SIM_MMIO_PFN * PAGE), -EPERM);
@@ -238,7 +238,7 @@ TEST(hostile_09_smmu)
 	CHECK_EQ(bootops_alloc_smmu(0, 0, 0), 0);
 	CHECK_REFUSED(bootops_map_smmu(0, 0, 0, 0, SIM_HYP_PFN * PAGE), -EPERM);
 	CHECK_REFUSED(bootops_map_smmu(0, 0, 0, 0, (SIM_MMIO_PFN + 9) * PAGE), -EPERM);
-	CHECK_EQ(bootops_register_kvm(0), 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_assign_smmu(1, ram(0), 0), 0);
 	CHECK_REFUSED(bootops_map_smmu(0, 0, 0, 0, ram(0) * PAGE), -EPERM);
 	CHECK_EQ(bootops_map_smmu(0, 0, 0, 0, ram(1) * PAGE), 0);
@@ -255,7 +255,7 @@ TEST(hostile_10_create_destroy_cycles)
 
 	sim_reset();
 	for (i = 0; i < 1000; i++) {
-		int vmid = bootops_register_kvm(i);
+		int vmid = bootops_register_kvm(i, sim_vm_memory());
 
 		CHECK_EQ(vmid, 1);
 		CHECK_EQ(bootops_register_vcpu(vmid, i % BOOTOPS_MAX_VCPUS, 0), 0);

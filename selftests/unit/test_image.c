@@ -10,7 +10,7 @@ TEST(set_boot_info_records_slot)
 
 	sim_reset();
 	memset(sig, 0xab, sizeof(sig));
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_set_boot_info(1, 0x40000000, 5000, sig), 0);
 	CHECK_EQ(bootops_set_boot_info(1, 0x40002000, PAGE, sig), 1);
 	CHECK_EQ(bootops_get_vm_load_addr(1, 0), 0x40000000);
@@ -28,7 +28,7 @@ TEST(set_boot_info_bad_ranges_refused)
 	u64 ipa_limit = 1ULL << SIM_IPA_BITS;
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_REFUSED(bootops_set_boot_info(1, 0, 0, zero_sig), -EINVAL);
 	CHECK_REFUSED(bootops_set_boot_info(1, 0, U64_MAX_, zero_sig), -EINVAL);
 	CHECK_REFUSED(bootops_set_boot_info(1, 0, U64_MAX_ - PAGE + 1, zero_sig), -EINVAL);
@@ -47,7 +47,7 @@ TEST(set_boot_info_bad_ranges_refused)
 TEST(set_boot_info_overlap_refused)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_set_boot_info(1, 0x10000, 3 * PAGE, zero_sig), 0);
 	CHECK_REFUSED(bootops_set_boot_info(1, 0x10000, PAGE, zero_sig), -EEXIST);
 	CHECK_REFUSED(bootops_set_boot_info(1, 0x12000, PAGE, zero_sig), -EEXIST);
@@ -64,7 +64,7 @@ TEST(set_boot_info_table_full)
 	u64 i;
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	for (i = 0; i < BOOTOPS_MAX_LOAD_INFO; i++)
 		CHECK_EQ(bootops_set_boot_info(1, i * 0x100000, PAGE, zero_sig), i);
 	CHECK_REFUSED(bootops_set_boot_info(1, 0x10000000, PAGE, zero_sig), -ENOSPC);
@@ -90,7 +90,7 @@ TEST(set_boot_info_remap_area_exhausted)
 	sim_reset();
 	/* 256 MiB images fill the remap area; the next one gets -ENOMEM. */
 	for (vmid = 1; vmid <= 8 && ret >= 0; vmid++) {
-		CHECK_EQ(bootops_register_kvm(0), vmid);
+		CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), vmid);
 		ret = bootops_set_boot_info(vmid, 0, BOOTOPS_MAX_IMAGE_SIZE, zero_sig);
 		n += ret >= 0;
 	}
@@ -106,7 +106,7 @@ TEST(set_boot_info_remap_area_exhausted)
 TEST(remap_counts_and_claims_pages)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_set_boot_info(1, 0, 2 * PAGE, zero_sig), 0);
 	CHECK_EQ(bootops_remap_vm_image(1, ram(4), 0), 0);
 	CHECK_EQ(bootops_get_vm_mapped_pages(1, 0), 1);
@@ -126,7 +126,7 @@ TEST(remap_counts_and_claims_pages)
 TEST(remap_refuses_pages_host_does_not_own)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_set_boot_info(1, 0, 4 * PAGE, zero_sig), 0);
 	CHECK_REFUSED(bootops_remap_vm_image(1, SIM_HYP_PFN, 0), -EPERM);
 	CHECK_REFUSED(bootops_remap_vm_image(1, SIM_MMIO_PFN + 10, 0), -EPERM);
@@ -138,7 +138,7 @@ TEST(remap_refuses_pages_host_does_not_own)
 TEST(remap_failure_releases_claim)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_set_boot_info(1, 0, PAGE, zero_sig), 0);
 	sim_fail_remap_after(0);
 	CHECK_REFUSED(bootops_remap_vm_image(1, ram(0), 0), -ENOMEM);
@@ -151,7 +151,7 @@ TEST(verify_loads_exact_pages_at_exact_addresses)
 	u64 k;
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(load_image_pages(1, 0x40000000, 3 * PAGE, ram(10), 7), 0);
 	CHECK_EQ(load_image_pages(1, 0x48000000, PAGE, ram(20), 9), 0);
 	CHECK_EQ(verify_images(1), 0);
@@ -169,7 +169,7 @@ TEST(verify_loads_exact_pages_at_exact_addresses)
 TEST(verify_refuses_incomplete_images)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(declare_image(1, 0, 2 * PAGE, ram(0), 1), 0);
 	CHECK_EQ(bootops_remap_vm_image(1, ram(0), 0), 0);
 	CHECK_REFUSED(verify_images(1), -EPERM);
@@ -202,7 +202,7 @@ TEST(verify_rejects_flipped_bit)
 	u8 b;
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_register_vcpu(1, 0, 0), 0);
 	CHECK_EQ(load_image_pages(1, 0, 2 * PAGE, ram(0), 1), 0);
 	/* The host changes one bit after declaring, before verification. */
@@ -232,7 +232,7 @@ static int declare_with_sig(u64 vmid, u64 load_addr, u64 size, u64 pfn,
 TEST(verify_rejects_wrong_key)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(declare_with_sig(1, 0, PAGE, ram(0), 0, PAGE, true), 0);
 	CHECK_EQ(verify_images(1), -EKEYREJECTED);
 	check_rejected(1, ram(0), 1);
@@ -241,7 +241,7 @@ TEST(verify_rejects_wrong_key)
 TEST(verify_rejects_other_address_than_signed)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(declare_with_sig(1, 0x2000, PAGE, ram(0), 0x1000, PAGE, false), 0);
 	CHECK_EQ(verify_images(1), -EKEYREJECTED);
 	check_rejected(1, ram(0), 1);
@@ -250,7 +250,7 @@ TEST(verify_rejects_other_address_than_signed)
 TEST(verify_rejects_other_size_than_signed)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	/* Signed as 2 pages, declared as 1.5: same first bytes, other length. */
 	CHECK_EQ(declare_with_sig(1, 0, 6000, ram(0), 0, 2 * PAGE, false), 0);
 	CHECK_EQ(verify_images(1), -EKEYREJECTED);
@@ -262,7 +262,7 @@ TEST(verify_rejects_when_any_of_several_images_is_bad)
 	u8 sig[BOOTOPS_SIG_SIZE];
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(load_image_pages(1, 0, PAGE, ram(0), 1), 0);
 	memset(sig, 0x11, sizeof(sig));
 	fill_page(ram(1), 3);
@@ -296,7 +296,7 @@ TEST(host_loses_image_pages_at_verification)
 	CHECK_EQ(sim_host_write(ram(0), 0, "x", 1), -EFAULT);
 	CHECK_EQ(sim_host_read(ram(1), 0, &b, 1), -EFAULT);
 	/* Nor can it hand the pages to anyone else. */
-	CHECK_EQ(bootops_register_kvm(0), vmid + 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), vmid + 1);
 	CHECK_EQ(bootops_set_boot_info(vmid + 1, 0, PAGE, zero_sig), 0);
 	CHECK_REFUSED(bootops_remap_vm_image(vmid + 1, ram(0), 0), -EPERM);
 	CHECK_REFUSED(bootops_assign_smmu(vmid + 1, ram(1), 0x100), -EPERM);
@@ -310,7 +310,7 @@ TEST(verify_enomem_is_final_and_recoverable_by_teardown)
 	u64 k;
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_register_vcpu(1, 0, 0), 0);
 	CHECK_EQ(load_image_pages(1, 0, 2 * PAGE, ram(0), 1), 0);
 	CHECK_EQ(load_image_pages(1, 1ULL << 35, PAGE, ram(2), 2), 0);
@@ -335,7 +335,7 @@ TEST(search_load_info_translates_inside_images_only)
 	u64 vmid, va;
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	vmid = 1;
 	CHECK_EQ(load_image_pages(vmid, 0x40000000, 5000, ram(3), 4), 0);
 	CHECK_EQ(sim_search_load_info(vmid, 0x40000000), 0);	/* not loaded yet */
@@ -355,7 +355,7 @@ TEST(search_load_info_translates_inside_images_only)
 TEST(teardown_before_verification_returns_pages_unscrubbed)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(load_image_pages(1, 0, 2 * PAGE, ram(0), 5), 0);
 	CHECK_EQ(declare_image(1, 0x100000, PAGE, ram(2), 6), 1);	/* 0 of 1 remapped */
 	CHECK_EQ(teardown_vm(1), 0);

@@ -11,7 +11,7 @@
 TEST(map_io_maps_device_page)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_map_io(1, 0x9000000, DEV_MMIO), 0);
 	CHECK_EQ(sim_s2_lookup(1, 0x9000000), DEV_MMIO / PAGE);
 	CHECK(sim_s2_is_device(1, 0x9000000));
@@ -24,7 +24,7 @@ TEST(map_io_refusals)
 	u64 vmid;
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(declare_image(1, 0x40000000, 2 * PAGE, ram(0), 1), 0);
 	CHECK_REFUSED(bootops_map_io(1, 0x9000000, ram(5) * PAGE), -EPERM);
 	CHECK_REFUSED(bootops_map_io(1, 0x9000000, SIM_HYP_PFN * PAGE), -EPERM);
@@ -44,7 +44,7 @@ TEST(map_io_refusals)
 TEST(map_io_enomem_changes_nothing)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	sim_fail_tables_after(0);
 	CHECK_REFUSED(bootops_map_io(1, 0x9000000, DEV_MMIO), -ENOMEM);
 	sim_fail_tables_after(-1);
@@ -53,7 +53,7 @@ TEST(map_io_enomem_changes_nothing)
 TEST(set_boot_info_refuses_range_over_io_mapping)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_map_io(1, 0x9001000, DEV_MMIO), 0);
 	CHECK_REFUSED(bootops_set_boot_info(1, 0x9000000, 2 * PAGE, bootops_load(1, 0)->sig),
 		      -EEXIST);
@@ -73,7 +73,7 @@ TEST(alloc_smmu_gives_bank_empty_table)
 	sim_fail_tables_after(0);
 	/* Another bank needs a fresh table; so does a bank someone else owns. */
 	CHECK_REFUSED(bootops_alloc_smmu(0, 4, 1), -ENOMEM);
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_REFUSED(bootops_alloc_smmu(1, 3, 1), -ENOMEM);
 	CHECK_EQ(bootops_state.smmu[1][3].owner, 0);
 	sim_fail_tables_after(-1);
@@ -121,7 +121,7 @@ TEST(host_dma_mapping_pins_page)
 		 bootops_pte_page(ram(7) * PAGE, BOOTOPS_PTE_S2_NORMAL));
 	CHECK_REFUSED(bootops_map_smmu(0, 0, 0, 0x100000, pte), -EEXIST);
 	/* A pinned page can neither be lent for an image nor given to a VM. */
-	CHECK_EQ(bootops_register_kvm(0), 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_set_boot_info(1, 0, PAGE, bootops_load(1, 0)->sig), 0);
 	CHECK_REFUSED(bootops_remap_vm_image(1, ram(7), 0), -EPERM);
 	CHECK_REFUSED(bootops_assign_smmu(1, ram(7), 0x10), -EPERM);
@@ -169,7 +169,7 @@ TEST(map_smmu_refusals)
 TEST(assign_smmu_moves_page_to_vm)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(0), 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_assign_smmu(1, ram(9), 0x123), 0);
 	CHECK_EQ(sim_page(ram(9)).owner, 1);
 	CHECK_EQ(sim_s2_lookup(1, 0x123000), ram(9));
@@ -197,8 +197,8 @@ TEST(assign_smmu_moves_page_to_vm)
 TEST(vm_bank_maps_only_its_pages_at_their_gfn)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(0), 1);
-	CHECK_EQ(bootops_register_kvm(0), 2);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 2);
 	CHECK_EQ(bootops_alloc_smmu(1, 2, 0), 0);
 	CHECK_EQ(bootops_assign_smmu(1, ram(1), 0x40), 0);
 	CHECK_EQ(bootops_assign_smmu(2, ram(2), 0x40), 0);
@@ -224,7 +224,7 @@ TEST(bank_reassignment_drops_stale_mappings)
 	CHECK_EQ(bootops_alloc_smmu(0, 1, 1), 0);
 	for (k = 0; k < 20; k++)
 		CHECK_EQ(bootops_map_smmu(0, 1, 1, k << 30, ram(k) * PAGE), 0);
-	CHECK_EQ(bootops_register_kvm(0), 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_alloc_smmu(1, 1, 1), 0);
 	for (k = 0; k < 20; k++) {
 		CHECK_EQ(bootops_pgt_lookup(&bootops_state.smmu[1][1].pgt, k << 30), 0);
@@ -244,7 +244,7 @@ TEST(smmu_changes_refused_for_verified_vm)
 	u64 vmid;
 
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(0), 1);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_alloc_smmu(1, 0, 0), 0);
 	CHECK_EQ(bootops_assign_smmu(1, ram(50), 0x400), 0);
 	CHECK_EQ(bootops_map_smmu(1, 0, 0, 0x400000, ram(50) * PAGE), 0);

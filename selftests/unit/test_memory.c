@@ -49,13 +49,13 @@ TEST(share_refuses_bad_ids_and_states)
 	CHECK_REFUSED(bootops_unshare_guest_page(vmid + 1, RAM_IPA), -ENOENT);
 
 	/* READY: images not checked yet, so nothing runs on hyp's stage 2. */
-	plain = bootops_register_kvm(0x3000);
+	plain = bootops_register_kvm(0x3000, sim_vm_memory());
 	CHECK(plain > 0);
 	CHECK_EQ(load_image_pages(plain, IMG_IPA, PAGE, ram(1), 2), 0);
 	CHECK_REFUSED(bootops_share_guest_page(plain, RAM_IPA, ram(10)), -EPERM);
 	/* VERIFIED without images: the host's stage 2, as for any plain VM. */
 	CHECK_EQ(teardown_vm(plain), 0);
-	plain = bootops_register_kvm(0x3000);
+	plain = bootops_register_kvm(0x3000, sim_vm_memory());
 	CHECK_EQ(verify_images(plain), 0);
 	CHECK(!bootops_vm_uses_hyp_s2(plain));
 	CHECK_REFUSED(bootops_share_guest_page(plain, RAM_IPA, ram(10)), -EPERM);
@@ -85,7 +85,7 @@ TEST(share_refuses_pages_the_host_does_not_own)
 	CHECK_REFUSED(bootops_share_guest_page(vmid, RAM_IPA, SIM_HYP_PFN), -EPERM);
 	/* This VM's own image page, and another VM's. */
 	CHECK_REFUSED(bootops_share_guest_page(vmid, RAM_IPA, ram(0)), -EPERM);
-	other = bootops_register_kvm(0x3000);
+	other = bootops_register_kvm(0x3000, sim_vm_memory());
 	CHECK_EQ(load_image_pages(other, IMG_IPA, PAGE, ram(1), 2), 0);
 	CHECK_REFUSED(bootops_share_guest_page(vmid, RAM_IPA, ram(1)), -EPERM);	/* claimed */
 	CHECK_EQ(verify_images(other), 0);
@@ -113,7 +113,7 @@ TEST(unshare_refuses_what_the_host_did_not_share)
 
 	/* MMIO and an SMMU-assigned page, set up before verification. */
 	sim_reset();
-	vmid = bootops_register_kvm(0x1000);
+	vmid = bootops_register_kvm(0x1000, sim_vm_memory());
 	CHECK_EQ(bootops_register_vcpu(vmid, 0, 0x2000), 0);
 	CHECK_EQ(load_image_pages(vmid, IMG_IPA, PAGE, ram(0), 1), 0);
 	CHECK_EQ(bootops_map_io(vmid, 0x9000000, (SIM_MMIO_PFN + 4) << BOOTOPS_PAGE_SHIFT), 0);
@@ -175,7 +175,7 @@ TEST(vm_stats_count_host_faults_and_tables)
 	CHECK_REFUSED(bootops_get_vm_stats(vmid + 1, &count, &tables), -ENOENT);
 	CHECK_EQ(teardown_vm(vmid), 0);
 	CHECK_EQ(bootops_get_vm_stats(vmid, &count, &tables), -ENOENT);
-	vmid = bootops_register_kvm(0x1000);
+	vmid = bootops_register_kvm(0x1000, sim_vm_memory());
 	CHECK_EQ(bootops_get_vm_stats(vmid, &count, &tables), 0);
 	CHECK_EQ(count, 0);
 }

@@ -20,7 +20,7 @@ static u64 calls_for(u64 npages)
 
 static u64 vm_with_image(u64 npages, u64 first_pfn)
 {
-	u64 vmid = bootops_register_kvm(0x1000);
+	u64 vmid = bootops_register_kvm(0x1000, sim_vm_memory());
 
 	CHECK_EQ(bootops_register_vcpu(vmid, 0, 0x2000), 0);
 	CHECK_EQ(load_image_pages(vmid, LA, npages * PAGE - 100, first_pfn, 7), 0);
@@ -131,7 +131,7 @@ TEST(teardown_mid_verification_returns_every_page)
 	CHECK(sim_page_bytes(ram(9))[1] != 0);
 	CHECK_EQ(sim_remap_count(), 0);
 	CHECK_EQ(sim_tables_used(), tables);
-	CHECK_EQ(bootops_register_kvm(0x1000), vmid);
+	CHECK_EQ(bootops_register_kvm(0x1000, sim_vm_memory()), vmid);
 }
 
 TEST(teardown_of_a_large_vm_takes_slices)
@@ -184,7 +184,7 @@ TEST(batched_lending_is_all_or_nothing)
 	u64 vmid = 0, pfns[BOOTOPS_LEND_BATCH + 1], bad, i, left;
 
 	sim_reset();
-	vmid = bootops_register_kvm(0x1000);
+	vmid = bootops_register_kvm(0x1000, sim_vm_memory());
 	CHECK_EQ(declare_image(vmid, LA, 20 * PAGE, ram(0), 3), 0);
 	for (i = 0; i <= BOOTOPS_LEND_BATCH; i++)
 		pfns[i] = ram(i);

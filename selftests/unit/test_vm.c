@@ -5,13 +5,13 @@
 TEST(register_kvm_hands_out_lowest_free_vmid)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(0xaaa), 1);
-	CHECK_EQ(bootops_register_kvm(0xbbb), 2);
+	CHECK_EQ(bootops_register_kvm(0xaaa, sim_vm_memory()), 1);
+	CHECK_EQ(bootops_register_kvm(0xbbb, sim_vm_memory()), 2);
 	CHECK_EQ(bootops_get_vm_state(1), BOOTOPS_VM_READY);
 	CHECK_EQ(bootops_get_vm_kvm(2), 0xbbb);
 	CHECK_EQ(teardown_vm(1), 0);
 	CHECK_EQ(bootops_get_vm_state(1), BOOTOPS_VM_UNUSED);
-	CHECK_EQ(bootops_register_kvm(0xccc), 1);
+	CHECK_EQ(bootops_register_kvm(0xccc, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_get_vm_kvm(1), 0xccc);
 }
 
@@ -21,39 +21,90 @@ TEST(register_kvm_full_table_is_enospc)
 
 	sim_reset();
 	for (i = 1; i <= BOOTOPS_MAX_VMS; i++)
-		CHECK_EQ(bootops_register_kvm(i), i);
-	CHECK_REFUSED(bootops_register_kvm(0), -ENOSPC);
+		CHECK_EQ(bootops_register_kvm(i, sim_vm_memory()), i);
+	CHECK_REFUSED(bootops_register_kvm(0, sim_vm_memory()), -ENOSPC);
 	CHECK_EQ(teardown_vm(77), 0);
-	CHECK_EQ(bootops_register_kvm(0), 77);
+	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 77);
 }
 
 TEST(register_kvm_at_takes_the_platforms_vmid)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm_at(7, 0x1006), 0);
+	CHECK_EQ(bootops_register_kvm_at(7, 0x1006, sim_vm_memory()), 0);
 	CHECK_EQ(bootops_get_vm_state(7), BOOTOPS_VM_READY);
 	CHECK_EQ(bootops_get_vm_kvm(7), 0x1006);
 	CHECK(bootops_vm_registered(7));
 	CHECK(!bootops_vm_registered(6));
 	/* Taken: refused, and the first registration is kept. */
-	CHECK_REFUSED(bootops_register_kvm_at(7, 0x2000), -EEXIST);
+	CHECK_REFUSED(bootops_register_kvm_at(7, 0x2000, sim_vm_memory()), -EEXIST);
 	CHECK_EQ(bootops_get_vm_kvm(7), 0x1006);
-	CHECK_REFUSED(bootops_register_kvm_at(0, 0x1), -EINVAL);
-	CHECK_REFUSED(bootops_register_kvm_at(BOOTOPS_MAX_VMS + 1, 0x1), -EINVAL);
-	CHECK_REFUSED(bootops_register_kvm_at(~0ULL, 0x1), -EINVAL);
+	CHECK_REFUSED(bootops_register_kvm_at(0, 0x1, sim_vm_memory()), -EINVAL);
+	CHECK_REFUSED(bootops_register_kvm_at(BOOTOPS_MAX_VMS + 1, 0x1, sim_vm_memory()), -EINVAL);
+	CHECK_REFUSED(bootops_register_kvm_at(~0ULL, 0x1, sim_vm_memory()), -EINVAL);
 	CHECK(!bootops_vm_registered(0));
 	CHECK(!bootops_vm_registered(~0ULL));
 	/* The spec's allocator skips it. */
-	CHECK_EQ(bootops_register_kvm(0xaaa), 1);
+	CHECK_EQ(bootops_register_kvm(0xaaa, sim_vm_memory()), 1);
 	CHECK_EQ(teardown_vm(7), 0);
 	CHECK(!bootops_vm_registered(7));
-	CHECK_EQ(bootops_register_kvm_at(7, 0x2000), 0);
+	CHECK_EQ(bootops_register_kvm_at(7, 0x2000, sim_vm_memory()), 0);
+}
+
+/*
+ * Hyp's record of a VM lives in pages the host donates: refused unless
+ * they are all host-exclusive RAM, never readable by the host while the VM
+ * exists, and back to the host zeroed when teardown ends.
+ */
+TEST(register_kvm_keeps_the_vm_in_donated_host_pages)
+{
+	u64 mem, k;
+	u8 byte;
+
+	sim_reset();
+	CHECK_EQ(bootops_register_kvm(0x1, sim_vm_memory()), 1);
+	CHECK_REFUSED(bootops_register_kvm_at(7, 0x2, 0), -EINVAL);
+	CHECK_REFUSED(bootops_register_kvm_at(7, 0x2, ~0ULL), -EINVAL);
+	CHECK_REFUSED(bootops_register_kvm_at(7, 0x2, SIM_MMIO_PFN + 4), -EINVAL);
+	/* Runs off the end of RAM. */
+	CHECK_REFUSED(bootops_register_kvm_at(7, 0x2, SIM_RAM_PFN + SIM_RAM_PAGES - 1), -EINVAL);
+	CHECK_REFUSED(bootops_register_kvm_at(7, 0x2, SIM_HYP_PFN + 8), -EPERM);
+	/* Another VM's record, also one page of it. */
+	CHECK_REFUSED(bootops_register_kvm_at(7, 0x2, sim_vm_state_pfn(1)), -EPERM);
+	CHECK_REFUSED(bootops_register_kvm_at(7, 0x2, sim_vm_state_pfn(1) + 1), -EPERM);
+	CHECK_EQ(bootops_plat_claim_image_page(SIM_RAM_PFN + 3), 0);
+	CHECK_REFUSED(bootops_register_kvm_at(7, 0x2, SIM_RAM_PFN + 1), -EPERM);
+	bootops_plat_release_image_page(SIM_RAM_PFN + 3);
+	/* The spec's allocator says why, not -ENOSPC. */
+	CHECK_REFUSED(bootops_register_kvm(0x2, SIM_HYP_PFN), -EPERM);
+
+	mem = sim_vm_memory();
+	CHECK_EQ(bootops_register_kvm_at(7, 0x2, mem), 0);
+	CHECK_EQ(sim_vm_state_pfn(7), mem);
+	for (k = 0; k < BOOTOPS_VM_STATE_PAGES; k++) {
+		CHECK_EQ(sim_page(mem + k).owner, SIM_OWNER_HYP);
+		CHECK_EQ(sim_host_read(mem + k, 0, &byte, 1), -EFAULT);
+		CHECK_EQ(bootops_plat_claim_image_page(mem + k), -EPERM);
+	}
+	CHECK_EQ(bootops_register_vcpu(7, 3, 0x33), 0);
+	CHECK_EQ(bootops_vcpu(7, 3)->handle, 0x33);
+	CHECK_EQ(sim_check_invariants(), 0);
+	CHECK_EQ(teardown_vm(7), 0);
+	CHECK_EQ(sim_vm_state_pfn(7), BOOTOPS_INVALID64);
+	for (k = 0; k < BOOTOPS_VM_STATE_PAGES; k++) {
+		CHECK_EQ(sim_page(mem + k).owner, SIM_OWNER_HOST);
+		CHECK(!memcmp(sim_page_bytes(mem + k), sim_page_bytes(SIM_RAM_PFN + 100),
+			      BOOTOPS_PAGE_SIZE));
+	}
+	/* The same pages hold the next VM. */
+	CHECK_EQ(bootops_register_kvm_at(7, 0x3, mem), 0);
+	CHECK_EQ(bootops_vcpu(7, 3)->state, BOOTOPS_VCPU_UNUSED);
+	CHECK_EQ(sim_check_invariants(), 0);
 }
 
 TEST(register_vcpu_states)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_register_vcpu(1, 0, 0x10), 0);
 	CHECK_EQ(bootops_get_vcpu_state(1, 0), BOOTOPS_VCPU_READY);
 	CHECK_EQ(bootops_vcpu(1, 0)->handle, 0x10);
@@ -67,7 +118,7 @@ TEST(register_vcpu_states)
 TEST(vcpu_reset_flag_is_taken_once)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_vcpu_take_reset(1, 3), -ENOENT);
 	CHECK_EQ(bootops_register_vcpu(1, 3, 0), 0);
 	CHECK_EQ(bootops_vcpu_take_reset(1, 3), 1);
@@ -118,7 +169,7 @@ TEST(vcpu_cannot_run_on_two_cpus)
 TEST(unverified_vm_cannot_run)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_register_vcpu(1, 0, 0), 0);
 	CHECK_REFUSED(bootops_set_vcpu_active(1, 0), -EPERM);
 	CHECK_EQ(load_image_pages(1, 0, PAGE, ram(0), 3), 0);
@@ -130,7 +181,7 @@ TEST(unverified_vm_cannot_run)
 TEST(vm_without_images_verifies_trivially)
 {
 	sim_reset();
-	CHECK_EQ(bootops_register_kvm(1), 1);
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
 	CHECK_EQ(bootops_register_vcpu(1, 0, 0), 0);
 	CHECK_EQ(verify_images(1), 0);
 	CHECK_EQ(bootops_get_vm_state(1), BOOTOPS_VM_VERIFIED);
@@ -160,7 +211,7 @@ TEST(teardown_clears_vcpus_and_images)
 	sim_reset();
 	vmid = verified_vm(0x80000000, 3 * PAGE, ram(0));
 	CHECK_EQ(teardown_vm(vmid), 0);
-	CHECK_EQ(bootops_register_kvm(5), vmid);
+	CHECK_EQ(bootops_register_kvm(5, sim_vm_memory()), vmid);
 	CHECK_EQ(bootops_get_vcpu_state(vmid, 0), BOOTOPS_VCPU_UNUSED);
 	CHECK_EQ(bootops_get_vm_next_load_idx(vmid), 0);
 	CHECK_EQ(sim_s2_count(vmid), 0);

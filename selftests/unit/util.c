@@ -153,7 +153,7 @@ int teardown_vm(u64 vmid)
 
 u64 verified_vm(u64 load_addr, u64 size, u64 first_pfn)
 {
-	int vmid = bootops_register_kvm(0x1000);
+	int vmid = bootops_register_kvm(0x1000, sim_vm_memory());
 
 	if (vmid <= 0 || bootops_register_vcpu(vmid, 0, 0x2000) ||
 	    load_image_pages(vmid, load_addr, size, first_pfn, 1) ||
@@ -164,7 +164,7 @@ u64 verified_vm(u64 load_addr, u64 size, u64 first_pfn)
 
 struct snapshot {
 	struct bootops_state state;
-	struct sim_page_info page[SIM_MEM_PAGES];
+	struct sim_page_info page[SIM_ALL_PAGES];
 	u64 s2_count[BOOTOPS_MAX_VMS + 1];
 	u64 remap_count, tables_used;
 	u64 smmu_root[BOOTOPS_SMMU_NUM][BOOTOPS_SMMU_NUM_CB];
@@ -176,9 +176,9 @@ static void snapshot_fill(struct snapshot *s)
 	u64 i, j;
 
 	memcpy(&s->state, &bootops_state, sizeof(bootops_state));
-	for (i = 0; i < SIM_MEM_PAGES; i++) {
-		s->page[i] = sim_page(SIM_HYP_PFN + i);
-		memcpy(s->mem + i * PAGE, sim_page_bytes(SIM_HYP_PFN + i), PAGE);
+	for (i = 0; i < SIM_ALL_PAGES; i++) {
+		s->page[i] = sim_page(sim_pfn_at(i));
+		memcpy(s->mem + i * PAGE, sim_page_bytes(sim_pfn_at(i)), PAGE);
 	}
 	for (i = 0; i <= BOOTOPS_MAX_VMS; i++)
 		s->s2_count[i] = sim_s2_count(i);
@@ -193,7 +193,7 @@ struct snapshot *snapshot_take(void)
 {
 	struct snapshot *s = calloc(1, sizeof(*s));
 
-	s->mem = malloc(SIM_MEM_PAGES * PAGE);
+	s->mem = malloc(SIM_ALL_PAGES * PAGE);
 	snapshot_fill(s);
 	return s;
 }
@@ -215,7 +215,7 @@ bool snapshot_same(const struct snapshot *s)
 		diff = "page-table pool";
 	else if (memcmp(now->smmu_root, s->smmu_root, sizeof(s->smmu_root)))
 		diff = "SMMU roots";
-	else if (memcmp(now->mem, s->mem, SIM_MEM_PAGES * PAGE))
+	else if (memcmp(now->mem, s->mem, SIM_ALL_PAGES * PAGE))
 		diff = "memory contents";
 	if (diff)
 		fprintf(stderr, "  state changed: %s\n", diff);

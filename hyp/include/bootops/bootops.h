@@ -16,8 +16,9 @@
 void bootops_init(void);
 
 /* VMs and vCPUs (vm.c). */
-int bootops_register_kvm(u64 kvm_handle);		/* vmid or -errno */
-int bootops_register_kvm_at(u64 vmid, u64 kvm_handle);
+/* The VM's record goes in BOOTOPS_VM_STATE_PAGES pages from mem_pfn. */
+int bootops_register_kvm(u64 kvm_handle, u64 mem_pfn);	/* vmid or -errno */
+int bootops_register_kvm_at(u64 vmid, u64 kvm_handle, u64 mem_pfn);
 bool bootops_vm_registered(u64 vmid);
 int bootops_register_vcpu(u64 vmid, u64 vcpuid, u64 vcpu_handle);
 int bootops_set_vcpu_active(u64 vmid, u64 vcpuid);

@@ -47,6 +47,15 @@ void bootops_plat_dma_unpin(u64 pfn);
 /* 0 if a VM may map device page pfn; -EPERM for RAM or hyp-reserved MMIO. */
 int bootops_plat_check_vm_mmio(u64 pfn);
 
+/*
+ * A VM's record: BOOTOPS_VM_STATE_PAGES host-exclusive pages from pfn
+ * become hyp's, zeroed, at *va.  -EINVAL: not all RAM; -EPERM: not all
+ * host-exclusive; -ENOMEM: hyp cannot map them.
+ */
+int bootops_plat_take_vm_memory(u64 pfn, void **va);
+/* Zeroes them, and they are host-exclusive again. */
+void bootops_plat_return_vm_memory(void *va);
+
 /* The remap area: BOOTOPS_REMAP_PAGES page slots of hyp virtual space. */
 void *bootops_plat_remap_va(u64 slot);
 int bootops_plat_remap_map(u64 slot, u64 pfn);

@@ -48,8 +48,8 @@ struct bootops_cursor {
 	u8 hash[BOOTOPS_DIGEST_SIZE];	/* what image idx's signature signs */
 };
 
+/* Hyp's record of a VM: in the BOOTOPS_VM_STATE_PAGES the host donated. */
 struct bootops_vm_info {
-	bootops_lock_t lock;
 	u32 state;
 	u32 nr_load;		/* next free load-info index */
 	struct bootops_cursor cursor;
@@ -66,12 +66,22 @@ struct bootops_smmu_bank {
 
 #define BOOTOPS_REMAP_WORDS	((BOOTOPS_REMAP_PAGES + 63) / 64)
 
+/*
+ * One per vmid, as pKVM's vm_table: the lock is hyp's own, so a vmid can
+ * be locked before the host has given memory for it; info is NULL while
+ * the VM is UNUSED.
+ */
+struct bootops_vm_slot {
+	bootops_lock_t lock;
+	struct bootops_vm_info *info;
+};
+
 struct bootops_state {
 	bootops_lock_t remap_lock;	/* remap bitmap; innermost */
 	bootops_lock_t smmu_lock;	/* every bank; after the VM lock */
 	u64 remap_used[BOOTOPS_REMAP_WORDS];
 	struct bootops_smmu_bank smmu[BOOTOPS_SMMU_NUM][BOOTOPS_SMMU_NUM_CB];
-	struct bootops_vm_info vm[BOOTOPS_MAX_VMS + 1];	/* [0]: the host */
+	struct bootops_vm_slot vm[BOOTOPS_MAX_VMS + 1];	/* [0]: the host, no info */
 };
 
 extern struct bootops_state bootops_state;
@@ -87,24 +97,27 @@ static inline bool bootops_vcpuid_valid(u64 vcpuid)
 	return vcpuid < BOOTOPS_MAX_VCPUS;
 }
 
+/* Only for a VM that is not UNUSED: an UNUSED one has no record. */
 static inline struct bootops_vm_info *bootops_vm(u64 vmid)
 {
-	return &bootops_state.vm[vmid];
+	return bootops_state.vm[vmid].info;
 }
 
 static inline void bootops_lock_vm(u64 vmid)
 {
-	bootops_lock(&bootops_vm(vmid)->lock);
+	bootops_lock(&bootops_state.vm[vmid].lock);
 }
 
 static inline void bootops_unlock_vm(u64 vmid)
 {
-	bootops_unlock(&bootops_vm(vmid)->lock);
+	bootops_unlock(&bootops_state.vm[vmid].lock);
 }
 
 static inline u32 bootops_get_vm_state(u64 vmid)
 {
-	return bootops_vm(vmid)->state;
+	struct bootops_vm_info *vm = bootops_vm(vmid);
+
+	return vm ? vm->state : BOOTOPS_VM_UNUSED;
 }
 
 static inline void bootops_set_vm_state(u64 vmid, u32 state)
