@@ -8,8 +8,8 @@
 
 struct bootops_state bootops_state;
 
-_Static_assert(sizeof(struct bootops_vm_info) <= BOOTOPS_VM_STATE_PAGES * BOOTOPS_PAGE_SIZE,
-	       "BOOTOPS_VM_STATE_PAGES too small for struct bootops_vm_info");
+static_assert(sizeof(struct bootops_vm_info) <= BOOTOPS_VM_STATE_PAGES * BOOTOPS_PAGE_SIZE,
+	      "BOOTOPS_VM_STATE_PAGES too small for struct bootops_vm_info");
 
 void bootops_state_init(void)
 {

@@ -10,6 +10,7 @@
 
 #ifdef __KVM_NVHE_HYPERVISOR__	/* EL2, inside the kernel tree */
 
+#include <linux/build_bug.h>
 #include <linux/types.h>
 #include <linux/errno.h>
 #include <linux/string.h>
@@ -22,6 +23,7 @@ typedef hyp_spinlock_t bootops_lock_t;
 
 #else /* host: unit, model and fuzz tests */
 
+#include <assert.h>	/* static_assert */
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
