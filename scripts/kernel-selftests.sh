@@ -12,7 +12,7 @@
 #
 # Needs scripts/build-kernel.sh to have run (source tree + uapi headers;
 # headers are (re)installed here).  Objects go to build/kvm-selftests/.
-# Environment: JOBS (default nproc), TIMEOUT (QEMU overall, default 1800).
+# Environment: JOBS (default nproc), TIMEOUT (QEMU overall, default 3000).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,6 +24,12 @@ HDR="$BUILD/kernel-headers"
 OUT="$BUILD/initramfs-kselftests.cpio.gz"
 JOBS=${JOBS:-$(nproc)}
 
+# Every arm64 KVM selftest of 6.12 (TEST_GEN_PROGS_aarch64) but one, and
+# ours.  Not run: aarch64/page_fault_test, which on vanilla pKVM 6.12 under
+# TCG too prints its seed and then nothing for the whole 240-300 s timeout
+# (CONFIG_USERFAULTFD is set, so it can be run by hand).  Two skip on
+# their own: access_tracking_perf_test (no CONFIG_IDLE_PAGE_TRACKING) and
+# aarch64/aarch32_id_regs (-cpu max has no AArch32 EL1).
 DEFAULT_TESTS=(
 	kvm_create_max_vcpus
 	kvm_binary_stats_test
@@ -32,15 +38,53 @@ DEFAULT_TESTS=(
 	steal_time
 	coalesced_io_test
 	get-reg-list
-	aarch64/vcpu_width_config
-	aarch64/psci_test
-	aarch64/hypercalls
-	aarch64/smccc_filter
+	access_tracking_perf_test
+	arch_timer
+	demand_paging_test
+	dirty_log_test
+	dirty_log_perf_test
+	kvm_page_table_test
+	memslot_modification_stress_test
+	memslot_perf_test
+	rseq_test
+	aarch64/aarch32_id_regs
+	aarch64/arch_timer_edge_cases
 	aarch64/debug-exceptions
+	aarch64/hypercalls
 	aarch64/no-vgic-v3
+	aarch64/psci_test
+	aarch64/set_id_regs
+	aarch64/smccc_filter
+	aarch64/vcpu_width_config
+	aarch64/vgic_init
 	aarch64/vgic_irq
+	aarch64/vgic_lpi_stress
 	aarch64/vpmu_counter_access
 	aarch64/bootops_test
+)
+
+# Sizes and margins that fit TCG: with their defaults these fail or run
+# past the per-test timeout on vanilla pKVM 6.12 too (arch_timer: a timer
+# interrupt later than its 100 us margin; memslot_perf_test: the RW test
+# (5) trips its own alarm; dirty_log*: 1 GiB of guest memory by default).
+declare -A TEST_ARGS=(
+	[arch_timer]="-e 100000 -m 0"
+	[demand_paging_test]="-b 16M -m 6"
+	[dirty_log_perf_test]="-b 64M"
+	[dirty_log_test]="-i 3 -m 6"
+	[kvm_page_table_test]="-b 16M -m 6"
+	[memslot_modification_stress_test]="-i 10 -b 16M -m 6"
+	[memslot_perf_test]="-s 128 -l 1 -e 4"
+	[rseq_test]="-u"
+)
+
+# Tests that fail on vanilla pKVM 6.12 under QEMU TCG as well (same
+# kernel without the series, kvm-arm.mode=protected), with the reason:
+# /init reports them as TAP TODO, so that only a new failure fails e2e.
+declare -A KNOWN_FAILURES=(
+	[aarch64/arch_timer_edge_cases]="timer edges are late under TCG (arch_timer_edge_cases.c:169 or :480)"
+	[aarch64/set_id_regs]="pKVM's writable ID register masks lack bits the test writes (set_id_regs.c:434)"
+	[aarch64/vgic_init]="KVM_RUN with too few redistributors is not refused with E2BIG under pKVM (vgic_init.c:178)"
 )
 
 run=0
@@ -94,7 +138,9 @@ for t in "${tests[@]}"; do
 		die "$t is not statically linked"
 	fi
 	aarch64-linux-gnu-strip -o "$BINDIR/$t" "$OUTDIR/$t"
-	args+=(--add "$BINDIR/$t:/tests/$t" --test "$t")
+	line="$t${TEST_ARGS[$t]:+ ${TEST_ARGS[$t]}}"
+	line+="${KNOWN_FAILURES[$t]:+ #known-failure ${KNOWN_FAILURES[$t]}}"
+	args+=(--add "$BINDIR/$t:/tests/$t" --test "$line")
 done
 log "built and stripped into build/kvm-selftests-bin/"
 
@@ -139,7 +185,8 @@ for cpu in "${cpus[@]}"; do
 	append=kvm-arm.bootops=on
 	[ "$cpu" = cortex-a57 ] && append=kvm-arm.bootops_sha256=c
 	append+=" bootops.tlbi_quirk=$(tlbi_quirk "$cpu")"
-	if INITRD="$OUT" CPU="$cpu" TIMEOUT="${TIMEOUT:-1800}" APPEND="$append" \
+	# 2 GiB: dirty_log_test maps 1 GiB of guest memory whatever its -m.
+	if INITRD="$OUT" CPU="$cpu" MEM=2G TIMEOUT="${TIMEOUT:-3000}" APPEND="$append" \
 		LOG="$BUILD/qemu-kselftests-$cpu.log" "$ROOT/scripts/run-qemu.sh"; then
 		res=PASS
 	else
