@@ -218,6 +218,52 @@ int bootops_vcpu_take_reset(u64 vmid, u64 vcpuid)
 	return ret;
 }
 
+/*
+ * The first run of a vCPU of a VM that runs on hyp's stage 2: its first
+ * PC must lie in a verified image (SeKVM's check, by search_load_info),
+ * and a refusal is final for that vCPU, so the host cannot retry with
+ * another PC after a reset it chose.  1 when the platform must now reset
+ * the vCPU's context to the architected state at pc, 0 when it runs on
+ * as it is (not its first run, or a VM whose CPU state is the host's).
+ */
+static int do_vcpu_first_run(u64 vmid, u64 vcpuid, u64 pc)
+{
+	struct bootops_vcpu_info *vcpu;
+
+	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	vcpu = bootops_vcpu(vmid, vcpuid);
+	if (vcpu->state == BOOTOPS_VCPU_UNUSED)
+		return -ENOENT;
+	/* Only from the run path, on the CPU the vCPU is active on. */
+	if (vcpu->state != BOOTOPS_VCPU_ACTIVE || vcpu->active_cpu != bootops_plat_cpu())
+		return -EPERM;
+	if (!bootops_vm_uses_hyp_s2(vmid))
+		return 0;
+	if (vcpu->first_pc_refused)
+		return -EPERM;
+	if (!vcpu->need_reset)
+		return 0;
+	if (!bootops_search_load_info(vmid, pc)) {
+		vcpu->first_pc_refused = 1;
+		return -EPERM;
+	}
+	vcpu->need_reset = 0;
+	return 1;
+}
+
+int bootops_vcpu_first_run(u64 vmid, u64 vcpuid, u64 pc)
+{
+	int ret = check_vcpu_ids(vmid, vcpuid);
+
+	if (ret)
+		return ret;
+	bootops_lock_vm(vmid);
+	ret = do_vcpu_first_run(vmid, vcpuid, pc);
+	bootops_unlock_vm(vmid);
+	return ret;
+}
+
 static bool vm_has_active_vcpu(u64 vmid)
 {
 	u64 vcpuid;

@@ -28,7 +28,12 @@ int bootops_pkvm_init(void);
 /* vmid (> 0) if the vCPU may run on this CPU now, else -errno. */
 int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu);
 void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid);
-/* Points the vCPU at the stage 2 it must run on: hyp's, or a checked copy of the host's. */
+/*
+ * After flush_hyp_vcpu(): a verified vCPU's first run is checked (its PC in
+ * a verified image, else -EPERM for good) and reset at EL2; then the vCPU
+ * is pointed at the stage 2 it must run on: hyp's, or a checked copy of
+ * the host's.
+ */
 int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid);
 #else
 static inline int bootops_pkvm_init(void) { return 0; }

@@ -19,6 +19,7 @@
  * 2 as hyp knows it is a boot-ops LPAE table per VM in hyp memory; a VM
  * with images runs on it once verified (bootops_pkvm_load_s2()).
  */
+#include <asm/kvm_emulate.h>
 #include <asm/kvm_hyp.h>
 #include <asm/kvm_pgtable.h>
 #include <asm/kvm_pkvm.h>
@@ -271,6 +272,58 @@ static int load_host_s2(struct kvm_s2_mmu *mmu, struct kvm *host_kvm)
 	return 0;
 }
 
+/* KVM's reset values (reset.c, sys_regs.c): EL1h, DAIF masked, MMU and caches off. */
+#define BOOTOPS_RESET_PSTATE	(PSR_MODE_EL1h | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT | PSR_D_BIT)
+#define BOOTOPS_RESET_SCTLR_EL1	0x00C50078UL
+
+/*
+ * A verified vCPU's first run starts from the architected reset state
+ * KVM gives a new vCPU, built here rather than taken from the host: of
+ * the host's copy only the boot protocol's entry is kept, the PC (already
+ * checked to lie in a verified image) and x0-x3, and MPIDR_EL1, which
+ * names the vCPU.  Everything else that decides what runs first (PSTATE,
+ * SCTLR_EL1 and VBAR_EL1, SP, the FP/SIMD registers, an exception or PC
+ * increment the host left pending) is reset, so with the MMU off the
+ * first instruction is the image's and no exception can take the vCPU
+ * anywhere else before the guest has set up its own vectors.
+ */
+static void reset_vcpu_context(struct kvm_vcpu *vcpu)
+{
+	struct kvm_cpu_context *ctxt = &vcpu->arch.ctxt;
+	u64 mpidr = ctxt_sys_reg(ctxt, MPIDR_EL1), pc = ctxt->regs.pc, x[4];
+
+	memcpy(x, ctxt->regs.regs, sizeof(x));
+	memset(&ctxt->regs, 0, sizeof(ctxt->regs));
+	memcpy(ctxt->regs.regs, x, sizeof(x));
+	ctxt->regs.pc = pc;
+	ctxt->regs.pstate = BOOTOPS_RESET_PSTATE;
+	ctxt->spsr_abt = 0;
+	ctxt->spsr_und = 0;
+	ctxt->spsr_irq = 0;
+	ctxt->spsr_fiq = 0;
+	memset(&ctxt->fp_regs, 0, sizeof(ctxt->fp_regs));
+	memset(ctxt->sys_regs, 0, sizeof(ctxt->sys_regs));
+	ctxt_sys_reg(ctxt, SCTLR_EL1) = BOOTOPS_RESET_SCTLR_EL1;
+	ctxt_sys_reg(ctxt, MPIDR_EL1) = mpidr;
+	vcpu_clear_flag(vcpu, PENDING_EXCEPTION);
+	vcpu_clear_flag(vcpu, EXCEPT_MASK);
+}
+
+/*
+ * The PC checked is hyp's copy, the one the vCPU is entered with; a vCPU
+ * whose first PC was refused is refused at every later entry.
+ */
+static int first_run(struct pkvm_hyp_vcpu *hyp_vcpu, u32 vmid)
+{
+	struct kvm_vcpu *vcpu = &hyp_vcpu->vcpu;
+	int ret = bootops_vcpu_first_run(vmid, vcpu->vcpu_idx, vcpu->arch.ctxt.regs.pc);
+
+	if (ret <= 0)
+		return ret;
+	reset_vcpu_context(vcpu);
+	return 0;
+}
+
 /* vmid: what bootops_pkvm_vcpu_enter() returned, with the vCPU ACTIVE. */
 int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid)
 {
@@ -279,10 +332,13 @@ int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid)
 
 	if (bootops_off || vmid <= 0)
 		return 0;
-	if (bootops_vm_uses_hyp_s2(vmid))
-		ret = load_hyp_s2(mmu, hyp_vcpu, vmid);
-	else
+	if (bootops_vm_uses_hyp_s2(vmid)) {
+		ret = first_run(hyp_vcpu, vmid);
+		if (!ret)
+			ret = load_hyp_s2(mmu, hyp_vcpu, vmid);
+	} else {
 		ret = load_host_s2(mmu, pkvm_hyp_vcpu_to_hyp_vm(hyp_vcpu)->host_kvm);
+	}
 	if (!ret)
 		hyp_vcpu->vcpu.arch.hw_mmu = mmu;
 	return ret;

@@ -404,6 +404,40 @@ int m_vcpu_take_reset(struct model *m, u64 vmid, u64 vcpuid)
 	return flag;
 }
 
+/*
+ * The run path's first-run check: only for an ACTIVE vCPU on this CPU; a
+ * VM on the host's stage 2 (no image) keeps the host's CPU state; else the
+ * first PC must be inside an image (search_load_info), and a refusal stays.
+ */
+int m_vcpu_first_run(struct model *m, u64 vmid, u64 vcpuid, u64 pc)
+{
+	struct m_vcpu *vcpu;
+	struct m_vm *vm;
+
+	if (!vmid_in_range(vmid) || !vcpuid_in_range(vcpuid))
+		return -EINVAL;
+	vm = &m->vm[vmid];
+	if (vm->state == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	vcpu = &vm->vcpu[vcpuid];
+	if (vcpu->state == BOOTOPS_VCPU_UNUSED)
+		return -ENOENT;
+	if (vcpu->state != BOOTOPS_VCPU_ACTIVE || vcpu->cpu != m->cpu)
+		return -EPERM;
+	if (vm->state != BOOTOPS_VM_VERIFIED || !vm->nload)
+		return 0;
+	if (vcpu->refused)
+		return -EPERM;
+	if (!vcpu->reset)
+		return 0;
+	if (!m_search_load_info(m, vmid, pc)) {
+		vcpu->refused = 1;
+		return -EPERM;
+	}
+	vcpu->reset = 0;
+	return 1;
+}
+
 /* "SMMU banks owned by the VM lose table and owner", then DYING. */
 static int start_teardown(struct model *m, u64 vmid)
 {

@@ -87,6 +87,7 @@ struct m_load {
 struct m_vcpu {
 	u8 state;
 	u8 reset;
+	u8 refused;	/* first PC outside every image: final */
 	u32 cpu;
 	u64 handle;
 };
@@ -171,6 +172,7 @@ int m_register_vcpu(struct model *m, u64 vmid, u64 vcpuid, u64 handle);
 int m_set_vcpu_active(struct model *m, u64 vmid, u64 vcpuid);
 int m_set_vcpu_inactive(struct model *m, u64 vmid, u64 vcpuid);
 int m_vcpu_take_reset(struct model *m, u64 vmid, u64 vcpuid);
+int m_vcpu_first_run(struct model *m, u64 vmid, u64 vcpuid, u64 pc);
 int m_teardown_vm(struct model *m, u64 vmid);
 int m_set_boot_info(struct model *m, u64 vmid, u64 load_addr, u64 size, const u8 sig[M_SIG]);
 int m_remap_vm_image(struct model *m, u64 vmid, u64 pfn, u64 load_idx);

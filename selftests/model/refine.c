@@ -72,7 +72,8 @@ enum op {
 	OP_REGISTER_KVM, OP_REGISTER_VCPU, OP_SET_ACTIVE, OP_SET_INACTIVE,
 	OP_TAKE_RESET, OP_TEARDOWN, OP_SET_BOOT_INFO, OP_REMAP, OP_VERIFY,
 	OP_SEARCH, OP_MAP_IO, OP_ALLOC_SMMU, OP_ASSIGN_SMMU, OP_MAP_SMMU,
-	OP_CLEAR_SMMU, OP_SHARE, OP_DONATE, OP_UNSHARE, OP_HOST_WRITE, OP_HOST_READ, OP_NR
+	OP_CLEAR_SMMU, OP_SHARE, OP_DONATE, OP_UNSHARE, OP_FIRST_RUN, OP_HOST_WRITE, OP_HOST_READ,
+	OP_NR
 };
 
 /*
@@ -99,7 +100,7 @@ static const char *const op_name[OP_NR] = {
 	"vcpu_take_reset", "teardown_vm", "set_boot_info", "remap_vm_image",
 	"verify_and_load_images", "search_load_info", "map_io", "alloc_smmu",
 	"assign_smmu", "map_smmu", "clear_smmu", "share_guest_page", "donate_guest_page",
-	"unshare_guest_page",
+	"unshare_guest_page", "vcpu_first_run",
 	"host_write", "host_read",
 };
 
@@ -151,6 +152,12 @@ static void print_step(FILE *f, const struct step *s)
 		print_id(f, "vmid", s->a[0]);
 		print_id(f, ", vcpuid", s->a[1]);
 		fprintf(f, ")");
+		break;
+	case OP_FIRST_RUN:
+		fprintf(f, "bootops_vcpu_first_run(");
+		print_id(f, "vmid", s->a[0]);
+		print_id(f, ", vcpuid", s->a[1]);
+		fprintf(f, ", pc=0x%llx)", X(s->a[2]));
 		break;
 	case OP_TEARDOWN:
 	case OP_VERIFY:
@@ -339,6 +346,9 @@ static void cmp_vcpu(u64 vmid, u64 i)
 	else if (mv->state != BOOTOPS_VCPU_UNUSED && iv->need_reset != mv->reset)
 		mismatch("vcpu.reset", "vm %llu vcpu %llu reset flag: impl %u, model %u",
 			 X(vmid), X(i), iv->need_reset, mv->reset);
+	else if (mv->state != BOOTOPS_VCPU_UNUSED && iv->first_pc_refused != mv->refused)
+		mismatch("vcpu.refused", "vm %llu vcpu %llu first PC refused: impl %u, model %u",
+			 X(vmid), X(i), iv->first_pc_refused, mv->refused);
 	else if (mv->state == BOOTOPS_VCPU_ACTIVE && iv->active_cpu != mv->cpu)
 		mismatch("vcpu.cpu", "vm %llu vcpu %llu active on: impl cpu%u, model cpu%u",
 			 X(vmid), X(i), iv->active_cpu, mv->cpu);
@@ -738,6 +748,10 @@ static int run_step(const struct step *s)
 		impl_ret = bootops_vcpu_take_reset(a[0], a[1]);
 		model_ret = m_vcpu_take_reset(&M, a[0], a[1]);
 		break;
+	case OP_FIRST_RUN:
+		impl_ret = bootops_vcpu_first_run(a[0], a[1], a[2]);
+		model_ret = m_vcpu_first_run(&M, a[0], a[1], a[2]);
+		break;
 	case OP_TEARDOWN:
 		impl_ret = bootops_teardown_vm(a[0]);
 		model_ret = m_teardown_vm(&M, a[0]);
@@ -850,6 +864,7 @@ static int run_step(const struct step *s)
 			cmp_vm((u64)impl_ret, true, 0);
 		break;
 	case OP_REGISTER_VCPU: case OP_SET_ACTIVE: case OP_SET_INACTIVE: case OP_TAKE_RESET:
+	case OP_FIRST_RUN:
 		cmp_vm_named(a[0], false, a[1]);
 		break;
 	case OP_TEARDOWN:
@@ -1367,13 +1382,29 @@ static struct step gen_guest_memory(u64 v)
 		  chance(600) ? free_host_pfn() : any_pfn(), 0, 0);
 }
 
+/* An address in, at the edges of or just outside one of the VM's images, or anywhere. */
+static u64 near_image(const struct m_vm *vm)
+{
+	const struct m_load *l;
+
+	if (!vm->nload || !chance(850))
+		return rnd();
+	l = &vm->load[rn(vm->nload)];
+	switch (rn(4)) {
+	case 0: return l->load_addr;
+	case 1: return l->load_addr + l->size - 1;
+	case 2: return chance(500) ? l->load_addr + l->size : l->load_addr - 1;
+	default: return l->load_addr + rn(l->size);
+	}
+}
+
 static struct step gen_verified(u64 v)
 {
 	u64 c;
 	struct step s;
 	const struct m_vm *vm = &M.vm[v];
 
-	switch (rn(13)) {
+	switch (rn(15)) {
 	case 10: case 11:
 		return gen_guest_memory(v);
 	case 0: case 1: case 2:
@@ -1384,23 +1415,17 @@ static struct step gen_verified(u64 v)
 		if (chance(850))
 			s.cpu = (u8)vm->vcpu[c].cpu;
 		return s;
-	case 6: case 7: {
-		u64 addr = rnd();
-
-		if (vm->nload && chance(850)) {
-			const struct m_load *l = &vm->load[rn(vm->nload)];
-
-			switch (rn(4)) {
-			case 0: addr = l->load_addr; break;
-			case 1: addr = l->load_addr + l->size - 1; break;
-			case 2: addr = chance(500) ? l->load_addr + l->size : l->load_addr - 1; break;
-			default: addr = l->load_addr + rn(l->size); break;
-			}
-		}
-		return mk(OP_SEARCH, v, addr, 0, 0, 0);
-	}
+	case 6: case 7:
+		return mk(OP_SEARCH, v, near_image(vm), 0, 0, 0);
 	case 8:
 		return mk(OP_TAKE_RESET, v, any_vcpuid(), 0, 0, 0);
+	case 13: case 14:
+		/* The run path: an active vCPU, mostly on its own CPU. */
+		c = vcpu_in(v, BOOTOPS_VCPU_ACTIVE);
+		s = mk(OP_FIRST_RUN, v, c, near_image(vm), 0, 0);
+		if (chance(900))
+			s.cpu = (u8)vm->vcpu[c].cpu;
+		return s;
 	default:
 		switch (rn(4)) {
 		case 0: return mk(OP_REGISTER_VCPU, v, any_vcpuid(), rnd(), 0, 0);
@@ -1502,6 +1527,8 @@ static struct step gen_hostile(void)
 	case OP_SET_ACTIVE: return mk(OP_SET_ACTIVE, v, any_vcpuid(), 0, 0, 0);
 	case OP_SET_INACTIVE: return mk(OP_SET_INACTIVE, v, any_vcpuid(), 0, 0, 0);
 	case OP_TAKE_RESET: return mk(OP_TAKE_RESET, v, any_vcpuid(), 0, 0, 0);
+	case OP_FIRST_RUN: return mk(OP_FIRST_RUN, v, any_vcpuid(), chance(500) ? any_gpa() : rnd(),
+				     0, 0);
 	case OP_TEARDOWN: return mk(OP_TEARDOWN, v, 0, 0, 0, 0);
 	case OP_SET_BOOT_INFO: {
 		struct step s = mk(OP_SET_BOOT_INFO, v, any_gpa(), any_size(), 0, 0);
@@ -2074,7 +2101,7 @@ static int small_fields(const struct step *s, int f[6])
 		f[n++] = 1;
 		f[n++] = 2;
 		break;
-	case OP_SET_ACTIVE: case OP_SET_INACTIVE: case OP_TAKE_RESET:
+	case OP_SET_ACTIVE: case OP_SET_INACTIVE: case OP_TAKE_RESET: case OP_FIRST_RUN:
 		f[n++] = 1;
 		break;
 	case OP_REMAP:

@@ -409,6 +409,29 @@ static void test_one_bad_among_good(void)
 	vmm_destroy(&v);
 }
 
+/*
+ * The VMM's own code elsewhere in guest RAM, the first PC aimed at it:
+ * hyp refuses the first entry (EPERM), the code never runs, and the
+ * refusal is final for that vCPU.
+ */
+static void test_first_pc_outside_images(void)
+{
+	uint64_t other = LOAD_ADDR + MEM_SIZE / 2;
+	struct vmm v;
+	int idx, ret, again;
+
+	new_vm(&v, true);
+	idx = put_declare(&v, &hello, LOAD_ADDR, hello.size, sig_good);
+	put(&v, &hello, other);		/* the same code, not declared */
+	ret = start(&v, other);
+	again = vmm_run(&v, RUN_TIMEOUT_MS);
+	check(idx == 0 && ret == -EPERM && again == -EPERM && v.out_len == 0,
+	      "first PC outside every verified image: hyp refuses the vCPU for good, nothing runs",
+	      "index %s; runs: %s, %s; %zu bytes of output", res(idx), exit_name(ret),
+	      exit_name(again), v.out_len);
+	vmm_destroy(&v);
+}
+
 /* --- declarations the kernel refuses ------------------------------------- */
 
 static void test_no_image(void)
@@ -1270,6 +1293,7 @@ int main(int argc, char **argv)
 	test_padded_image();
 	test_rejections();
 	test_one_bad_among_good();
+	test_first_pc_outside_images();
 	test_no_image();
 	test_declare_after_run();
 	test_bad_ranges();

@@ -233,3 +233,77 @@ TEST(vcpu_enter_requires_matching_kvm_handle)
 	CHECK_REFUSED(bootops_vcpu_enter(vmid, 0, 0x1000), -EBUSY);
 	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
 }
+
+/*
+ * A vCPU's first run: its first PC must lie in a verified image, checked
+ * once, on the CPU it is active on; a refusal is final for that vCPU.
+ */
+TEST(vcpu_first_run_checks_the_pc_once)
+{
+	u64 la = 0x80000000, vmid;
+
+	sim_reset();
+	vmid = verified_vm(la, 2 * PAGE, ram(0));
+	CHECK_EQ(bootops_register_vcpu(vmid, 1, 0), -EPERM);	/* verified: no new vCPU */
+	/* Not active, or active on another CPU: not the run path. */
+	CHECK_REFUSED(bootops_vcpu_first_run(vmid, 0, la), -EPERM);
+	sim_set_cpu(1);
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	sim_set_cpu(0);
+	CHECK_REFUSED(bootops_vcpu_first_run(vmid, 0, la), -EPERM);
+	sim_set_cpu(1);
+	CHECK_REFUSED(bootops_vcpu_first_run(vmid, 1, la), -ENOENT);
+	CHECK_REFUSED(bootops_vcpu_first_run(vmid, BOOTOPS_MAX_VCPUS, la), -EINVAL);
+	CHECK_REFUSED(bootops_vcpu_first_run(0, 0, la), -EINVAL);
+	/* The last byte of the image is in it: reset there, once. */
+	CHECK_EQ(bootops_vcpu_first_run(vmid, 0, la + 2 * PAGE - 1), 1);
+	CHECK_EQ(bootops_vcpu(vmid, 0)->need_reset, 0);
+	CHECK_EQ(bootops_vcpu_first_run(vmid, 0, la + 5 * PAGE), 0);
+	CHECK_EQ(bootops_vcpu(vmid, 0)->first_pc_refused, 0);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
+	CHECK_EQ(sim_check_invariants(), 0);
+}
+
+TEST(vcpu_first_pc_outside_every_image_is_refused_for_good)
+{
+	u64 la = 0x80000000, vmid;
+
+	sim_reset();
+	vmid = verified_vm(la, 2 * PAGE, ram(0));
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	/* Just past the end, just before the start, and far away. */
+	CHECK_EQ(bootops_vcpu_first_run(vmid, 0, la + 2 * PAGE), -EPERM);
+	CHECK_EQ(bootops_vcpu(vmid, 0)->first_pc_refused, 1);
+	CHECK_EQ(bootops_vcpu(vmid, 0)->need_reset, 1);
+	/* The host cannot try again with a PC that would pass. */
+	CHECK_REFUSED(bootops_vcpu_first_run(vmid, 0, la), -EPERM);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	CHECK_REFUSED(bootops_vcpu_first_run(vmid, 0, la), -EPERM);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
+
+	vmid = verified_vm(la, PAGE, ram(4));
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	CHECK_EQ(bootops_vcpu_first_run(vmid, 0, la - 1), -EPERM);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
+	CHECK_EQ(sim_check_invariants(), 0);
+}
+
+/* A VM with no image runs on the host's stage 2, its CPU state the host's. */
+TEST(vcpu_first_run_of_a_vm_without_images_keeps_the_host_state)
+{
+	u64 vmid;
+
+	sim_reset();
+	vmid = bootops_register_kvm(0x1000, sim_vm_memory());
+	CHECK_EQ(bootops_register_vcpu(vmid, 0, 0), 0);
+	CHECK_EQ(verify_images(vmid), 0);
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	CHECK_EQ(bootops_vcpu_first_run(vmid, 0, 0x1234), 0);
+	CHECK_EQ(bootops_vcpu(vmid, 0)->first_pc_refused, 0);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
+}

@@ -27,6 +27,8 @@ int bootops_set_vcpu_inactive(u64 vmid, u64 vcpuid);
 int bootops_vcpu_enter(u64 vmid, u64 vcpuid, u64 kvm_handle);
 /* 1 once after registration (reset the register context), then 0. */
 int bootops_vcpu_take_reset(u64 vmid, u64 vcpuid);
+/* Run path, vCPU ACTIVE here: 1 reset it at pc, 0 run as is, -EPERM refused (final). */
+int bootops_vcpu_first_run(u64 vmid, u64 vcpuid, u64 pc);
 /* 0, -errno, or BOOTOPS_CONTINUE: one slice done, call again. */
 int bootops_teardown_vm(u64 vmid);
 

@@ -25,6 +25,7 @@ struct bootops_vcpu_info {
 	u64 handle;		/* host's handle, opaque to hyp */
 	u8 state;
 	u8 need_reset;		/* reset register context on first run */
+	u8 first_pc_refused;	/* its first PC was outside every image: final */
 	u16 active_cpu;		/* physical CPU while ACTIVE */
 };
 
