@@ -412,23 +412,25 @@ static void test_one_bad_among_good(void)
 /*
  * The VMM's own code elsewhere in guest RAM, the first PC aimed at it:
  * hyp refuses the first entry (EPERM), the code never runs, and the
- * refusal is final for that vCPU.
+ * refusal is final for that vCPU: moving the PC into the image afterwards
+ * does not let it run either.
  */
 static void test_first_pc_outside_images(void)
 {
 	uint64_t other = LOAD_ADDR + MEM_SIZE / 2;
 	struct vmm v;
-	int idx, ret, again;
+	int idx, ret, set, again;
 
 	new_vm(&v, true);
 	idx = put_declare(&v, &hello, LOAD_ADDR, hello.size, sig_good);
 	put(&v, &hello, other);		/* the same code, not declared */
 	ret = start(&v, other);
+	set = vmm_set_pc(&v, LOAD_ADDR);
 	again = vmm_run(&v, RUN_TIMEOUT_MS);
-	check(idx == 0 && ret == -EPERM && again == -EPERM && v.out_len == 0,
+	check(idx == 0 && ret == -EPERM && !set && again == -EPERM && v.out_len == 0,
 	      "first PC outside every verified image: hyp refuses the vCPU for good, nothing runs",
-	      "index %s; runs: %s, %s; %zu bytes of output", res(idx), exit_name(ret),
-	      exit_name(again), v.out_len);
+	      "index %s; run: %s; PC into the image: %s, run: %s; %zu bytes of output",
+	      res(idx), exit_name(ret), res(set), exit_name(again), v.out_len);
 	vmm_destroy(&v);
 }
 

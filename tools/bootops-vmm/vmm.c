@@ -264,11 +264,19 @@ int vmm_declare(struct vmm *v, uint64_t gpa, uint64_t size,
 	return vmm_declare_raw(v, &img);
 }
 
+int vmm_set_pc(struct vmm *v, uint64_t pc)
+{
+	struct kvm_one_reg reg = { .id = CORE_REG(regs.pc), .addr = (uintptr_t)&pc };
+
+	if (v->vcpu < 0)
+		return -EBADF;
+	return ioctl(v->vcpu, KVM_SET_ONE_REG, &reg) ? -errno : 0;
+}
+
 int vmm_vcpu_init(struct vmm *v, uint64_t entry)
 {
 	struct kvm_vcpu_init init;
-	struct kvm_one_reg reg = { .id = CORE_REG(regs.pc), .addr = (uintptr_t)&entry };
-	int size;
+	int size, ret;
 
 	v->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 0);
 	if (v->vcpu < 0)
@@ -279,8 +287,9 @@ int vmm_vcpu_init(struct vmm *v, uint64_t entry)
 	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
 	if (ioctl(v->vcpu, KVM_ARM_VCPU_INIT, &init))
 		return -errno;
-	if (ioctl(v->vcpu, KVM_SET_ONE_REG, &reg))
-		return -errno;
+	ret = vmm_set_pc(v, entry);
+	if (ret)
+		return ret;
 	size = ioctl(v->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (size < 0)
 		return -errno;

@@ -127,6 +127,7 @@ int vmm_declare_raw(struct vmm *v, const struct kvm_arm_bootops_image *img);
 int vmm_vcpu_init(struct vmm *v, uint64_t entry);
 /* Set a 64-bit core register of vCPU 0 (e.g. x0 = the DTB's address). */
 int vmm_set_xreg(struct vmm *v, unsigned int n, uint64_t val);
+int vmm_set_pc(struct vmm *v, uint64_t pc);
 /*
  * After vmm_vcpu_init(): an in-kernel GICv3 (KVM_DEV_TYPE_ARM_VGIC_V3)
  * with its distributor at VMM_GIC_DIST_BASE and redistributors at
