@@ -35,11 +35,29 @@ void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid);
  * the host's.
  */
 int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid);
+/*
+ * After bootops_pkvm_load_s2(): a verified vCPU that has just had its
+ * first run becomes hyp's (bootops-vcpu.c); 0, or -errno to refuse it.
+ */
+int bootops_pkvm_vcpu_own(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid);
+/*
+ * Instead of the copy of the whole context from and to the host, for a
+ * vCPU whose state is hyp's (true): only the answer to, and what the host
+ * must see of, the last exit.
+ */
+bool bootops_pkvm_flush_vcpu(struct pkvm_hyp_vcpu *hyp_vcpu);
+bool bootops_pkvm_sync_vcpu(struct pkvm_hyp_vcpu *hyp_vcpu, int exit_code);
 #else
 static inline int bootops_pkvm_init(void) { return 0; }
 static inline int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu) { return 0; }
 static inline void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid) { }
 static inline int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid) { return 0; }
+static inline int bootops_pkvm_vcpu_own(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid) { return 0; }
+static inline bool bootops_pkvm_flush_vcpu(struct pkvm_hyp_vcpu *hyp_vcpu) { return false; }
+static inline bool bootops_pkvm_sync_vcpu(struct pkvm_hyp_vcpu *hyp_vcpu, int exit_code)
+{
+	return false;
+}
 #endif
 
 /*

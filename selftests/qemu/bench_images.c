@@ -3,8 +3,11 @@
  * bench_images: time from declaring a signed image to the guest's first
  * instruction (its first UART store), for each image given, in a VM that
  * requires verified images, and the same image in a plain VM (no boot
- * ops work), best of RUNS.  A benchmark: prints numbers, fails only if a
- * run fails.
+ * ops work), best of RUNS; then, with the first image, the round trip of
+ * one MMIO exit to user space (a guest UART store, KVM_EXIT_MMIO, back to
+ * the guest) in both kinds of VM, whose ratio is what hyp's handling of a
+ * verified vCPU's exits costs.  A benchmark: prints numbers, fails only if
+ * a run fails.
  *
  *   bench_images IMAGE SIG [IMAGE SIG ...]   (images load at LOAD_ADDR)
  */
@@ -20,6 +23,7 @@
 #endif
 #define SLACK		(2ULL << 20)
 #define RUNS		3	/* per image and kind of VM: the best is printed */
+#define MMIO_RUNS	5
 
 static double now_ms(void)
 {
@@ -58,6 +62,46 @@ static double first_instruction_ms(int kvm, bool bootops, const void *img, size_
 out:
 	vmm_destroy(&v);
 	return ms;
+}
+
+/*
+ * us per MMIO exit: the guest's stores after its first one, each a
+ * KVM_EXIT_MMIO the VMM answers, timed up to its PSCI SYSTEM_OFF; <0: error.
+ */
+static double mmio_exit_us(int kvm, bool bootops, const void *img, size_t size,
+			   const uint8_t sig[VMM_SIG_SIZE])
+{
+	uint64_t mem = ((size + 0xfff) & ~0xfffULL) + SLACK;
+	double start, us = -1;
+	struct vmm v;
+
+	if (vmm_create(&v, kvm, bootops, LOAD_ADDR, mem) ||
+	    vmm_load(&v, LOAD_ADDR, img, size) ||
+	    (bootops && vmm_declare(&v, LOAD_ADDR, size, sig) < 0) ||
+	    vmm_vcpu_init(&v, LOAD_ADDR) || vmm_run_once(&v))
+		goto out;
+	start = now_ms();
+	if (vmm_run(&v, 10000) != VMM_EXIT_SHUTDOWN || v.out_len < 2)
+		goto out;
+	us = (now_ms() - start) * 1e3 / (v.out_len - 1);
+out:
+	vmm_destroy(&v);
+	return us;
+}
+
+static double best_mmio_exit_us(int runs, int kvm, bool bootops, const void *img, size_t size,
+				const uint8_t sig[VMM_SIG_SIZE])
+{
+	double best = -1, us;
+
+	while (runs--) {
+		us = mmio_exit_us(kvm, bootops, img, size, sig);
+		if (us < 0)
+			return us;
+		if (best < 0 || us < best)
+			best = us;
+	}
+	return best;
 }
 
 /*
@@ -129,5 +173,26 @@ int main(int argc, char **argv)
 	}
 	printf("bench: longest verification hypercall over all sizes: %lld us\n",
 	       longest_call_ns / 1000);
+	{
+		double with = -1, without = -1;
+		uint8_t sig[VMM_SIG_SIZE];
+		size_t size;
+		void *img;
+
+		if (!vmm_read_file(argv[1], 1ULL << 30, &img, &size) &&
+		    !vmm_read_sig(argv[2], sig, NULL)) {
+			with = best_mmio_exit_us(MMIO_RUNS, kvm, true, img, size, sig);
+			without = best_mmio_exit_us(MMIO_RUNS, kvm, false, img, size, sig);
+			free(img);
+		}
+		if (with < 0 || without < 0) {
+			fails++;
+			printf("bench: MMIO exit round trip: failed\n");
+		} else {
+			printf("bench: MMIO exit round trip (best of %d): verified %.1f us, "
+			       "plain %.1f us, ratio %.2f\n", MMIO_RUNS, with, without,
+			       with / without);
+		}
+	}
 	return fails ? 1 : 0;
 }

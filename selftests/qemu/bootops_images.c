@@ -65,9 +65,10 @@ static struct blob hello = { .name = "hello.bin" },
 		   tampered = { .name = "hello.tampered.bin" },
 		   padded = { .name = "hello.padded.bin" },
 		   touch = { .name = "touch.bin" },
+		   regs_guest = { .name = "regs.bin" },
 		   big = { .name = "hello.big.bin" };
 static uint8_t sig_big[VMM_SIG_SIZE];
-static uint8_t sig_touch[VMM_SIG_SIZE];
+static uint8_t sig_touch[VMM_SIG_SIZE], sig_regs[VMM_SIG_SIZE];
 static uint8_t sig_good[VMM_SIG_SIZE], sig_other_key[VMM_SIG_SIZE],
 	       sig_other_addr[VMM_SIG_SIZE], sig_other_size[VMM_SIG_SIZE],
 	       sig_zero[VMM_SIG_SIZE];
@@ -105,10 +106,10 @@ static void diag(const char *fmt, ...)
 /* "0", "3", "EINVAL": a declaration/run result for the TAP line. */
 static const char *res(int ret)
 {
-	static char buf[4][32];
+	static char buf[8][32];
 	static int i;
 
-	i = (i + 1) % 4;
+	i = (i + 1) % 8;
 	if (ret >= 0)
 		snprintf(buf[i], sizeof(buf[i]), "%d", ret);
 	else
@@ -409,6 +410,32 @@ static void test_one_bad_among_good(void)
 	vmm_destroy(&v);
 }
 
+/* The debugfs directory KVM made for v's VM. */
+static void vm_debugfs(struct vmm *v, const char *file, char *path, size_t len)
+{
+	snprintf(path, len, "/sys/kernel/debug/kvm/%d-%d/%s", getpid(), v->vm, file);
+}
+
+/*
+ * Lifts KVM's refusal to touch a verified vCPU's state (debugfs
+ * bootops_unguarded_regs), so the VMM meets hyp as a hostile host would.
+ */
+static int unguard_regs(struct vmm *v)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	vm_debugfs(v, "bootops_unguarded_regs", path, sizeof(path));
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, "Y", 1) != 1)
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (ret)
+		diag("%s: %s", path, strerror(-ret));
+	return ret;
+}
+
 /*
  * The VMM's own code elsewhere in guest RAM, the first PC aimed at it:
  * hyp refuses the first entry (EPERM), the code never runs, and the
@@ -419,19 +446,179 @@ static void test_first_pc_outside_images(void)
 {
 	uint64_t other = LOAD_ADDR + MEM_SIZE / 2;
 	struct vmm v;
-	int idx, ret, set, again;
+	int idx, ret, guarded, set, again;
 
 	new_vm(&v, true);
 	idx = put_declare(&v, &hello, LOAD_ADDR, hello.size, sig_good);
 	put(&v, &hello, other);		/* the same code, not declared */
 	ret = start(&v, other);
-	set = vmm_set_pc(&v, LOAD_ADDR);
+	guarded = vmm_set_pc(&v, LOAD_ADDR);
+	set = unguard_regs(&v) ?: vmm_set_pc(&v, LOAD_ADDR);
 	again = vmm_run(&v, RUN_TIMEOUT_MS);
-	check(idx == 0 && ret == -EPERM && !set && again == -EPERM && v.out_len == 0,
+	check(idx == 0 && ret == -EPERM && guarded == -EPERM && !set && again == -EPERM &&
+	      v.out_len == 0,
 	      "first PC outside every verified image: hyp refuses the vCPU for good, nothing runs",
-	      "index %s; run: %s; PC into the image: %s, run: %s; %zu bytes of output",
-	      res(idx), exit_name(ret), res(set), exit_name(again), v.out_len);
+	      "index %s; run: %s; PC into the image: KVM %s, past KVM %s, run: %s; "
+	      "%zu bytes of output", res(idx), exit_name(ret), res(guarded), res(set),
+	      exit_name(again), v.out_len);
 	vmm_destroy(&v);
+}
+
+/* --- a verified vCPU's state is hyp's (tools/bootops-vmm/guest/regs.S) ---- */
+
+#define DOORBELL	0x09010000ULL
+#define REGS_SECRET	0x5ec2e75ec2e75ec2ULL
+#define REGS_PATTERN	0x0123456789abcdefULL
+#define REGS_EVIL_PC	(LOAD_ADDR + 4)
+#define REG_CORE(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+			 KVM_REG_ARM_CORE_REG(x))
+#define REG_SCTLR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 0)
+#define REG_VBAR_EL1	ARM64_SYS_REG(3, 0, 12, 0, 0)
+
+static int one_reg(struct vmm *v, unsigned long req, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	return ioctl(v->vcpu, req, &reg) ? -errno : 0;
+}
+
+static int get_reg(struct vmm *v, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
+
+	return ioctl(v->vcpu, KVM_GET_ONE_REG, &reg) ? -errno : 0;
+}
+
+/* Runs v on to its next exit; true if it is an MMIO access at DOORBELL + off. */
+static bool run_to_doorbell(struct vmm *v, uint64_t off, bool write)
+{
+	int ret = vmm_run(v, RUN_TIMEOUT_MS);
+
+	if (ret != VMM_EXIT_UNHANDLED || v->run->exit_reason != KVM_EXIT_MMIO ||
+	    v->run->mmio.phys_addr != DOORBELL + off || v->run->mmio.is_write != write) {
+		diag("want an MMIO %s at 0x%llx: %s %s", write ? "write" : "read",
+		     (unsigned long long)(DOORBELL + off), exit_name(ret), v->why);
+		return false;
+	}
+	return true;
+}
+
+/* What a VMM that tampers with a vCPU at an exit got from KVM. */
+struct tamper {
+	int init;		/* KVM_ARM_VCPU_INIT (a reset) */
+	int get;		/* KVM_GET_ONE_REG x19 */
+	int set;		/* KVM_SET_ONE_REG PC, x19, PSTATE, SCTLR_EL1, VBAR_EL1 */
+	uint64_t x19;		/* what the read returned */
+};
+
+static void tamper(struct vmm *v, struct tamper *t)
+{
+	struct kvm_vcpu_init init;
+
+	t->x19 = 0;
+	t->get = get_reg(v, REG_CORE(regs.regs[19]), &t->x19);
+	memset(&init, 0, sizeof(init));
+	t->init = ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init) ? -errno : 0;
+	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (!t->init)
+		t->init = ioctl(v->vcpu, KVM_ARM_VCPU_INIT, &init) ? -errno : 0;
+	t->set = one_reg(v, KVM_SET_ONE_REG, REG_CORE(regs.pc), REGS_EVIL_PC) ?:
+		 one_reg(v, KVM_SET_ONE_REG, REG_CORE(regs.regs[19]), 0) ?:
+		 one_reg(v, KVM_SET_ONE_REG, REG_CORE(regs.pstate), 0x5 /* EL1h, DAIF clear */) ?:
+		 one_reg(v, KVM_SET_ONE_REG, REG_SCTLR_EL1, 0x00C51878 /* + I-cache */) ?:
+		 one_reg(v, KVM_SET_ONE_REG, REG_VBAR_EL1, 0);
+}
+
+/*
+ * regs.S on a VM of this mode up to its doorbell: the HVC and the MMIO
+ * read (answered REGS_PATTERN) on the way.  False if it did not get there.
+ */
+static bool regs_to_doorbell(struct vmm *v, unsigned int mode)
+{
+	int idx = 0, ret;
+
+	new_vm(v, mode);
+	if (mode == VMM_PLAIN)
+		idx = put(v, &regs_guest, LOAD_ADDR);
+	else
+		idx = put_declare(v, &regs_guest, LOAD_ADDR, regs_guest.size, sig_regs);
+	ret = idx ? idx : vmm_vcpu_init(v, LOAD_ADDR);
+	if (ret) {
+		diag("regs.bin: %s", res(ret));
+		return false;
+	}
+	if (!run_to_doorbell(v, 8, false))
+		return false;
+	memcpy(v->run->mmio.data, &(uint64_t){ REGS_PATTERN }, 8);
+	return run_to_doorbell(v, 0, true) && v->run->mmio.data[0] == 1;
+}
+
+/*
+ * The control: on a plain VM the VMM owns the vCPU, so the same writes
+ * take effect (the host's code runs) and the read sees the secret.  This
+ * is what the verified cases below must not allow.
+ */
+static void test_plain_vcpu_is_the_hosts(void)
+{
+	struct tamper t = { 0 };
+	struct vmm v;
+	bool there;
+	int ret;
+
+	there = regs_to_doorbell(&v, VMM_PLAIN);
+	if (there)
+		tamper(&v, &t);
+	ret = there ? vmm_run(&v, RUN_TIMEOUT_MS) : -1;
+	check(there && !t.init && !t.get && !t.set && t.x19 == REGS_SECRET &&
+	      ret == VMM_EXIT_SHUTDOWN && !strcmp(v.out, "host code ran\n"),
+	      "plain VM: the VMM reads x19 and moves the PC, and its code runs (the control)",
+	      "at the doorbell: %s; init %s, get %s (0x%llx), set %s; run: %s, output \"%.*s\"",
+	      there ? "yes" : "no", res(t.init), res(t.get), (unsigned long long)t.x19,
+	      res(t.set), exit_name(ret), (int)strcspn(v.out, "\n"), v.out);
+	vmm_destroy(&v);
+}
+
+/*
+ * A verified vCPU after its first run: KVM refuses to set or read its
+ * state (EPERM); past KVM, as a hostile host, the writes reach only the
+ * host's copy: the guest, checking its own x19, DAIF, SCTLR_EL1, VBAR_EL1
+ * and PC, finds nothing changed, and the host's copy of x19 never held
+ * the secret.  On the way, a host-handled HVC and an MMIO read changed
+ * only the registers they may.
+ */
+static void verified_vcpu_is_hyps(unsigned int mode, const char *name)
+{
+	struct tamper kvm = { 0 }, host = { 0 };
+	struct vmm v;
+	bool there;
+	int ret = -1, unguard = -1;
+
+	there = regs_to_doorbell(&v, mode);
+	if (there) {
+		tamper(&v, &kvm);
+		unguard = unguard_regs(&v);
+		tamper(&v, &host);
+		ret = vmm_run(&v, RUN_TIMEOUT_MS);
+	}
+	check(there && kvm.init == -EPERM && kvm.get == -EPERM && kvm.set == -EPERM &&
+	      !unguard && !host.get && !host.set && host.x19 != REGS_SECRET &&
+	      ret == VMM_EXIT_SHUTDOWN && !strcmp(v.out, "regs: ok\n"), name,
+	      "at the doorbell: %s; KVM: init %s, get %s, set %s; past KVM: init %s, "
+	      "get %s (0x%llx), set %s; run: %s, output \"%.*s\"", there ? "yes" : "no",
+	      res(kvm.init), res(kvm.get), res(kvm.set), res(host.init), res(host.get),
+	      (unsigned long long)host.x19, res(host.set), exit_name(ret),
+	      (int)strcspn(v.out, "\n"), v.out);
+	vmm_destroy(&v);
+}
+
+static void test_verified_vcpu_is_hyps(void)
+{
+	verified_vcpu_is_hyps(VMM_BOOTOPS,
+			      "verified vCPU, shared memory: KVM refuses its registers, hyp ignores "
+			      "the host's writes and hides x19; HVC and MMIO work");
+	verified_vcpu_is_hyps(VMM_BOOTOPS_PRIVATE,
+			      "verified vCPU, private memory: KVM refuses its registers, hyp ignores "
+			      "the host's writes and hides x19; HVC and MMIO work");
 }
 
 /* --- declarations the kernel refuses ------------------------------------- */
@@ -699,12 +886,6 @@ static void test_sig_file_size(void)
 #define TOUCH_OK	"touch ok\n"
 #define FREE_IPA	(MEM_BASE + MEM_SIZE - 0x1000)	/* never touched */
 #define MEM_BASE_PFN	0x40000ULL			/* QEMU virt's first RAM page */
-
-/* The debugfs directory KVM made for v's VM. */
-static void vm_debugfs(struct vmm *v, const char *file, char *path, size_t len)
-{
-	snprintf(path, len, "/sys/kernel/debug/kvm/%d-%d/%s", getpid(), v->vm, file);
-}
 
 /* One host share/unshare through bootops_s2_probe: hyp's answer (0 or -errno). */
 static int probe(struct vmm *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -1267,6 +1448,8 @@ int main(int argc, char **argv)
 	load_sig("hello.sig", sig_good);
 	load_blob(&touch);
 	load_sig("touch.sig", sig_touch);
+	load_blob(&regs_guest);
+	load_sig("regs.sig", sig_regs);
 	load_blob_max(&big, BIG_MEM);
 	load_sig("hello.big.sig", sig_big);
 	load_sig("hello.other-key.sig", sig_other_key);
@@ -1296,6 +1479,8 @@ int main(int argc, char **argv)
 	test_rejections();
 	test_one_bad_among_good();
 	test_first_pc_outside_images();
+	test_plain_vcpu_is_the_hosts();
+	test_verified_vcpu_is_hyps();
 	test_no_image();
 	test_declare_after_run();
 	test_bad_ranges();

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Boot ops: KVM's side of a verified vCPU whose state is hyp's.
+ *
+ * From its first run on, hyp keeps a verified vCPU's registers, PSTATE,
+ * system registers and trap configuration in its own copy and ignores the
+ * host's (arch/arm64/kvm/hyp/nvhe/bootops-vcpu.c).  KVM therefore refuses
+ * the ioctls that would write the host's copy and have it mean something
+ * (KVM_SET_ONE_REG, KVM_ARM_VCPU_INIT, KVM_SET_VCPU_EVENTS,
+ * KVM_SET_GUEST_DEBUG) or read it as if it were the guest's
+ * (KVM_GET_ONE_REG): EPERM, never a stale value.  Firmware pseudo-registers
+ * (KVM_REG_ARM_FW*, the VM's SMCCC configuration) and the cache geometry
+ * (KVM_REG_ARM_DEMUX) describe the VM, not the vCPU's state, and stay.
+ *
+ * The refusal is a courtesy to the VMM: a hostile host kernel skips it.
+ * Per VM, debugfs bootops_unguarded_regs (write Y) lifts it, so that tests
+ * can check hyp's side as such a host would meet it.
+ */
+#include <linux/debugfs.h>
+#include <linux/kvm_host.h>
+
+#include <asm/kvm_bootops_memory.h>
+#include <asm/kvm_bootops_vcpu.h>
+
+/* Verified, with images, and entered (or refused) once. */
+bool kvm_bootops_vcpu_state_is_hyps(struct kvm_vcpu *vcpu)
+{
+	return kvm_bootops_uses_hyp_s2(vcpu->kvm) && vcpu_has_run_once(vcpu);
+}
+
+static bool guarded(struct kvm_vcpu *vcpu)
+{
+	return kvm_bootops_vcpu_state_is_hyps(vcpu) &&
+	       !READ_ONCE(vcpu->kvm->arch.bootops_unguarded_regs);
+}
+
+int kvm_bootops_vcpu_may_set_state(struct kvm_vcpu *vcpu)
+{
+	return guarded(vcpu) ? -EPERM : 0;
+}
+
+int kvm_bootops_vcpu_may_access_reg(struct kvm_vcpu *vcpu, u64 id)
+{
+	if (!guarded(vcpu))
+		return 0;
+	switch (id & KVM_REG_ARM_COPROC_MASK) {
+	case KVM_REG_ARM_FW:
+	case KVM_REG_ARM_FW_FEAT_BMAP:
+	case KVM_REG_ARM_DEMUX:
+		return 0;
+	default:
+		return -EPERM;
+	}
+}
+
+void kvm_bootops_vcpu_create_debugfs(struct kvm *kvm)
+{
+	if (kvm->arch.bootops_required)
+		debugfs_create_bool("bootops_unguarded_regs", 0600, kvm->debugfs_dentry,
+				    &kvm->arch.bootops_unguarded_regs);
+}
