@@ -314,6 +314,10 @@ static int do_verify_and_load_images(u64 vmid)
 			return ret;
 		if (!images_complete(vmid))
 			return -EPERM;
+		if (bootops_vm(vmid)->requires_images && !bootops_get_vm_next_load_idx(vmid)) {
+			bootops_set_vm_state(vmid, BOOTOPS_VM_REJECTED);
+			return -ENOEXEC;
+		}
 		start_verify(vmid);
 	}
 	c = &bootops_vm(vmid)->cursor;

@@ -3,6 +3,7 @@
  * Boot ops: VM and vCPU life cycle.
  *
  * VM:   UNUSED -register_kvm-> READY -verify-> VERIFYING -> VERIFIED | REJECTED
+ *       (READY -verify-> REJECTED at once if it requires images and has none)
  *       any state but UNUSED -teardown-> DYING -> UNUSED
  *       (VERIFYING and DYING while the call returns BOOTOPS_CONTINUE)
  * vCPU: UNUSED -register_vcpu-> READY <-set_vcpu_active/inactive-> ACTIVE
@@ -67,6 +68,39 @@ int bootops_register_kvm(u64 kvm_handle, u64 mem_pfn)
 			return ret ? ret : (int)vmid;
 	}
 	return -ENOSPC;
+}
+
+/*
+ * The VM's owner wants it to run only what it signed: a VM marked so is
+ * never verified without an image (image.c).  It is marked only before
+ * verification (READY), so the mark cannot contradict an earlier check;
+ * asking again once marked is harmless, whatever the state, and nothing
+ * takes the mark away.
+ */
+static int do_require_images(u64 vmid)
+{
+	int ret;
+
+	if (bootops_get_vm_state(vmid) != BOOTOPS_VM_UNUSED &&
+	    bootops_vm(vmid)->requires_images)
+		return 0;
+	ret = bootops_check_vm_ready(vmid);
+	if (ret)
+		return ret;
+	bootops_vm(vmid)->requires_images = 1;
+	return 0;
+}
+
+int bootops_require_images(u64 vmid)
+{
+	int ret;
+
+	if (!bootops_vmid_valid(vmid))
+		return -EINVAL;
+	bootops_lock_vm(vmid);
+	ret = do_require_images(vmid);
+	bootops_unlock_vm(vmid);
+	return ret;
 }
 
 /* Whether boot ops hold the VM: the platform must not reuse its id. */

@@ -12,13 +12,19 @@
  * (KVM_REG_ARM_FW*, the VM's SMCCC configuration) and the cache geometry
  * (KVM_REG_ARM_DEMUX) describe the VM, not the vCPU's state, and stay.
  *
- * The refusal is a courtesy to the VMM: a hostile host kernel skips it.
- * Per VM, debugfs bootops_unguarded_regs (write Y) lifts it, so that tests
- * can check hyp's side as such a host would meet it.
+ * A VM created to require verified images is marked so at hyp before it
+ * is first verified, so that hyp itself never verifies, and never runs, it
+ * without an image; KVM's own ENOEXEC for that case only comes first.
+ *
+ * KVM's refusals are a courtesy to the VMM: a hostile host kernel skips
+ * them.  Per VM, debugfs bootops_unguarded (write Y) lifts them, so that
+ * tests can check hyp's side as such a host would meet it.
  */
 #include <linux/debugfs.h>
 #include <linux/kvm_host.h>
 
+#include <asm/kvm_bootops.h>
+#include <asm/kvm_bootops_images.h>
 #include <asm/kvm_bootops_memory.h>
 #include <asm/kvm_bootops_vcpu.h>
 
@@ -31,7 +37,7 @@ bool kvm_bootops_vcpu_state_is_hyps(struct kvm_vcpu *vcpu)
 static bool guarded(struct kvm_vcpu *vcpu)
 {
 	return kvm_bootops_vcpu_state_is_hyps(vcpu) &&
-	       !READ_ONCE(vcpu->kvm->arch.bootops_unguarded_regs);
+	       !READ_ONCE(vcpu->kvm->arch.bootops_unguarded);
 }
 
 int kvm_bootops_vcpu_may_set_state(struct kvm_vcpu *vcpu)
@@ -53,9 +59,29 @@ int kvm_bootops_vcpu_may_access_reg(struct kvm_vcpu *vcpu, u64 id)
 	}
 }
 
+/*
+ * Before each first run of a vCPU: harmless once the VM is marked, in any
+ * state, so vCPUs that start together need no order.
+ */
+int kvm_bootops_require_images(struct kvm *kvm)
+{
+	int ret;
+
+	if (!kvm->arch.bootops_required)
+		return 0;
+	if (!READ_ONCE(kvm->arch.bootops_unguarded)) {
+		ret = kvm_bootops_check_images(kvm);
+		if (ret)
+			return ret;
+	}
+	if (!kvm->arch.bootops_registered)
+		return 0;
+	return kvm_call_hyp_nvhe(__bootops_require_images, kvm->arch.pkvm.handle);
+}
+
 void kvm_bootops_vcpu_create_debugfs(struct kvm *kvm)
 {
 	if (kvm->arch.bootops_required)
-		debugfs_create_bool("bootops_unguarded_regs", 0600, kvm->debugfs_dentry,
-				    &kvm->arch.bootops_unguarded_regs);
+		debugfs_create_bool("bootops_unguarded", 0600, kvm->debugfs_dentry,
+				    &kvm->arch.bootops_unguarded);
 }

@@ -278,7 +278,7 @@ int kvm_bootops_first_run(struct kvm *kvm)
 			pr_warn_ratelimited("VM %#x: images rejected: %pe\n",
 					    kvm->arch.pkvm.handle, ERR_PTR(ret));
 		else
-			pr_info_ratelimited("VM %#x: images verified\n",
+			pr_info_ratelimited("VM %#x: may run: every image it declared verified\n",
 					    kvm->arch.pkvm.handle);
 	}
 	ret = kvm->arch.bootops_status < 0 ? kvm->arch.bootops_status : 0;

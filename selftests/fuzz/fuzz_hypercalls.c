@@ -143,6 +143,7 @@ static void one_call(struct input *in)
 	case 14: signed_image(in, vmid); break;
 	case 16: ret = bootops_share_guest_page(vmid, pick_addr(in), pick_pfn(in)); break;
 	case 17: ret = bootops_unshare_guest_page(vmid, pick_addr(in)); break;
+	case 18: ret = bootops_require_images(vmid); break;
 	default: {
 		u8 b = (u8)take(in, 1);
 

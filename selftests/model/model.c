@@ -307,6 +307,7 @@ int m_register_kvm(struct model *m, u64 kvm_handle, int mem_err)
 		vm->state = BOOTOPS_VM_READY;
 		vm->kvm = kvm_handle;
 		vm->nload = 0;
+		vm->requires = false;
 		memset(vm->vcpu, 0, sizeof(vm->vcpu));
 		return (int)vmid;
 	}
@@ -327,6 +328,7 @@ int m_register_kvm_at(struct model *m, u64 vmid, u64 kvm_handle, int mem_err)
 	vm->state = BOOTOPS_VM_READY;
 	vm->kvm = kvm_handle;
 	vm->nload = 0;
+	vm->requires = false;
 	memset(vm->vcpu, 0, sizeof(vm->vcpu));
 	return 0;
 }
@@ -790,6 +792,21 @@ static int verify_unit(struct model *m, u64 vmid, u64 *budget)
 	}
 }
 
+/* SPEC: require_images marks a READY VM; once marked, 0 in any state. */
+int m_require_images(struct model *m, u64 vmid)
+{
+	int ret;
+
+	if (!vmid_in_range(vmid))
+		return -EINVAL;
+	if (m->vm[vmid].state != BOOTOPS_VM_UNUSED && m->vm[vmid].requires)
+		return 0;
+	ret = vm_ready(m, vmid);
+	if (!ret)
+		m->vm[vmid].requires = true;
+	return ret;
+}
+
 int m_verify_and_load_images(struct model *m, u64 vmid)
 {
 	u64 budget = BOOTOPS_SLICE_UNITS;
@@ -807,6 +824,10 @@ int m_verify_and_load_images(struct model *m, u64 vmid)
 		for (i = 0; i < vm->nload; i++)
 			if (vm->load[i].npfn < vm->load[i].npages)
 				return -EPERM;
+		if (vm->requires && !vm->nload) {
+			vm->state = BOOTOPS_VM_REJECTED;
+			return -ENOEXEC;
+		}
 		vm->state = BOOTOPS_VM_VERIFYING;
 		memset(&vm->cur, 0, sizeof(vm->cur));
 		vm->cur.step = vm->nload ? M_LOAD : M_DONE;

@@ -116,6 +116,7 @@ struct m_vm {
 	struct m_vcpu vcpu[M_MAX_VCPUS];
 	struct m_vec s2;
 	u64 host_faults;
+	bool requires;		/* require_images: never verified without one */
 };
 
 struct m_page {
@@ -174,6 +175,7 @@ int m_set_vcpu_inactive(struct model *m, u64 vmid, u64 vcpuid);
 int m_vcpu_take_reset(struct model *m, u64 vmid, u64 vcpuid);
 int m_vcpu_first_run(struct model *m, u64 vmid, u64 vcpuid, u64 pc);
 int m_teardown_vm(struct model *m, u64 vmid);
+int m_require_images(struct model *m, u64 vmid);
 int m_set_boot_info(struct model *m, u64 vmid, u64 load_addr, u64 size, const u8 sig[M_SIG]);
 int m_remap_vm_image(struct model *m, u64 vmid, u64 pfn, u64 load_idx);
 int m_verify_and_load_images(struct model *m, u64 vmid);

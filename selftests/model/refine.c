@@ -72,7 +72,8 @@ enum op {
 	OP_REGISTER_KVM, OP_REGISTER_VCPU, OP_SET_ACTIVE, OP_SET_INACTIVE,
 	OP_TAKE_RESET, OP_TEARDOWN, OP_SET_BOOT_INFO, OP_REMAP, OP_VERIFY,
 	OP_SEARCH, OP_MAP_IO, OP_ALLOC_SMMU, OP_ASSIGN_SMMU, OP_MAP_SMMU,
-	OP_CLEAR_SMMU, OP_SHARE, OP_DONATE, OP_UNSHARE, OP_FIRST_RUN, OP_HOST_WRITE, OP_HOST_READ,
+	OP_CLEAR_SMMU, OP_SHARE, OP_DONATE, OP_UNSHARE, OP_FIRST_RUN, OP_REQUIRE,
+	OP_HOST_WRITE, OP_HOST_READ,
 	OP_NR
 };
 
@@ -100,7 +101,7 @@ static const char *const op_name[OP_NR] = {
 	"vcpu_take_reset", "teardown_vm", "set_boot_info", "remap_vm_image",
 	"verify_and_load_images", "search_load_info", "map_io", "alloc_smmu",
 	"assign_smmu", "map_smmu", "clear_smmu", "share_guest_page", "donate_guest_page",
-	"unshare_guest_page", "vcpu_first_run",
+	"unshare_guest_page", "vcpu_first_run", "require_images",
 	"host_write", "host_read",
 };
 
@@ -151,6 +152,11 @@ static void print_step(FILE *f, const struct step *s)
 		fprintf(f, "bootops_%s(", op_name[s->op]);
 		print_id(f, "vmid", s->a[0]);
 		print_id(f, ", vcpuid", s->a[1]);
+		fprintf(f, ")");
+		break;
+	case OP_REQUIRE:
+		fprintf(f, "bootops_require_images(");
+		print_id(f, "vmid", s->a[0]);
 		fprintf(f, ")");
 		break;
 	case OP_FIRST_RUN:
@@ -374,6 +380,9 @@ static void cmp_vm(u64 vmid, bool all_vcpus, u64 vcpuid)
 	if (mv->state != BOOTOPS_VM_UNUSED && iv->kvm_handle != mv->kvm)
 		mismatch("vm.handle", "vm %llu kvm handle: impl 0x%llx, model 0x%llx",
 			 X(vmid), X(iv->kvm_handle), X(mv->kvm));
+	if (mv->state != BOOTOPS_VM_UNUSED && iv->requires_images != mv->requires)
+		mismatch("vm.requires", "vm %llu requires images: impl %u, model %u",
+			 X(vmid), iv->requires_images, mv->requires);
 	if (iv->host_faults != mv->host_faults)
 		mismatch("vm.host_faults", "vm %llu host faults: impl %llu, model %llu",
 			 X(vmid), X(iv->host_faults), X(mv->host_faults));
@@ -752,6 +761,10 @@ static int run_step(const struct step *s)
 		impl_ret = bootops_vcpu_first_run(a[0], a[1], a[2]);
 		model_ret = m_vcpu_first_run(&M, a[0], a[1], a[2]);
 		break;
+	case OP_REQUIRE:
+		impl_ret = bootops_require_images(a[0]);
+		model_ret = m_require_images(&M, a[0]);
+		break;
 	case OP_TEARDOWN:
 		impl_ret = bootops_teardown_vm(a[0]);
 		model_ret = m_teardown_vm(&M, a[0]);
@@ -866,6 +879,9 @@ static int run_step(const struct step *s)
 	case OP_REGISTER_VCPU: case OP_SET_ACTIVE: case OP_SET_INACTIVE: case OP_TAKE_RESET:
 	case OP_FIRST_RUN:
 		cmp_vm_named(a[0], false, a[1]);
+		break;
+	case OP_REQUIRE:
+		cmp_vm_named(a[0], false, 0);
 		break;
 	case OP_TEARDOWN:
 		cmp_vm_named(a[0], true, 0);
@@ -1326,6 +1342,10 @@ static void plan_boot(int agent, u64 vmid)
 			q_push(q, &s);
 		}
 	}
+	if (chance(500)) {
+		s = mk(OP_REQUIRE, vmid, 0, 0, 0, 0);
+		q_push(q, &s);
+	}
 	nimg = chance(150) ? 0 : chance(750) ? 1 : 2 + rn(2);
 	for (k = 0; k < nimg && idx + k < M_MAX_LOAD; k++)
 		plan_image(q, vmid, idx + k);
@@ -1430,7 +1450,8 @@ static struct step gen_verified(u64 v)
 		switch (rn(4)) {
 		case 0: return mk(OP_REGISTER_VCPU, v, any_vcpuid(), rnd(), 0, 0);
 		case 1: return mk(OP_SET_BOOT_INFO, v, window_addr(1), M_PAGE, 0, 0);
-		case 2: return mk(OP_MAP_IO, v, any_gpa(), (SIM_MMIO_PFN + 5) * M_PAGE, 0, 0);
+		case 2: return chance(500) ? mk(OP_REQUIRE, v, 0, 0, 0, 0) :
+			       mk(OP_MAP_IO, v, any_gpa(), (SIM_MMIO_PFN + 5) * M_PAGE, 0, 0);
 		default: return mk(OP_VERIFY, v, 0, 0, 0, 0);
 		}
 	}
@@ -1530,6 +1551,7 @@ static struct step gen_hostile(void)
 	case OP_FIRST_RUN: return mk(OP_FIRST_RUN, v, any_vcpuid(), chance(500) ? any_gpa() : rnd(),
 				     0, 0);
 	case OP_TEARDOWN: return mk(OP_TEARDOWN, v, 0, 0, 0, 0);
+	case OP_REQUIRE: return mk(OP_REQUIRE, v, 0, 0, 0, 0);
 	case OP_SET_BOOT_INFO: {
 		struct step s = mk(OP_SET_BOOT_INFO, v, any_gpa(), any_size(), 0, 0);
 

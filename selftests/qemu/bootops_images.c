@@ -417,15 +417,16 @@ static void vm_debugfs(struct vmm *v, const char *file, char *path, size_t len)
 }
 
 /*
- * Lifts KVM's refusal to touch a verified vCPU's state (debugfs
- * bootops_unguarded_regs), so the VMM meets hyp as a hostile host would.
+ * Lifts KVM's own checks of a boot ops VM (debugfs bootops_unguarded): its
+ * refusal to touch a verified vCPU's state and its ENOEXEC for a VM with
+ * no image, so the VMM meets hyp as a hostile host would.
  */
-static int unguard_regs(struct vmm *v)
+static int unguard(struct vmm *v)
 {
 	char path[128];
 	int fd, ret = 0;
 
-	vm_debugfs(v, "bootops_unguarded_regs", path, sizeof(path));
+	vm_debugfs(v, "bootops_unguarded", path, sizeof(path));
 	fd = open(path, O_WRONLY);
 	if (fd < 0 || write(fd, "Y", 1) != 1)
 		ret = -errno;
@@ -453,7 +454,7 @@ static void test_first_pc_outside_images(void)
 	put(&v, &hello, other);		/* the same code, not declared */
 	ret = start(&v, other);
 	guarded = vmm_set_pc(&v, LOAD_ADDR);
-	set = unguard_regs(&v) ?: vmm_set_pc(&v, LOAD_ADDR);
+	set = unguard(&v) ?: vmm_set_pc(&v, LOAD_ADDR);
 	again = vmm_run(&v, RUN_TIMEOUT_MS);
 	check(idx == 0 && ret == -EPERM && guarded == -EPERM && !set && again == -EPERM &&
 	      v.out_len == 0,
@@ -591,17 +592,17 @@ static void verified_vcpu_is_hyps(unsigned int mode, const char *name)
 	struct tamper kvm = { 0 }, host = { 0 };
 	struct vmm v;
 	bool there;
-	int ret = -1, unguard = -1;
+	int ret = -1, unguarded = -1;
 
 	there = regs_to_doorbell(&v, mode);
 	if (there) {
 		tamper(&v, &kvm);
-		unguard = unguard_regs(&v);
+		unguarded = unguard(&v);
 		tamper(&v, &host);
 		ret = vmm_run(&v, RUN_TIMEOUT_MS);
 	}
 	check(there && kvm.init == -EPERM && kvm.get == -EPERM && kvm.set == -EPERM &&
-	      !unguard && !host.get && !host.set && host.x19 != REGS_SECRET &&
+	      !unguarded && !host.get && !host.set && host.x19 != REGS_SECRET &&
 	      ret == VMM_EXIT_SHUTDOWN && !strcmp(v.out, "regs: ok\n"), name,
 	      "at the doorbell: %s; KVM: init %s, get %s, set %s; past KVM: init %s, "
 	      "get %s (0x%llx), set %s; run: %s, output \"%.*s\"", there ? "yes" : "no",
@@ -634,6 +635,27 @@ static void test_no_image(void)
 	check(ret == -ENOEXEC && v.out_len == 0,
 	      "boot ops VM with no image declared: KVM_RUN fails with ENOEXEC",
 	      "run: %s", exit_name(ret));
+	vmm_destroy(&v);
+}
+
+/*
+ * The same past KVM: hyp knows the VM requires images (KVM marks it so
+ * before the first verification), so hyp itself refuses to verify it
+ * without one, and the undeclared code never runs.
+ */
+static void test_no_image_past_kvm(void)
+{
+	struct vmm v;
+	int ret, unguarded;
+
+	new_vm(&v, true);
+	put(&v, &hello, LOAD_ADDR);
+	unguarded = unguard(&v);
+	ret = start(&v, LOAD_ADDR);
+	check(!unguarded && ret == -ENOEXEC && v.out_len == 0,
+	      "boot ops VM with no image, past KVM's check: hyp refuses to verify it (ENOEXEC)",
+	      "debugfs: %s; run: %s, %zu bytes of output", res(unguarded), exit_name(ret),
+	      v.out_len);
 	vmm_destroy(&v);
 }
 
@@ -1482,6 +1504,7 @@ int main(int argc, char **argv)
 	test_plain_vcpu_is_the_hosts();
 	test_verified_vcpu_is_hyps();
 	test_no_image();
+	test_no_image_past_kvm();
 	test_declare_after_run();
 	test_bad_ranges();
 	test_overlap();

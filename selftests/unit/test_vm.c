@@ -307,3 +307,58 @@ TEST(vcpu_first_run_of_a_vm_without_images_keeps_the_host_state)
 	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
 	CHECK_EQ(teardown_vm(vmid), 0);
 }
+
+TEST(a_vm_that_requires_images_is_never_verified_without_one)
+{
+	u8 sig[BOOTOPS_SIG_SIZE] = { 0 };
+	u64 vmid;
+
+	sim_reset();
+	vmid = bootops_register_kvm(0x1000, sim_vm_memory());
+	CHECK_EQ(bootops_register_vcpu(vmid, 0, 0), 0);
+	CHECK_EQ(bootops_require_images(vmid), 0);
+	CHECK_EQ(bootops_require_images(vmid), 0);	/* twice: harmless */
+	CHECK_EQ(bootops_vm(vmid)->requires_images, 1);
+	CHECK_EQ(verify_images(vmid), -ENOEXEC);
+	CHECK_EQ(bootops_get_vm_state(vmid), BOOTOPS_VM_REJECTED);
+	CHECK_EQ(bootops_require_images(vmid), 0);
+	/* For good: no second verification, no run, no image now. */
+	CHECK_REFUSED(verify_images(vmid), -EPERM);
+	CHECK_REFUSED(bootops_set_vcpu_active(vmid, 0), -EPERM);
+	CHECK_REFUSED(bootops_set_boot_info(vmid, 0x80000000, PAGE, sig), -EPERM);
+	CHECK_EQ(teardown_vm(vmid), 0);
+	CHECK_EQ(sim_check_invariants(), 0);
+}
+
+TEST(require_images_only_before_verification)
+{
+	u64 la = 0x80000000, vmid, plain;
+
+	sim_reset();
+	CHECK_REFUSED(bootops_require_images(0), -EINVAL);
+	CHECK_REFUSED(bootops_require_images(BOOTOPS_MAX_VMS + 1), -EINVAL);
+	CHECK_REFUSED(bootops_require_images(1ULL << 32 | 1), -EINVAL);
+	CHECK_REFUSED(bootops_require_images(1), -ENOENT);
+	/* With an image, the mark changes nothing: it verifies and runs. */
+	vmid = bootops_register_kvm(0x1000, sim_vm_memory());
+	CHECK_EQ(bootops_register_vcpu(vmid, 0, 0), 0);
+	CHECK_EQ(bootops_require_images(vmid), 0);
+	CHECK_EQ(load_image_pages(vmid, la, PAGE, ram(0), 1), 0);
+	CHECK_EQ(verify_images(vmid), 0);
+	CHECK_EQ(bootops_require_images(vmid), 0);	/* marked: harmless */
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	/* Too late once verified: the first check's outcome stands. */
+	plain = bootops_register_kvm(0x2000, sim_vm_memory());
+	CHECK_EQ(verify_images(plain), 0);
+	CHECK_REFUSED(bootops_require_images(plain), -EPERM);
+	CHECK_EQ(bootops_vm(plain)->requires_images, 0);
+	CHECK_EQ(teardown_vm(plain), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
+	/* A vmid reused after teardown starts unmarked. */
+	vmid = bootops_register_kvm(0x3000, sim_vm_memory());
+	CHECK_EQ(bootops_vm(vmid)->requires_images, 0);
+	CHECK_EQ(verify_images(vmid), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
+	CHECK_EQ(sim_check_invariants(), 0);
+}

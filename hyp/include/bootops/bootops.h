@@ -20,6 +20,8 @@ void bootops_init(void);
 int bootops_register_kvm(u64 kvm_handle, u64 mem_pfn);	/* vmid or -errno */
 int bootops_register_kvm_at(u64 vmid, u64 kvm_handle, u64 mem_pfn);
 bool bootops_vm_registered(u64 vmid);
+/* Marks a READY VM: verifying it with no image rejects it, -ENOEXEC. */
+int bootops_require_images(u64 vmid);
 int bootops_register_vcpu(u64 vmid, u64 vcpuid, u64 vcpu_handle);
 int bootops_set_vcpu_active(u64 vmid, u64 vcpuid);
 int bootops_set_vcpu_inactive(u64 vmid, u64 vcpuid);

@@ -56,6 +56,7 @@ struct bootops_vm_info {
 	struct bootops_cursor cursor;
 	u64 kvm_handle;		/* host's handle, opaque to hyp */
 	u64 host_faults;	/* host accesses to pages this VM owns */
+	u8 requires_images;	/* runs only with verified images: never without */
 	struct bootops_load_info load[BOOTOPS_MAX_LOAD_INFO];
 	struct bootops_vcpu_info vcpu[BOOTOPS_MAX_VCPUS];
 };
