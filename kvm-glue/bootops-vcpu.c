@@ -18,10 +18,15 @@
  *
  * KVM's refusals are a courtesy to the VMM: a hostile host kernel skips
  * them.  Per VM, debugfs bootops_unguarded (write Y) lifts them, so that
- * tests can check hyp's side as such a host would meet it.
+ * tests can check hyp's side as such a host would meet it.  What a host
+ * kernel could do beyond that (answers to exits the guest did not make,
+ * trap bits, flags) hyp's own self-test of the exit protocol checks:
+ * debugfs kvm-bootops-vcpu/selftest, with CONFIG_KVM_ARM_BOOTOPS_SELFTEST.
  */
+#include <linux/arm-smccc.h>
 #include <linux/debugfs.h>
 #include <linux/kvm_host.h>
+#include <linux/seq_file.h>
 
 #include <asm/kvm_bootops.h>
 #include <asm/kvm_bootops_images.h>
@@ -85,3 +90,55 @@ void kvm_bootops_vcpu_create_debugfs(struct kvm *kvm)
 		debugfs_create_bool("bootops_unguarded", 0600, kvm->debugfs_dentry,
 				    &kvm->arch.bootops_unguarded);
 }
+
+#ifdef CONFIG_KVM_ARM_BOOTOPS_SELFTEST
+/* One section of hyp's test: the line of its first failed check, or 0. */
+static long el2_vcpu_section(u64 section, u64 *checks)
+{
+	struct arm_smccc_res res;
+
+	arm_smccc_1_1_hvc(KVM_HOST_SMCCC_FUNC(__bootops_vcpu_selftest), section, &res);
+	*checks = res.a2;
+	return res.a0 == SMCCC_RET_SUCCESS ? (long)res.a1 : -EOPNOTSUPP;
+}
+
+static int vcpu_selftest_show(struct seq_file *m, void *v)
+{
+	u64 section, checks, total = 0;
+	int n = 0, failed = 0;
+	long ret = 0;
+
+	seq_puts(m, "TAP version 13\n");
+	for (section = 0; ret >= 0; section++) {
+		ret = el2_vcpu_section(section, &checks);
+		if (ret == -ENOENT)
+			break;
+		n++;
+		failed += ret != 0;
+		seq_printf(m, "%sok %d - hyp's exit protocol self-test, section %llu: %llu checks%s",
+			   ret ? "not " : "", n, section, checks, ret ? "" : "\n");
+		if (ret)
+			seq_printf(m, " # first failed check at bootops-vcpu.c:%ld\n", ret);
+		total += checks;
+	}
+	n++;
+	failed += !(section == 5 && total > 40);
+	seq_printf(m, "%sok %d - five sections, over forty checks # %llu sections, %llu checks\n",
+		   section == 5 && total > 40 ? "" : "not ", n, section, total);
+	seq_printf(m, "1..%d\n# %d passed, %d failed\n", n, n - failed, failed);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vcpu_selftest);
+
+static int __init bootops_vcpu_selftest_init(void)
+{
+	struct dentry *dir;
+
+	if (!is_protected_kvm_enabled())
+		return 0;
+	dir = debugfs_create_dir("kvm-bootops-vcpu", NULL);
+	debugfs_create_file("selftest", 0400, dir, NULL, &vcpu_selftest_fops);
+	return 0;
+}
+late_initcall(bootops_vcpu_selftest_init);
+#endif

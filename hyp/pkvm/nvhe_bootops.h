@@ -47,6 +47,8 @@ int bootops_pkvm_vcpu_own(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid);
  */
 bool bootops_pkvm_flush_vcpu(struct pkvm_hyp_vcpu *hyp_vcpu);
 bool bootops_pkvm_sync_vcpu(struct pkvm_hyp_vcpu *hyp_vcpu, int exit_code);
+/* The exit protocol's own test: the line of the first failed check, or 0. */
+int bootops_pkvm_vcpu_selftest(u64 section, u64 *checks);
 #else
 static inline int bootops_pkvm_init(void) { return 0; }
 static inline int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu) { return 0; }

@@ -294,3 +294,252 @@ bool bootops_pkvm_sync_vcpu(struct pkvm_hyp_vcpu *hyp_vcpu, int exit_code)
 	}
 	return true;
 }
+
+#ifdef CONFIG_KVM_ARM_BOOTOPS_SELFTEST
+/*
+ * Hyp's own test of the exit protocol, for what no guest can make a host
+ * do: a hostile host's answers, flags and trap bits after each kind of
+ * exit.  On a vCPU of hyp's that never runs, paired with a fake host
+ * vCPU; one section per call.  The answer is the source line of the
+ * first failed check (0 if none), and the number of checks.
+ */
+static struct pkvm_hyp_vcpu st_vcpu;
+static struct kvm_vcpu st_host;
+
+struct vst {
+	u64 checks;
+	int line;
+};
+
+#define VCHECK(t, cond)	vcheck(t, cond, __LINE__)
+
+static void vcheck(struct vst *t, bool ok, int line)
+{
+	t->checks++;
+	if (!ok && !t->line)
+		t->line = line;
+}
+
+#define ST_SCTLR	(0x30d00800UL | SCTLR_ELx_EE | SCTLR_ELx_M)
+#define ST_HYP(n)	(0x100UL + (n))
+#define ST_HOST(n)	(0xdead0000UL + (n))
+#define ST_INCR		unpack_vcpu_flag(INCREMENT_PC)
+#define ST_PEND		unpack_vcpu_flag(PENDING_EXCEPTION)
+
+/* A verified vCPU at some point of its run, and a host copy full of canaries. */
+static void st_reset(void)
+{
+	struct kvm_cpu_context *ctxt = &st_vcpu.vcpu.arch.ctxt;
+	int i;
+
+	memset(&st_vcpu, 0, sizeof(st_vcpu));
+	memset(&st_host, 0, sizeof(st_host));
+	st_vcpu.host_vcpu = &st_host;
+	for (i = 0; i < 31; i++) {
+		ctxt->regs.regs[i] = ST_HYP(i);
+		st_host.arch.ctxt.regs.regs[i] = ST_HOST(i);
+	}
+	ctxt->regs.sp = 0x5555;
+	ctxt->regs.pc = 0x80001000;
+	ctxt->regs.pstate = PSR_MODE_EL1h | PSR_I_BIT | PSR_N_BIT;
+	ctxt->sys_regs[SCTLR_EL1] = ST_SCTLR;
+	st_vcpu.vcpu.arch.hcr_el2 = HCR_GUEST_FLAGS;
+	st_vcpu.vcpu.arch.mdcr_el2 = MDCR_EL2_TDA;
+	st_vcpu.bootops.state_is_hyps = true;
+}
+
+static void st_exit(u64 esr, int exit_code)
+{
+	st_vcpu.vcpu.arch.fault.esr_el2 = esr;
+	st_vcpu.vcpu.arch.fault.far_el2 = 0xffff800012345678UL;
+	st_vcpu.vcpu.arch.fault.hpfar_el2 = 0x90000UL;
+	bootops_pkvm_sync_vcpu(&st_vcpu, exit_code);
+}
+
+static void st_entry(u64 host_iflags)
+{
+	st_host.arch.iflags = host_iflags;
+	bootops_pkvm_flush_vcpu(&st_vcpu);
+}
+
+static u64 st_reg(int n)
+{
+	return st_vcpu.vcpu.arch.ctxt.regs.regs[n];
+}
+
+static bool st_skips(void)
+{
+	return vcpu_get_flag(&st_vcpu.vcpu, INCREMENT_PC);
+}
+
+#define ESR_EC(ec)		((u64)(ec) << ESR_ELx_EC_SHIFT | ESR_ELx_IL)
+#define ESR_DABT(rt, wnr, sf)	(ESR_EC(ESR_ELx_EC_DABT_LOW) | ESR_ELx_ISV |		\
+				 ((sf) ? ESR_ELx_SF : 0) | ((wnr) ? ESR_ELx_WNR : 0) |	\
+				 (u64)(rt) << ESR_ELx_SRT_SHIFT)
+#define ESR_SYS(rt, read)	(ESR_EC(ESR_ELx_EC_SYS64) | (u64)(rt) << 5 |		\
+				 ((read) ? ESR_ELx_SYS64_ISS_DIR_READ : 0))
+
+/* An MMIO write shows its Rt and the syndrome's page offset, nothing else. */
+static void st_mmio_write(struct vst *t)
+{
+	st_reset();
+	st_exit(ESR_DABT(5, 1, 1), ARM_EXCEPTION_TRAP);
+	VCHECK(t, st_host.arch.ctxt.regs.regs[5] == ST_HYP(5));
+	VCHECK(t, st_host.arch.ctxt.regs.regs[4] == ST_HOST(4));
+	VCHECK(t, st_host.arch.ctxt.regs.regs[19] == ST_HOST(19));
+	VCHECK(t, st_host.arch.ctxt.regs.sp == 0 && st_host.arch.ctxt.regs.pc == 0);
+	VCHECK(t, st_host.arch.fault.far_el2 == 0x678);
+	VCHECK(t, st_host.arch.fault.hpfar_el2 == 0x90000UL);
+	VCHECK(t, st_host.arch.ctxt.regs.pstate == PSR_MODE_EL1h);
+	VCHECK(t, st_host.arch.ctxt.sys_regs[SCTLR_EL1] == SCTLR_ELx_EE);
+	/* Its "answer" is not taken; the skip is. */
+	st_host.arch.ctxt.regs.regs[5] = 0x999;
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(5) == ST_HYP(5) && st_skips());
+	/* XZR: nothing shown, nothing taken. */
+	st_reset();
+	st_exit(ESR_DABT(31, 1, 1), ARM_EXCEPTION_TRAP);
+	VCHECK(t, st_host.arch.ctxt.regs.sp == 0);
+	st_exit(ESR_DABT(31, 0, 1), ARM_EXCEPTION_TRAP);
+	st_entry(ST_INCR);
+	VCHECK(t, st_vcpu.vcpu.arch.ctxt.regs.sp == 0x5555 && st_skips());
+}
+
+/* An MMIO read takes Rt (32 bits of it for a W register) with the skip only. */
+static void st_mmio_read(struct vst *t)
+{
+	st_reset();
+	st_exit(ESR_DABT(7, 0, 0), ARM_EXCEPTION_TRAP);
+	VCHECK(t, st_host.arch.ctxt.regs.regs[7] == ST_HOST(7));
+	st_host.arch.ctxt.regs.regs[7] = 0xffffffff12345678UL;
+	st_host.arch.ctxt.regs.regs[8] = 0x888;
+	st_entry(0);
+	VCHECK(t, st_reg(7) == ST_HYP(7) && !st_skips());
+	st_exit(ESR_DABT(7, 0, 0), ARM_EXCEPTION_TRAP);
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(7) == 0x12345678UL && st_reg(8) == ST_HYP(8) && st_skips());
+	/* 64-bit: all of it, once: the next entry takes nothing. */
+	st_exit(ESR_DABT(7, 0, 1), ARM_EXCEPTION_TRAP);
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(7) == 0xffffffff12345678UL);
+	st_host.arch.ctxt.regs.regs[7] = 1;
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(7) == 0xffffffff12345678UL && !st_skips());
+	/* A skip with an exception pending is neither; the exception is dropped. */
+	st_reset();
+	st_exit(ESR_DABT(7, 0, 1), ARM_EXCEPTION_TRAP);
+	st_entry(ST_PEND | ST_INCR);
+	VCHECK(t, st_reg(7) == ST_HYP(7) && !st_skips() &&
+	       !vcpu_get_flag(&st_vcpu.vcpu, PENDING_EXCEPTION));
+	/* A fault on a stage-1 walk or without a syndrome: no answer, no skip. */
+	st_reset();
+	st_exit(ESR_DABT(7, 0, 1) | ESR_ELx_S1PTW, ARM_EXCEPTION_TRAP);
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(7) == ST_HYP(7) && !st_skips());
+	st_exit(ESR_DABT(7, 0, 1) & ~ESR_ELx_ISV, ARM_EXCEPTION_TRAP);
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(7) == ST_HYP(7) && !st_skips());
+	/* After an interrupt, whatever the syndrome says: nothing. */
+	st_exit(ESR_DABT(7, 0, 1), ARM_EXCEPTION_IRQ);
+	VCHECK(t, st_host.arch.ctxt.regs.regs[7] == ST_HOST(7));
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(7) == ST_HYP(7) && !st_skips());
+}
+
+/* HVC: x0-x3 out and back, no skip; SMC: the same with the skip. */
+static void st_calls(struct vst *t)
+{
+	int i;
+
+	st_reset();
+	st_exit(ESR_EC(ESR_ELx_EC_HVC64), ARM_EXCEPTION_TRAP);
+	for (i = 0; i < 4; i++)
+		VCHECK(t, st_host.arch.ctxt.regs.regs[i] == ST_HYP(i));
+	VCHECK(t, st_host.arch.ctxt.regs.regs[4] == ST_HOST(4));
+	for (i = 0; i < 5; i++)
+		st_host.arch.ctxt.regs.regs[i] = 0xa0 + i;
+	st_entry(ST_INCR);
+	for (i = 0; i < 4; i++)
+		VCHECK(t, st_reg(i) == 0xa0 + i);
+	VCHECK(t, st_reg(4) == ST_HYP(4) && !st_skips());
+	st_reset();
+	st_exit(ESR_EC(ESR_ELx_EC_SMC64), ARM_EXCEPTION_TRAP);
+	st_host.arch.ctxt.regs.regs[0] = 0xb0;
+	st_entry(0);
+	VCHECK(t, st_reg(0) == ST_HYP(0) && !st_skips());
+	st_exit(ESR_EC(ESR_ELx_EC_SMC64), ARM_EXCEPTION_TRAP);
+	st_host.arch.ctxt.regs.regs[0] = 0xb0;
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(0) == 0xb0 && st_skips());
+}
+
+/* MRS: Rt back, all 64 bits, with the skip; MSR: Rt shown. */
+static void st_sysregs(struct vst *t)
+{
+	st_reset();
+	st_exit(ESR_SYS(3, true), ARM_EXCEPTION_TRAP);
+	VCHECK(t, st_host.arch.ctxt.regs.regs[3] == ST_HOST(3));
+	st_host.arch.ctxt.regs.regs[3] = 0xffffffff00000001UL;
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(3) == 0xffffffff00000001UL && st_skips());
+	st_exit(ESR_SYS(4, false), ARM_EXCEPTION_TRAP);
+	VCHECK(t, st_host.arch.ctxt.regs.regs[4] == ST_HYP(4));
+	VCHECK(t, st_host.arch.ctxt.regs.regs[3] == 0xffffffff00000001UL);
+	st_host.arch.ctxt.regs.regs[4] = 0x444;
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(4) == ST_HYP(4) && st_skips());
+	/* WFI: the skip alone. */
+	st_exit(ESR_EC(ESR_ELx_EC_WFx), ARM_EXCEPTION_TRAP);
+	st_host.arch.ctxt.regs.regs[0] = 0x1;
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(0) == ST_HYP(0) && st_skips());
+}
+
+/* The host's trap bits, debug state and PC are not taken, bar WFx traps. */
+static void st_config(struct vst *t)
+{
+	struct kvm_guest_debug_arch *dbg;
+
+	st_reset();
+	dbg = &st_vcpu.vcpu.arch.vcpu_debug_state;
+	st_vcpu.vcpu.arch.debug_ptr = dbg;
+	st_host.arch.hcr_el2 = ~(HCR_VM | HCR_RW | HCR_TWI);
+	st_host.arch.mdcr_el2 = MDCR_EL2_TDE;
+	st_host.arch.debug_ptr = &st_host.arch.vcpu_debug_state;
+	st_host.arch.vsesr_el2 = 1;
+	st_host.arch.ctxt.regs.pc = 0x1234;
+	st_host.arch.ctxt.regs.pstate = PSR_MODE_EL2h;
+	st_host.arch.ctxt.sys_regs[VBAR_EL1] = 0x4000;
+	st_exit(ESR_EC(ESR_ELx_EC_IABT_LOW), ARM_EXCEPTION_TRAP);
+	st_entry(unpack_vcpu_flag(DEBUG_DIRTY) | ST_INCR);
+	VCHECK(t, st_vcpu.vcpu.arch.hcr_el2 == ((HCR_GUEST_FLAGS & ~HCR_TWI) | HCR_TWE));
+	VCHECK(t, st_vcpu.vcpu.arch.mdcr_el2 == MDCR_EL2_TDA);
+	VCHECK(t, st_vcpu.vcpu.arch.debug_ptr == dbg && st_vcpu.vcpu.arch.vsesr_el2 == 0);
+	VCHECK(t, !vcpu_get_flag(&st_vcpu.vcpu, DEBUG_DIRTY) && !st_skips());
+	VCHECK(t, st_vcpu.vcpu.arch.ctxt.regs.pc == 0x80001000 &&
+	       st_vcpu.vcpu.arch.ctxt.regs.pstate == (PSR_MODE_EL1h | PSR_I_BIT | PSR_N_BIT) &&
+	       st_vcpu.vcpu.arch.ctxt.sys_regs[VBAR_EL1] == 0);
+	/* Until its first run the vCPU is not hyp's: these do nothing. */
+	st_reset();
+	st_vcpu.bootops.state_is_hyps = false;
+	VCHECK(t, !bootops_pkvm_sync_vcpu(&st_vcpu, ARM_EXCEPTION_TRAP) &&
+	       !bootops_pkvm_flush_vcpu(&st_vcpu));
+	VCHECK(t, st_host.arch.ctxt.regs.regs[0] == ST_HOST(0) && st_reg(0) == ST_HYP(0));
+}
+
+static void (*const st_sections[])(struct vst *t) = {
+	st_mmio_write, st_mmio_read, st_calls, st_sysregs, st_config,
+};
+
+/* -ENOENT past the last section. */
+int bootops_pkvm_vcpu_selftest(u64 section, u64 *checks)
+{
+	struct vst t = { 0 };
+
+	if (section >= ARRAY_SIZE(st_sections))
+		return -ENOENT;
+	st_sections[section](&t);
+	*checks = t.checks;
+	return t.line;
+}
+#endif /* CONFIG_KVM_ARM_BOOTOPS_SELFTEST */

@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Runs the kernel's boot-ops hypercall self-test (debugfs) and relays its
- * TAP lines; exits non-zero if any line is "not ok" or none is "ok".
+ * Runs one of the kernel's boot-ops self-tests (a debugfs file) and relays
+ * its TAP lines; exits non-zero if any line is "not ok" or none is "ok".
+ *
+ *   bootops_hcalls [FILE]   (default: the hypercall self-test)
  */
 #include <stdio.h>
 #include <string.h>
 
 #define SELFTEST "/sys/kernel/debug/kvm-bootops/selftest"
 
-int main(void)
+int main(int argc, char **argv)
 {
+	const char *path = argc > 1 ? argv[1] : SELFTEST;
 	char line[256];
 	int ok = 0, bad = 0;
-	FILE *f = fopen(SELFTEST, "r");
+	FILE *f = fopen(path, "r");
 
 	if (!f) {
-		perror(SELFTEST);
+		perror(path);
 		return 1;
 	}
 	while (fgets(line, sizeof(line), f)) {
