@@ -5,8 +5,9 @@
  * requires verified images, and the same image in a plain VM (no boot
  * ops work), best of RUNS; then, with the first image, the round trip of
  * one MMIO exit to user space (a guest UART store, KVM_EXIT_MMIO, back to
- * the guest) in both kinds of VM, whose ratio is what hyp's handling of a
- * verified vCPU's exits costs.  A benchmark: prints numbers, fails only if
+ * the guest) and a VM's whole life (create to destroy) in both kinds of
+ * VM, as ratios: what hyp's handling of a verified vCPU's exits, and boot
+ * ops as a whole, cost.  A benchmark: prints numbers, fails only if
  * a run fails.
  *
  *   bench_images IMAGE SIG [IMAGE SIG ...]   (images load at LOAD_ADDR)
@@ -89,19 +90,68 @@ out:
 	return us;
 }
 
-static double best_mmio_exit_us(int runs, int kvm, bool bootops, const void *img, size_t size,
-				const uint8_t sig[VMM_SIG_SIZE])
+/*
+ * ms for a VM's whole life: create, declare (verified), vCPU, run to its
+ * PSCI SYSTEM_OFF, destroy (hyp's teardown included); <0: error.
+ */
+static double lifecycle_ms(int kvm, bool bootops, const void *img, size_t size,
+			   const uint8_t sig[VMM_SIG_SIZE])
 {
-	double best = -1, us;
+	uint64_t mem = ((size + 0xfff) & ~0xfffULL) + SLACK;
+	double start = now_ms();
+	struct vmm v;
+	int ret = -1;
+
+	if (!vmm_create(&v, kvm, bootops, LOAD_ADDR, mem) &&
+	    !vmm_load(&v, LOAD_ADDR, img, size) &&
+	    !(bootops && vmm_declare(&v, LOAD_ADDR, size, sig) < 0) &&
+	    !vmm_vcpu_init(&v, LOAD_ADDR))
+		ret = vmm_run(&v, 10000);
+	vmm_destroy(&v);
+	return ret == VMM_EXIT_SHUTDOWN ? now_ms() - start : -1;
+}
+
+typedef double (*bench_fn)(int kvm, bool bootops, const void *img, size_t size,
+			   const uint8_t sig[VMM_SIG_SIZE]);
+
+/* The best of runs of fn; <0 if one failed. */
+static double best_run(bench_fn fn, int runs, int kvm, bool bootops, const void *img,
+		       size_t size, const uint8_t sig[VMM_SIG_SIZE])
+{
+	double best = -1, t;
 
 	while (runs--) {
-		us = mmio_exit_us(kvm, bootops, img, size, sig);
-		if (us < 0)
-			return us;
-		if (best < 0 || us < best)
-			best = us;
+		t = fn(kvm, bootops, img, size, sig);
+		if (t < 0)
+			return t;
+		if (best < 0 || t < best)
+			best = t;
 	}
 	return best;
+}
+
+/* fn for a verified and a plain VM, best of MMIO_RUNS each, and the ratio. */
+static int compare(const char *what, const char *unit, bench_fn fn, int kvm, const char *image,
+		   const char *sigfile)
+{
+	double with = -1, without = -1;
+	uint8_t sig[VMM_SIG_SIZE];
+	size_t size;
+	void *img;
+
+	if (!vmm_read_file(image, 1ULL << 30, &img, &size) &&
+	    !vmm_read_sig(sigfile, sig, NULL)) {
+		with = best_run(fn, MMIO_RUNS, kvm, true, img, size, sig);
+		without = best_run(fn, MMIO_RUNS, kvm, false, img, size, sig);
+		free(img);
+	}
+	if (with < 0 || without < 0) {
+		printf("bench: %s: failed\n", what);
+		return 1;
+	}
+	printf("bench: %s (best of %d): verified %.1f %s, plain %.1f %s, ratio %.2f\n", what,
+	       MMIO_RUNS, with, unit, without, unit, with / without);
+	return 0;
 }
 
 /*
@@ -173,26 +223,7 @@ int main(int argc, char **argv)
 	}
 	printf("bench: longest verification hypercall over all sizes: %lld us\n",
 	       longest_call_ns / 1000);
-	{
-		double with = -1, without = -1;
-		uint8_t sig[VMM_SIG_SIZE];
-		size_t size;
-		void *img;
-
-		if (!vmm_read_file(argv[1], 1ULL << 30, &img, &size) &&
-		    !vmm_read_sig(argv[2], sig, NULL)) {
-			with = best_mmio_exit_us(MMIO_RUNS, kvm, true, img, size, sig);
-			without = best_mmio_exit_us(MMIO_RUNS, kvm, false, img, size, sig);
-			free(img);
-		}
-		if (with < 0 || without < 0) {
-			fails++;
-			printf("bench: MMIO exit round trip: failed\n");
-		} else {
-			printf("bench: MMIO exit round trip (best of %d): verified %.1f us, "
-			       "plain %.1f us, ratio %.2f\n", MMIO_RUNS, with, without,
-			       with / without);
-		}
-	}
+	fails += compare("MMIO exit round trip", "us", mmio_exit_us, kvm, argv[1], argv[2]);
+	fails += compare("VM life cycle, first image", "ms", lifecycle_ms, kvm, argv[1], argv[2]);
 	return fails ? 1 : 0;
 }
