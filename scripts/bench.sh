@@ -7,7 +7,9 @@
 #     verification throughput, SHA-256 alone on the same CPU (C and the
 #     SHA-256 instructions), the longest verification hypercall against the
 #     time to hash 1 MiB, host RCU stall warnings, and the 64 MiB image
-#     again with hyp hashing in C (kvm-arm.bootops_sha256=c);
+#     again with hyp hashing in C (kvm-arm.bootops_sha256=c); and, for a
+#     verified VM against a plain one, the MMIO exit round trip and the VM
+#     life cycle (1 MiB image) as ratios;
 #  3. guest memory touch (first-touch faults and steady state, pages/s) in
 #     verified VMs on hyp's stage 2 (shared and private memory) against a
 #     plain VM, as ratios.
