@@ -106,10 +106,10 @@ static void diag(const char *fmt, ...)
 /* "0", "3", "EINVAL": a declaration/run result for the TAP line. */
 static const char *res(int ret)
 {
-	static char buf[8][32];
+	static char buf[16][32];
 	static int i;
 
-	i = (i + 1) % 8;
+	i = (i + 1) % 16;
 	if (ret >= 0)
 		snprintf(buf[i], sizeof(buf[i]), "%d", ret);
 	else
@@ -509,10 +509,26 @@ struct tamper {
 	int init;		/* KVM_ARM_VCPU_INIT (a reset) */
 	int get;		/* KVM_GET_ONE_REG x19 */
 	int set;		/* KVM_SET_ONE_REG PC, x19, PSTATE, SCTLR_EL1, VBAR_EL1 */
+	int serror;		/* KVM_SET_VCPU_EVENTS: an SError pending */
+	int step;		/* KVM_SET_GUEST_DEBUG: single-step */
 	uint64_t x19;		/* what the read returned */
 };
 
-static void tamper(struct vmm *v, struct tamper *t)
+/* An SError and single-stepping, each of which would divert the guest. */
+static void divert(struct vmm *v, struct tamper *t)
+{
+	struct kvm_vcpu_events events;
+	struct kvm_guest_debug dbg;
+
+	memset(&events, 0, sizeof(events));
+	events.exception.serror_pending = 1;
+	t->serror = ioctl(v->vcpu, KVM_SET_VCPU_EVENTS, &events) ? -errno : 0;
+	memset(&dbg, 0, sizeof(dbg));
+	dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
+	t->step = ioctl(v->vcpu, KVM_SET_GUEST_DEBUG, &dbg) ? -errno : 0;
+}
+
+static void tamper_regs(struct vmm *v, struct tamper *t)
 {
 	struct kvm_vcpu_init init;
 
@@ -528,6 +544,13 @@ static void tamper(struct vmm *v, struct tamper *t)
 		 one_reg(v, KVM_SET_ONE_REG, REG_CORE(regs.pstate), 0x5 /* EL1h, DAIF clear */) ?:
 		 one_reg(v, KVM_SET_ONE_REG, REG_SCTLR_EL1, 0x00C51878 /* + I-cache */) ?:
 		 one_reg(v, KVM_SET_ONE_REG, REG_VBAR_EL1, 0);
+}
+
+/* The registers, then an SError and single-stepping on top. */
+static void tamper(struct vmm *v, struct tamper *t)
+{
+	tamper_regs(v, t);
+	divert(v, t);
 }
 
 /*
@@ -568,7 +591,7 @@ static void test_plain_vcpu_is_the_hosts(void)
 
 	there = regs_to_doorbell(&v, VMM_PLAIN);
 	if (there)
-		tamper(&v, &t);
+		tamper_regs(&v, &t);
 	ret = there ? vmm_run(&v, RUN_TIMEOUT_MS) : -1;
 	check(there && !t.init && !t.get && !t.set && t.x19 == REGS_SECRET &&
 	      ret == VMM_EXIT_SHUTDOWN && !strcmp(v.out, "host code ran\n"),
@@ -581,10 +604,10 @@ static void test_plain_vcpu_is_the_hosts(void)
 
 /*
  * A verified vCPU after its first run: KVM refuses to set or read its
- * state (EPERM); past KVM, as a hostile host, the writes reach only the
- * host's copy: the guest, checking its own x19, DAIF, SCTLR_EL1, VBAR_EL1
- * and PC, finds nothing changed, and the host's copy of x19 never held
- * the secret.  On the way, a host-handled HVC and an MMIO read changed
+ * state, to inject an SError or to single-step it (EPERM); past KVM, as a
+ * hostile host, all of it reaches only the host's copy: the guest, checking
+ * its own x19, DAIF, SCTLR_EL1, VBAR_EL1 and PC, finds nothing changed and
+ * takes no exception, and the host's copy of x19 never held the secret.  On the way, a host-handled HVC and an MMIO read changed
  * only the registers they may.
  */
 static void verified_vcpu_is_hyps(unsigned int mode, const char *name)
@@ -602,13 +625,16 @@ static void verified_vcpu_is_hyps(unsigned int mode, const char *name)
 		ret = vmm_run(&v, RUN_TIMEOUT_MS);
 	}
 	check(there && kvm.init == -EPERM && kvm.get == -EPERM && kvm.set == -EPERM &&
-	      !unguarded && !host.get && !host.set && host.x19 != REGS_SECRET &&
+	      kvm.serror == -EPERM && kvm.step == -EPERM && !unguarded && !host.get &&
+	      !host.set && !host.serror && !host.step &&
+	      host.x19 != REGS_SECRET &&
 	      ret == VMM_EXIT_SHUTDOWN && !strcmp(v.out, "regs: ok\n"), name,
-	      "at the doorbell: %s; KVM: init %s, get %s, set %s; past KVM: init %s, "
-	      "get %s (0x%llx), set %s; run: %s, output \"%.*s\"", there ? "yes" : "no",
-	      res(kvm.init), res(kvm.get), res(kvm.set), res(host.init), res(host.get),
-	      (unsigned long long)host.x19, res(host.set), exit_name(ret),
-	      (int)strcspn(v.out, "\n"), v.out);
+	      "at the doorbell: %s; KVM: init %s, get %s, set %s, SError %s, step %s; "
+	      "past KVM: init %s, get %s (0x%llx), set %s, SError %s, step %s; run: %s, "
+	      "output \"%.*s\"", there ? "yes" : "no", res(kvm.init), res(kvm.get),
+	      res(kvm.set), res(kvm.serror), res(kvm.step), res(host.init), res(host.get),
+	      (unsigned long long)host.x19, res(host.set), res(host.serror), res(host.step),
+	      exit_name(ret), (int)strcspn(v.out, "\n"), v.out);
 	vmm_destroy(&v);
 }
 
