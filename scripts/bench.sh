@@ -121,7 +121,8 @@ if [[ " $SECTIONS " = *" 2 "* ]]; then
 	hash1=$(val '.*hash 1 MiB, fastest: \([0-9]*\) us.*')
 	longest=$(val '.*longest verification hypercall over all sizes: \([0-9]*\) us.*')
 	v64=$(grep -o 'bench: .*' "$log" | awk '$2 == 65536 && $3 == "KiB" { print $6 }')
-	echo "bench: verify/sha256-fastest at 64 MiB: $(echo "scale=2; ${v64:-0} / ${fast:-1}" | bc)"
+	[ -z "$v64" ] ||
+		echo "bench: verify/sha256-fastest at 64 MiB: $(echo "scale=2; $v64 / ${fast:-1}" | bc)"
 	echo "bench: longest EL2 call: ${longest:-?} us (hash 1 MiB: ${hash1:-?} us)"
 	echo "bench: host RCU stall warnings during the image runs: $(grep -ci 'rcu.*stall' "$log" || true)"
 	if [[ " ${SIZES_KIB[*]} " = *" 65536 "* ]]; then
