@@ -135,6 +135,7 @@ static int do_register_vcpu(u64 vmid, u64 vcpuid, u64 handle)
 		return -EEXIST;
 	bootops_set_vm_vcpu(vmid, vcpuid, handle);
 	bootops_vcpu(vmid, vcpuid)->need_reset = 1;
+	bootops_vcpu(vmid, vcpuid)->power = vcpuid ? BOOTOPS_POWER_OFF : BOOTOPS_POWER_ON;
 	bootops_set_vcpu_state(vmid, vcpuid, BOOTOPS_VCPU_READY);
 	return 0;
 }
@@ -252,48 +253,189 @@ int bootops_vcpu_take_reset(u64 vmid, u64 vcpuid)
 	return ret;
 }
 
-/*
- * The first run of a vCPU of a VM that runs on hyp's stage 2: its first
- * PC must lie in a verified image (SeKVM's check, by search_load_info),
- * and a refusal is final for that vCPU, so the host cannot retry with
- * another PC after a reset it chose.  1 when the platform must now reset
- * the vCPU's context to the architected state at pc, 0 when it runs on
- * as it is (not its first run, or a VM whose CPU state is the host's).
- */
-static int do_vcpu_first_run(u64 vmid, u64 vcpuid, u64 pc)
+/* A vCPU's own call, from its run path: ACTIVE on this CPU. */
+static struct bootops_vcpu_info *running_vcpu(u64 vmid, u64 vcpuid, int *ret)
 {
 	struct bootops_vcpu_info *vcpu;
 
+	*ret = -ENOENT;
 	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED)
-		return -ENOENT;
+		return NULL;
 	vcpu = bootops_vcpu(vmid, vcpuid);
 	if (vcpu->state == BOOTOPS_VCPU_UNUSED)
-		return -ENOENT;
-	/* Only from the run path, on the CPU the vCPU is active on. */
+		return NULL;
+	*ret = -EPERM;
 	if (vcpu->state != BOOTOPS_VCPU_ACTIVE || vcpu->active_cpu != bootops_plat_cpu())
-		return -EPERM;
-	if (!bootops_vm_uses_hyp_s2(vmid))
-		return 0;
-	if (vcpu->first_pc_refused)
-		return -EPERM;
+		return NULL;
+	*ret = 0;
+	return vcpu;
+}
+
+/*
+ * vCPU 0's first run: its first PC must lie in a verified image
+ * (SeKVM's check, by search_load_info), and a refusal is final, so the
+ * host cannot retry with another PC after a reset it chose.
+ */
+static int boot_entry(u64 vmid, struct bootops_vcpu_info *vcpu,
+		      struct bootops_vcpu_entry *entry)
+{
 	if (!vcpu->need_reset)
 		return 0;
-	if (!bootops_search_load_info(vmid, pc)) {
+	if (!bootops_search_load_info(vmid, entry->pc)) {
 		vcpu->first_pc_refused = 1;
 		return -EPERM;
 	}
 	vcpu->need_reset = 0;
+	entry->psci = false;
 	return 1;
 }
 
-int bootops_vcpu_first_run(u64 vmid, u64 vcpuid, u64 pc)
+/*
+ * The entry of a vCPU of a VM that runs on hyp's stage 2: vCPU 0 boots
+ * at the host's PC, checked; every other start, and every restart after
+ * a CPU_OFF, is where the guest's CPU_ON said, with its context in x0.
+ * An off vCPU does not run, whatever the host says.  1 when the platform
+ * must now reset the vCPU's context to the architected state at *entry,
+ * 0 when it runs on as it is (or the VM's CPU state is the host's).
+ */
+static int do_vcpu_first_run(u64 vmid, u64 vcpuid, struct bootops_vcpu_entry *entry)
+{
+	struct bootops_vcpu_info *vcpu;
+	int ret;
+
+	vcpu = running_vcpu(vmid, vcpuid, &ret);
+	if (!vcpu)
+		return ret;
+	if (!bootops_vm_uses_hyp_s2(vmid))
+		return 0;
+	if (vcpu->first_pc_refused)
+		return -EPERM;
+	switch (vcpu->power) {
+	case BOOTOPS_POWER_ON:
+		return boot_entry(vmid, vcpu, entry);
+	case BOOTOPS_POWER_ON_PENDING:
+		*entry = (struct bootops_vcpu_entry){
+			.pc = vcpu->on_pc, .ctx = vcpu->on_ctx, .psci = true,
+		};
+		vcpu->power = BOOTOPS_POWER_ON;
+		vcpu->need_reset = 0;
+		return 1;
+	default:
+		return -EPERM;
+	}
+}
+
+int bootops_vcpu_first_run(u64 vmid, u64 vcpuid, struct bootops_vcpu_entry *entry)
 {
 	int ret = check_vcpu_ids(vmid, vcpuid);
 
 	if (ret)
 		return ret;
 	bootops_lock_vm(vmid);
-	ret = do_vcpu_first_run(vmid, vcpuid, pc);
+	ret = do_vcpu_first_run(vmid, vcpuid, entry);
+	bootops_unlock_vm(vmid);
+	return ret;
+}
+
+/*
+ * PSCI is hyp's only for a VM whose CPU state is hyp's, and a caller
+ * is on (one that another vCPU's SYSTEM_OFF stopped while it ran is not).
+ */
+static int psci_caller(u64 vmid, u64 caller)
+{
+	struct bootops_vcpu_info *vcpu;
+	int ret;
+
+	vcpu = running_vcpu(vmid, caller, &ret);
+	if (!vcpu)
+		return ret;
+	if (!bootops_vm_uses_hyp_s2(vmid) || vcpu->power != BOOTOPS_POWER_ON)
+		return -EPERM;
+	return 0;
+}
+
+static int do_vcpu_cpu_on(u64 vmid, u64 caller, u64 target, u64 pc, u64 ctx)
+{
+	struct bootops_vcpu_info *vcpu;
+	int ret = psci_caller(vmid, caller);
+
+	if (ret)
+		return ret;
+	vcpu = bootops_vcpu(vmid, target);
+	if (vcpu->state == BOOTOPS_VCPU_UNUSED)
+		return -ENOENT;
+	if (vcpu->first_pc_refused)
+		return -EPERM;
+	if (vcpu->power == BOOTOPS_POWER_ON)
+		return -EEXIST;
+	if (vcpu->power == BOOTOPS_POWER_ON_PENDING)
+		return -EBUSY;
+	vcpu->on_pc = pc;
+	vcpu->on_ctx = ctx;
+	vcpu->power = BOOTOPS_POWER_ON_PENDING;
+	return 0;
+}
+
+int bootops_vcpu_cpu_on(u64 vmid, u64 caller, u64 target, u64 pc, u64 ctx)
+{
+	int ret = check_vcpu_ids(vmid, caller) ?: check_vcpu_ids(vmid, target);
+
+	if (ret)
+		return ret;
+	bootops_lock_vm(vmid);
+	ret = do_vcpu_cpu_on(vmid, caller, target, pc, ctx);
+	bootops_unlock_vm(vmid);
+	return ret;
+}
+
+static int do_vcpu_power_off(u64 vmid, u64 caller, bool all)
+{
+	int ret = psci_caller(vmid, caller);
+	u64 i;
+
+	if (ret)
+		return ret;
+	for (i = 0; i < BOOTOPS_MAX_VCPUS; i++)
+		if (i == caller || all)
+			bootops_vcpu(vmid, i)->power = BOOTOPS_POWER_OFF;
+	return 0;
+}
+
+static int vcpu_power_off(u64 vmid, u64 caller, bool all)
+{
+	int ret = check_vcpu_ids(vmid, caller);
+
+	if (ret)
+		return ret;
+	bootops_lock_vm(vmid);
+	ret = do_vcpu_power_off(vmid, caller, all);
+	bootops_unlock_vm(vmid);
+	return ret;
+}
+
+int bootops_vcpu_cpu_off(u64 vmid, u64 caller)
+{
+	return vcpu_power_off(vmid, caller, false);
+}
+
+/* No vCPU is left on or pending, and only a running one calls CPU_ON. */
+int bootops_vcpu_system_off(u64 vmid, u64 caller)
+{
+	return vcpu_power_off(vmid, caller, true);
+}
+
+int bootops_vcpu_power(u64 vmid, u64 vcpuid)
+{
+	int ret = check_vcpu_ids(vmid, vcpuid);
+
+	if (ret)
+		return ret;
+	bootops_lock_vm(vmid);
+	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED ||
+	    bootops_get_vcpu_state(vmid, vcpuid) == BOOTOPS_VCPU_UNUSED)
+		ret = -ENOENT;
+	else
+		ret = bootops_vcpu(vmid, vcpuid)->power;
 	bootops_unlock_vm(vmid);
 	return ret;
 }

@@ -25,6 +25,7 @@
 #   build/vmm/hello.short.sig      63 bytes (the VMM must refuse it)
 #   build/vmm/touch.{bin,sig}      the memory-touch guest, signed for LOAD_ADDR
 #   build/vmm/regs.{bin,sig}       the CPU-state guest, signed for LOAD_ADDR
+#   build/vmm/smp.{bin,sig}        the two-vCPU PSCI guest, signed for LOAD_ADDR
 #   build/vmm/hello.big.{bin,sig}  hello.bin padded to 24 MiB, signed for LOAD_ADDR
 #   build/vmm/initramfs-args.txt   arguments for scripts/build-initramfs.sh,
 #                                  one per line: the binaries and fixtures
@@ -81,6 +82,7 @@ build_guest() {	# build_guest NAME: tools/bootops-vmm/guest/NAME.S -> build/vmm/
 build_guest hello
 build_guest touch
 build_guest regs
+build_guest smp
 entry=$("${CROSS}objdump" -f "$OUT/hello.elf" | awk '/start address/ { print $NF }')
 [ $((entry)) = $((LOAD_ADDR)) ] || die "hello.elf entry $entry, want $LOAD_ADDR"
 # The bytes must contain the message and end in the PSCI SYSTEM_OFF call.
@@ -156,6 +158,7 @@ cd "$OUT"
 sign "$KEY" $LOAD_ADDR hello.bin hello.sig
 sign "$KEY" $LOAD_ADDR touch.bin touch.sig
 sign "$KEY" $LOAD_ADDR regs.bin regs.sig
+sign "$KEY" $LOAD_ADDR smp.bin smp.sig
 # One bit: the lowest of the message's first byte ('h' -> 'i'), so a guest
 # that ran anyway would say so.
 off=$(grep -obUa 'hello from' hello.bin | head -n1 | cut -d: -f1)
@@ -182,6 +185,7 @@ head -c 63 hello.sig >hello.short.sig
 expect OK  "$PUB" $LOAD_ADDR  hello.bin          hello.sig
 expect OK  "$PUB" $LOAD_ADDR  touch.bin          touch.sig
 expect OK  "$PUB" $LOAD_ADDR  regs.bin           regs.sig
+expect OK  "$PUB" $LOAD_ADDR  smp.bin            smp.sig
 expect BAD "$PUB" $LOAD_ADDR  hello.tampered.bin hello.sig
 expect BAD "$PUB" $LOAD_ADDR  hello.bin          hello.other-key.sig
 expect OK  "${OTHER_KEY%.pem}.pub.pem" $LOAD_ADDR hello.bin hello.other-key.sig
@@ -196,7 +200,7 @@ log "fixtures signed with ${KEY#"$ROOT"/} and checked with bootops-sign verify"
 # --- initramfs arguments ----------------------------------------------------------
 FIX=(hello.bin hello.sig hello.tampered.bin hello.other-key.sig hello.other-addr.sig
      hello.padded.bin hello.other-size.sig hello.zero.sig hello.short.sig touch.bin touch.sig
-     regs.bin regs.sig
+     regs.bin regs.sig smp.bin smp.sig
      hello.big.bin hello.big.sig)
 RUN_GOOD="bootops-vmm --mem $MEM --image /tests/vmm/hello.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
 RUN_BAD="bootops-vmm --expect-reject --mem $MEM --image /tests/vmm/hello.tampered.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"

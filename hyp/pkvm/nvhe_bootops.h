@@ -8,6 +8,8 @@
 
 #include <linux/types.h>
 
+#include <asm/cputype.h>
+
 #include <bootops/bootops.h>
 
 struct pkvm_hyp_vcpu;
@@ -47,6 +49,17 @@ int bootops_pkvm_vcpu_own(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid);
  */
 bool bootops_pkvm_flush_vcpu(struct pkvm_hyp_vcpu *hyp_vcpu);
 bool bootops_pkvm_sync_vcpu(struct pkvm_hyp_vcpu *hyp_vcpu, int exit_code);
+/*
+ * The MPIDR_EL1 hyp gives vCPU idx, KVM's for vcpu_id idx (reset_mpidr()):
+ * what the guest's PSCI calls name a vCPU by.
+ */
+static inline u64 bootops_vcpu_mpidr(u64 idx)
+{
+	return BIT(31) | (idx & 0xf) << MPIDR_LEVEL_SHIFT(0) |
+	       ((idx >> 4) & 0xff) << MPIDR_LEVEL_SHIFT(1) |
+	       ((idx >> 12) & 0xff) << MPIDR_LEVEL_SHIFT(2);
+}
+
 /* The exit protocol's own test: the line of the first failed check, or 0. */
 int bootops_pkvm_vcpu_selftest(u64 section, u64 *checks);
 #else

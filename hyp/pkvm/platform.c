@@ -277,25 +277,29 @@ static int load_host_s2(struct kvm_s2_mmu *mmu, struct kvm *host_kvm)
 #define BOOTOPS_RESET_SCTLR_EL1	0x00C50078UL
 
 /*
- * A verified vCPU's first run starts from the architected reset state
- * KVM gives a new vCPU, built here rather than taken from the host: of
- * the host's copy only the boot protocol's entry is kept, the PC (already
- * checked to lie in a verified image) and x0-x3, and MPIDR_EL1, which
- * names the vCPU.  Everything else that decides what runs first (PSTATE,
- * SCTLR_EL1 and VBAR_EL1, SP, the FP/SIMD registers, an exception or PC
- * increment the host left pending) is reset, so with the MMU off the
- * first instruction is the image's and no exception can take the vCPU
- * anywhere else before the guest has set up its own vectors.
+ * A verified vCPU starts from the architected reset state KVM gives a
+ * new vCPU, built here rather than taken from the host.  vCPU 0's first
+ * run keeps of the host's copy only the boot protocol's entry, the PC
+ * (already checked to lie in a verified image) and x0-x3; a start by the
+ * guest's CPU_ON keeps nothing of it: the PC is the guest's entry, x0 its
+ * context.  MPIDR_EL1, which names the vCPU to the guest's PSCI calls, is
+ * hyp's: KVM's value for the vCPU's index.  Everything else that decides
+ * what runs first (PSTATE, SCTLR_EL1 and VBAR_EL1, SP, the FP/SIMD
+ * registers, an exception or PC increment the host left pending) is
+ * reset, so with the MMU off the first instruction is the entry's and no
+ * exception can take the vCPU anywhere else before the guest has set up
+ * its own vectors.
  */
-static void reset_vcpu_context(struct kvm_vcpu *vcpu)
+static void reset_vcpu_context(struct kvm_vcpu *vcpu, const struct bootops_vcpu_entry *entry)
 {
 	struct kvm_cpu_context *ctxt = &vcpu->arch.ctxt;
-	u64 mpidr = ctxt_sys_reg(ctxt, MPIDR_EL1), pc = ctxt->regs.pc, x[4];
+	u64 x[4] = { entry->ctx };
 
-	memcpy(x, ctxt->regs.regs, sizeof(x));
+	if (!entry->psci)
+		memcpy(x, ctxt->regs.regs, sizeof(x));
 	memset(&ctxt->regs, 0, sizeof(ctxt->regs));
 	memcpy(ctxt->regs.regs, x, sizeof(x));
-	ctxt->regs.pc = pc;
+	ctxt->regs.pc = entry->pc;
 	ctxt->regs.pstate = BOOTOPS_RESET_PSTATE;
 	ctxt->spsr_abt = 0;
 	ctxt->spsr_und = 0;
@@ -304,23 +308,25 @@ static void reset_vcpu_context(struct kvm_vcpu *vcpu)
 	memset(&ctxt->fp_regs, 0, sizeof(ctxt->fp_regs));
 	memset(ctxt->sys_regs, 0, sizeof(ctxt->sys_regs));
 	ctxt_sys_reg(ctxt, SCTLR_EL1) = BOOTOPS_RESET_SCTLR_EL1;
-	ctxt_sys_reg(ctxt, MPIDR_EL1) = mpidr;
+	ctxt_sys_reg(ctxt, MPIDR_EL1) = bootops_vcpu_mpidr(vcpu->vcpu_idx);
 	vcpu_clear_flag(vcpu, PENDING_EXCEPTION);
 	vcpu_clear_flag(vcpu, EXCEPT_MASK);
 }
 
 /*
  * The PC checked is hyp's copy, the one the vCPU is entered with; a vCPU
- * whose first PC was refused is refused at every later entry.
+ * whose first PC was refused is refused at every later entry, and one
+ * that is off at every entry until its guest's CPU_ON.
  */
 static int first_run(struct pkvm_hyp_vcpu *hyp_vcpu, u32 vmid)
 {
 	struct kvm_vcpu *vcpu = &hyp_vcpu->vcpu;
-	int ret = bootops_vcpu_first_run(vmid, vcpu->vcpu_idx, vcpu->arch.ctxt.regs.pc);
+	struct bootops_vcpu_entry entry = { .pc = vcpu->arch.ctxt.regs.pc };
+	int ret = bootops_vcpu_first_run(vmid, vcpu->vcpu_idx, &entry);
 
 	if (ret <= 0)
 		return ret;
-	reset_vcpu_context(vcpu);
+	reset_vcpu_context(vcpu, &entry);
 	return 0;
 }
 

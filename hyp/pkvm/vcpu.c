@@ -18,6 +18,10 @@
  *   MSR/MRS trap             for MSR, Rt                 for MRS, Rt; skip
  *   HVC                      x0-x3                       x0-x3
  *   SMC                      x0-x3                       x0-x3; skip
+ *   PSCI hyp answers (HVC    x0-x3                       -
+ *   or SMC): CPU_ON, CPU_OFF,
+ *   AFFINITY_INFO, SYSTEM_OFF,
+ *   SYSTEM_RESET(2)
  *   WFI/WFE, DC on MMIO      -                           skip
  *   anything else            -                           -
  *
@@ -30,6 +34,8 @@
  * debug state: ignored.  HCR_EL2 and MDCR_EL2 are fixed by hyp at the
  * first run; later the host chooses only whether WFI/WFE trap.
  */
+#include <uapi/linux/psci.h>
+
 #include <asm/kvm_emulate.h>
 #include <asm/kvm_hyp.h>
 
@@ -48,6 +54,8 @@ enum bootops_exit {
 	BOOTOPS_EXIT_HVC,
 	BOOTOPS_EXIT_SMC,
 	BOOTOPS_EXIT_SKIP,	/* WFx, cache maintenance on MMIO: only the skip */
+	BOOTOPS_EXIT_PSCI_HVC,	/* PSCI hyp answered: nothing */
+	BOOTOPS_EXIT_PSCI_SMC,	/* the same, and hyp's own skip */
 };
 
 /*
@@ -183,6 +191,8 @@ static bool take_answer(struct kvm_vcpu *vcpu, const struct kvm_vcpu *host,
 	case BOOTOPS_EXIT_SYSREG_WRITE:
 	case BOOTOPS_EXIT_SKIP:
 		return skip;
+	case BOOTOPS_EXIT_PSCI_SMC:
+		return true;
 	default:
 		return false;
 	}
@@ -264,6 +274,116 @@ static void show_syndrome(struct kvm_vcpu *host, const struct kvm_vcpu *vcpu)
 }
 
 /*
+ * PSCI of a verified VM is hyp's: which vCPU starts, where, and with what
+ * context is the guest's word, and what a vCPU learns of another's power
+ * state is hyp's record (hyp/vm.c).  The host still sees the call, to do
+ * its part (wake the target's thread, stop the caller's, tell the VMM of
+ * SYSTEM_OFF or a reset); its answer is not taken.
+ */
+static bool vcpu_of_mpidr(u64 mpidr, u64 *idx)
+{
+	u64 i = MPIDR_AFFINITY_LEVEL(mpidr, 0) | MPIDR_AFFINITY_LEVEL(mpidr, 1) << 4 |
+		MPIDR_AFFINITY_LEVEL(mpidr, 2) << 12;
+
+	if (i >= BOOTOPS_MAX_VCPUS ||
+	    (bootops_vcpu_mpidr(i) & MPIDR_HWID_BITMASK) != mpidr)
+		return false;
+	*idx = i;
+	return true;
+}
+
+static unsigned long psci_cpu_on(int vmid, struct kvm_vcpu *vcpu, u64 mask)
+{
+	u64 target;
+	int ret;
+
+	if (!vcpu_of_mpidr(vcpu_get_reg(vcpu, 1) & mask, &target))
+		return PSCI_RET_INVALID_PARAMS;
+	ret = bootops_vcpu_cpu_on(vmid, vcpu->vcpu_idx, target, vcpu_get_reg(vcpu, 2) & mask,
+				  vcpu_get_reg(vcpu, 3) & mask);
+	switch (ret) {
+	case 0:
+		return PSCI_RET_SUCCESS;
+	case -EEXIST:
+		return PSCI_RET_ALREADY_ON;
+	case -EBUSY:
+		return PSCI_RET_ON_PENDING;
+	case -ENOENT:
+	case -EINVAL:
+		return PSCI_RET_INVALID_PARAMS;
+	default:
+		return PSCI_RET_INTERNAL_FAILURE;
+	}
+}
+
+/* KVM's answer (kvm_psci_vcpu_affinity_info()), from hyp's record. */
+static unsigned long psci_affinity_info(struct pkvm_hyp_vm *hyp_vm, int vmid,
+					struct kvm_vcpu *vcpu, u64 mask)
+{
+	u64 target = vcpu_get_reg(vcpu, 1) & mask, level = vcpu_get_reg(vcpu, 2) & mask;
+	u64 aff_mask, i, nr = READ_ONCE(hyp_vm->nr_vcpus);
+	bool found = false;
+	int power;
+
+	if ((target & ~MPIDR_HWID_BITMASK) || level > 3)
+		return PSCI_RET_INVALID_PARAMS;
+	aff_mask = MPIDR_HWID_BITMASK & ~(BIT(level * MPIDR_LEVEL_BITS) - 1);
+	target &= aff_mask;
+	for (i = 0; i < nr && i < BOOTOPS_MAX_VCPUS; i++) {
+		if ((bootops_vcpu_mpidr(i) & aff_mask) != target)
+			continue;
+		power = bootops_vcpu_power(vmid, i);
+		if (power < 0)
+			continue;
+		found = true;
+		if (power != BOOTOPS_POWER_OFF)
+			return PSCI_0_2_AFFINITY_LEVEL_ON;
+	}
+	return found ? PSCI_0_2_AFFINITY_LEVEL_OFF : PSCI_RET_INVALID_PARAMS;
+}
+
+static void psci_return(struct kvm_vcpu *vcpu, unsigned long ret)
+{
+	int i;
+
+	vcpu_set_reg(vcpu, 0, ret);
+	for (i = 1; i < 4; i++)
+		vcpu_set_reg(vcpu, i, 0);
+}
+
+/* True if hyp handled the call: CPU_ON, CPU_OFF, AFFINITY_INFO, SYSTEM_OFF/RESET. */
+static bool handle_psci(struct pkvm_hyp_vcpu *hyp_vcpu)
+{
+	struct pkvm_hyp_vm *hyp_vm = pkvm_hyp_vcpu_to_hyp_vm(hyp_vcpu);
+	int vmid = pkvm_bootops_vmid(hyp_vm->kvm.arch.pkvm.handle);
+	struct kvm_vcpu *vcpu = &hyp_vcpu->vcpu;
+	u64 fn = vcpu_get_reg(vcpu, 0);
+	u64 mask = ARM_SMCCC_IS_64(fn) ? ~0ULL : U32_MAX;
+
+	switch (fn) {
+	case PSCI_0_2_FN_CPU_ON:
+	case PSCI_0_2_FN64_CPU_ON:
+		psci_return(vcpu, psci_cpu_on(vmid, vcpu, mask));
+		return true;
+	case PSCI_0_2_FN_AFFINITY_INFO:
+	case PSCI_0_2_FN64_AFFINITY_INFO:
+		psci_return(vcpu, psci_affinity_info(hyp_vm, vmid, vcpu, mask));
+		return true;
+	case PSCI_0_2_FN_CPU_OFF:
+		bootops_vcpu_cpu_off(vmid, vcpu->vcpu_idx);
+		return true;
+	case PSCI_0_2_FN_SYSTEM_OFF:
+	case PSCI_0_2_FN_SYSTEM_RESET:
+	case PSCI_1_1_FN_SYSTEM_RESET2:
+	case PSCI_1_1_FN64_SYSTEM_RESET2:
+		bootops_vcpu_system_off(vmid, vcpu->vcpu_idx);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
  * Instead of sync_hyp_vcpu()'s copy of the context to the host: true if
  * the vCPU's state is hyp's, which then shows the host only what it must
  * emulate for this exit.
@@ -288,6 +408,9 @@ bool bootops_pkvm_sync_vcpu(struct pkvm_hyp_vcpu *hyp_vcpu, int exit_code)
 	case BOOTOPS_EXIT_SMC:
 		for (i = 0; i < 4; i++)
 			host->arch.ctxt.regs.regs[i] = vcpu_get_reg(vcpu, i);
+		if (handle_psci(hyp_vcpu))
+			b->exit = b->exit == BOOTOPS_EXIT_HVC ? BOOTOPS_EXIT_PSCI_HVC :
+								BOOTOPS_EXIT_PSCI_SMC;
 		break;
 	default:
 		break;
@@ -305,6 +428,7 @@ bool bootops_pkvm_sync_vcpu(struct pkvm_hyp_vcpu *hyp_vcpu, int exit_code)
  */
 static struct pkvm_hyp_vcpu st_vcpu;
 static struct kvm_vcpu st_host;
+static struct pkvm_hyp_vm st_vm;	/* handle 0: no VM boot ops know */
 
 struct vst {
 	u64 checks;
@@ -335,6 +459,7 @@ static void st_reset(void)
 	memset(&st_vcpu, 0, sizeof(st_vcpu));
 	memset(&st_host, 0, sizeof(st_host));
 	st_vcpu.host_vcpu = &st_host;
+	st_vcpu.vcpu.kvm = &st_vm.kvm;
 	for (i = 0; i < 31; i++) {
 		ctxt->regs.regs[i] = ST_HYP(i);
 		st_host.arch.ctxt.regs.regs[i] = ST_HOST(i);
@@ -527,8 +652,45 @@ static void st_config(struct vst *t)
 	VCHECK(t, st_host.arch.ctxt.regs.regs[0] == ST_HOST(0) && st_reg(0) == ST_HYP(0));
 }
 
+/*
+ * PSCI: hyp answers (here: no VM boot ops know, so no such target), the
+ * host sees the call, and its answer and skip are not taken.
+ */
+static void st_psci(struct vst *t)
+{
+	st_reset();
+	st_vcpu.vcpu.arch.ctxt.regs.regs[0] = PSCI_0_2_FN64_CPU_ON;
+	st_vcpu.vcpu.arch.ctxt.regs.regs[1] = 1;
+	st_vcpu.vcpu.arch.ctxt.regs.regs[2] = 0x80001000;
+	st_exit(ESR_EC(ESR_ELx_EC_HVC64), ARM_EXCEPTION_TRAP);
+	VCHECK(t, st_host.arch.ctxt.regs.regs[0] == PSCI_0_2_FN64_CPU_ON &&
+	       st_host.arch.ctxt.regs.regs[2] == 0x80001000);
+	VCHECK(t, st_reg(0) == (u64)PSCI_RET_INVALID_PARAMS && st_reg(2) == 0 &&
+	       st_reg(4) == ST_HYP(4));
+	st_host.arch.ctxt.regs.regs[0] = PSCI_RET_SUCCESS;
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(0) == (u64)PSCI_RET_INVALID_PARAMS && !st_skips());
+	/* Over SMC hyp skips the call itself; the host's skip is not needed. */
+	st_vcpu.vcpu.arch.ctxt.regs.regs[0] = PSCI_0_2_FN_AFFINITY_INFO;
+	st_exit(ESR_EC(ESR_ELx_EC_SMC64), ARM_EXCEPTION_TRAP);
+	st_host.arch.ctxt.regs.regs[0] = PSCI_0_2_AFFINITY_LEVEL_ON;
+	st_entry(0);
+	VCHECK(t, st_reg(0) == (u64)PSCI_RET_INVALID_PARAMS && st_skips());
+	/* Not a call hyp answers: the host's answer, as for any HVC. */
+	st_vcpu.vcpu.arch.ctxt.regs.regs[0] = BIT_ULL(32) | PSCI_0_2_FN64_CPU_ON;
+	st_exit(ESR_EC(ESR_ELx_EC_HVC64), ARM_EXCEPTION_TRAP);
+	st_host.arch.ctxt.regs.regs[0] = 0x10001;
+	st_entry(0);
+	VCHECK(t, st_reg(0) == 0x10001);
+	st_vcpu.vcpu.arch.ctxt.regs.regs[0] = PSCI_0_2_FN_PSCI_VERSION;
+	st_exit(ESR_EC(ESR_ELx_EC_HVC64), ARM_EXCEPTION_TRAP);
+	st_host.arch.ctxt.regs.regs[0] = 0x10001;
+	st_entry(0);
+	VCHECK(t, st_reg(0) == 0x10001);
+}
+
 static void (*const st_sections[])(struct vst *t) = {
-	st_mmio_write, st_mmio_read, st_calls, st_sysregs, st_config,
+	st_mmio_write, st_mmio_read, st_calls, st_sysregs, st_config, st_psci,
 };
 
 /* -ENOENT past the last section. */

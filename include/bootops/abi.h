@@ -36,7 +36,7 @@
  * Pages the host donates for hyp's record of one VM (register_kvm): its
  * images and vCPUs, as pKVM keeps a VM in memory the host donates.
  */
-#define BOOTOPS_VM_STATE_PAGES		3
+#define BOOTOPS_VM_STATE_PAGES		5
 /* Pages one remap_vm_image call lends (host registers x4..x17). */
 #define BOOTOPS_LEND_BATCH		14
 #ifndef BOOTOPS_SMMU_NUM
@@ -70,6 +70,15 @@
 #define BOOTOPS_VCPU_UNUSED		0
 #define BOOTOPS_VCPU_READY		1
 #define BOOTOPS_VCPU_ACTIVE		2
+
+/*
+ * A vCPU's PSCI power state, for a VM on hyp's stage 2 only: vCPU 0 is
+ * born ON (it boots at the host's PC, checked), the others OFF, and only
+ * a CPU_ON from the guest makes one ON_PENDING, to start where it said.
+ */
+#define BOOTOPS_POWER_ON		0
+#define BOOTOPS_POWER_OFF		1
+#define BOOTOPS_POWER_ON_PENDING	2
 
 /* SMMU context bank with no owner: DMA through it is blocked. */
 #define BOOTOPS_SMMU_NO_OWNER		0xffffffffU

@@ -349,6 +349,7 @@ int m_register_vcpu(struct model *m, u64 vmid, u64 vcpuid, u64 handle)
 	vcpu->state = BOOTOPS_VCPU_READY;
 	vcpu->handle = handle;
 	vcpu->reset = 1;
+	vcpu->power = vcpuid == 0 ? BOOTOPS_POWER_ON : BOOTOPS_POWER_OFF;
 	return 0;
 }
 
@@ -406,38 +407,135 @@ int m_vcpu_take_reset(struct model *m, u64 vmid, u64 vcpuid)
 	return flag;
 }
 
-/*
- * The run path's first-run check: only for an ACTIVE vCPU on this CPU; a
- * VM on the host's stage 2 (no image) keeps the host's CPU state; else the
- * first PC must be inside an image (search_load_info), and a refusal stays.
- */
-int m_vcpu_first_run(struct model *m, u64 vmid, u64 vcpuid, u64 pc)
+/* SPEC: a vCPU's own call comes from its run path: ACTIVE on this CPU. */
+static struct m_vcpu *m_running_vcpu(struct model *m, u64 vmid, u64 vcpuid, int *err)
 {
 	struct m_vcpu *vcpu;
-	struct m_vm *vm;
 
+	*err = -EINVAL;
 	if (!vmid_in_range(vmid) || !vcpuid_in_range(vcpuid))
-		return -EINVAL;
-	vm = &m->vm[vmid];
-	if (vm->state == BOOTOPS_VM_UNUSED)
-		return -ENOENT;
-	vcpu = &vm->vcpu[vcpuid];
+		return NULL;
+	*err = -ENOENT;
+	if (m->vm[vmid].state == BOOTOPS_VM_UNUSED)
+		return NULL;
+	vcpu = &m->vm[vmid].vcpu[vcpuid];
 	if (vcpu->state == BOOTOPS_VCPU_UNUSED)
-		return -ENOENT;
+		return NULL;
+	*err = -EPERM;
 	if (vcpu->state != BOOTOPS_VCPU_ACTIVE || vcpu->cpu != m->cpu)
-		return -EPERM;
-	if (vm->state != BOOTOPS_VM_VERIFIED || !vm->nload)
+		return NULL;
+	*err = 0;
+	return vcpu;
+}
+
+static bool m_cpu_is_hyps(struct model *m, u64 vmid)
+{
+	return m->vm[vmid].state == BOOTOPS_VM_VERIFIED && m->vm[vmid].nload;
+}
+
+/*
+ * The run path's entry check.  A VM on the host's stage 2 (no image)
+ * keeps the host's CPU state.  Otherwise: a refused vCPU stays refused;
+ * an OFF one does not run; an ON_PENDING one starts at its CPU_ON; vCPU
+ * 0's first run is at the host's PC, which must be inside an image
+ * (search_load_info), and a refusal stays.
+ */
+int m_vcpu_first_run(struct model *m, u64 vmid, u64 vcpuid, struct m_entry *entry)
+{
+	struct m_vcpu *vcpu;
+	int err;
+
+	vcpu = m_running_vcpu(m, vmid, vcpuid, &err);
+	if (!vcpu)
+		return err;
+	if (!m_cpu_is_hyps(m, vmid))
 		return 0;
 	if (vcpu->refused)
 		return -EPERM;
+	if (vcpu->power == BOOTOPS_POWER_OFF)
+		return -EPERM;
+	if (vcpu->power == BOOTOPS_POWER_ON_PENDING) {
+		vcpu->power = BOOTOPS_POWER_ON;
+		vcpu->reset = 0;
+		entry->pc = vcpu->on_pc;
+		entry->ctx = vcpu->on_ctx;
+		entry->psci = true;
+		return 1;
+	}
 	if (!vcpu->reset)
 		return 0;
-	if (!m_search_load_info(m, vmid, pc)) {
+	if (!m_search_load_info(m, vmid, entry->pc)) {
 		vcpu->refused = 1;
 		return -EPERM;
 	}
 	vcpu->reset = 0;
+	entry->psci = false;
 	return 1;
+}
+
+/* SPEC: PSCI at hyp, for a VM whose CPU state is hyp's, from a running vCPU. */
+static int m_psci_caller(struct model *m, u64 vmid, u64 caller)
+{
+	int err;
+	struct m_vcpu *vcpu = m_running_vcpu(m, vmid, caller, &err);
+
+	if (!vcpu)
+		return err;
+	if (!m_cpu_is_hyps(m, vmid) || vcpu->power != BOOTOPS_POWER_ON)
+		return -EPERM;
+	return 0;
+}
+
+int m_vcpu_cpu_on(struct model *m, u64 vmid, u64 caller, u64 target, u64 pc, u64 ctx)
+{
+	struct m_vcpu *t;
+	int err;
+
+	if (!vmid_in_range(vmid) || !vcpuid_in_range(caller) || !vcpuid_in_range(target))
+		return -EINVAL;
+	err = m_psci_caller(m, vmid, caller);
+	if (err)
+		return err;
+	t = &m->vm[vmid].vcpu[target];
+	if (t->state == BOOTOPS_VCPU_UNUSED)
+		return -ENOENT;
+	if (t->refused)
+		return -EPERM;
+	if (t->power != BOOTOPS_POWER_OFF)
+		return t->power == BOOTOPS_POWER_ON ? -EEXIST : -EBUSY;
+	t->power = BOOTOPS_POWER_ON_PENDING;
+	t->on_pc = pc;
+	t->on_ctx = ctx;
+	return 0;
+}
+
+int m_vcpu_cpu_off(struct model *m, u64 vmid, u64 caller)
+{
+	int err = m_psci_caller(m, vmid, caller);
+
+	if (!err)
+		m->vm[vmid].vcpu[caller].power = BOOTOPS_POWER_OFF;
+	return err;
+}
+
+int m_vcpu_system_off(struct model *m, u64 vmid, u64 caller)
+{
+	int err = m_psci_caller(m, vmid, caller);
+
+	if (!err)
+		for (u64 i = 0; i < M_MAX_VCPUS; i++)
+			m->vm[vmid].vcpu[i].power = BOOTOPS_POWER_OFF;
+	return err;
+}
+
+int m_vcpu_power(struct model *m, u64 vmid, u64 vcpuid)
+{
+	if (!vmid_in_range(vmid) || !vcpuid_in_range(vcpuid))
+		return -EINVAL;
+	if (m->vm[vmid].state == BOOTOPS_VM_UNUSED ||
+	    m->vm[vmid].vcpu[vcpuid].state == BOOTOPS_VCPU_UNUSED)
+		return -ENOENT;
+	return m->vm[vmid].vcpu[vcpuid].power;
 }
 
 /* "SMMU banks owned by the VM lose table and owner", then DYING. */

@@ -88,8 +88,16 @@ struct m_vcpu {
 	u8 state;
 	u8 reset;
 	u8 refused;	/* first PC outside every image: final */
+	u8 power;	/* PSCI: ON, OFF, ON_PENDING (BOOTOPS_POWER_*) */
 	u32 cpu;
 	u64 handle;
+	u64 on_pc, on_ctx;	/* ON_PENDING: the guest's CPU_ON */
+};
+
+/* Where a vCPU is reset to: the host's PC, or a CPU_ON's entry and context. */
+struct m_entry {
+	u64 pc, ctx;
+	bool psci;
 };
 
 /*
@@ -173,7 +181,11 @@ int m_register_vcpu(struct model *m, u64 vmid, u64 vcpuid, u64 handle);
 int m_set_vcpu_active(struct model *m, u64 vmid, u64 vcpuid);
 int m_set_vcpu_inactive(struct model *m, u64 vmid, u64 vcpuid);
 int m_vcpu_take_reset(struct model *m, u64 vmid, u64 vcpuid);
-int m_vcpu_first_run(struct model *m, u64 vmid, u64 vcpuid, u64 pc);
+int m_vcpu_first_run(struct model *m, u64 vmid, u64 vcpuid, struct m_entry *entry);
+int m_vcpu_cpu_on(struct model *m, u64 vmid, u64 caller, u64 target, u64 pc, u64 ctx);
+int m_vcpu_cpu_off(struct model *m, u64 vmid, u64 caller);
+int m_vcpu_system_off(struct model *m, u64 vmid, u64 caller);
+int m_vcpu_power(struct model *m, u64 vmid, u64 vcpuid);
 int m_teardown_vm(struct model *m, u64 vmid);
 int m_require_images(struct model *m, u64 vmid);
 int m_set_boot_info(struct model *m, u64 vmid, u64 load_addr, u64 size, const u8 sig[M_SIG]);

@@ -73,7 +73,7 @@ enum op {
 	OP_TAKE_RESET, OP_TEARDOWN, OP_SET_BOOT_INFO, OP_REMAP, OP_VERIFY,
 	OP_SEARCH, OP_MAP_IO, OP_ALLOC_SMMU, OP_ASSIGN_SMMU, OP_MAP_SMMU,
 	OP_CLEAR_SMMU, OP_SHARE, OP_DONATE, OP_UNSHARE, OP_FIRST_RUN, OP_REQUIRE,
-	OP_HOST_WRITE, OP_HOST_READ,
+	OP_CPU_ON, OP_CPU_OFF, OP_SYSTEM_OFF, OP_POWER, OP_HOST_WRITE, OP_HOST_READ,
 	OP_NR
 };
 
@@ -102,6 +102,7 @@ static const char *const op_name[OP_NR] = {
 	"verify_and_load_images", "search_load_info", "map_io", "alloc_smmu",
 	"assign_smmu", "map_smmu", "clear_smmu", "share_guest_page", "donate_guest_page",
 	"unshare_guest_page", "vcpu_first_run", "require_images",
+	"vcpu_cpu_on", "vcpu_cpu_off", "vcpu_system_off", "vcpu_power",
 	"host_write", "host_read",
 };
 
@@ -163,7 +164,22 @@ static void print_step(FILE *f, const struct step *s)
 		fprintf(f, "bootops_vcpu_first_run(");
 		print_id(f, "vmid", s->a[0]);
 		print_id(f, ", vcpuid", s->a[1]);
-		fprintf(f, ", pc=0x%llx)", X(s->a[2]));
+		fprintf(f, ", &(entry){ .pc = 0x%llx })", X(s->a[2]));
+		break;
+	case OP_CPU_ON:
+		fprintf(f, "bootops_vcpu_cpu_on(");
+		print_id(f, "vmid", s->a[0]);
+		print_id(f, ", caller", s->a[1]);
+		print_id(f, ", target", s->a[2]);
+		fprintf(f, ", pc=0x%llx, ctx=0x%llx)", X(s->a[3]), X(s->a[4]));
+		break;
+	case OP_CPU_OFF:
+	case OP_SYSTEM_OFF:
+	case OP_POWER:
+		fprintf(f, "bootops_%s(", op_name[s->op]);
+		print_id(f, "vmid", s->a[0]);
+		print_id(f, ", vcpuid", s->a[1]);
+		fprintf(f, ")");
 		break;
 	case OP_TEARDOWN:
 	case OP_VERIFY:
@@ -355,6 +371,13 @@ static void cmp_vcpu(u64 vmid, u64 i)
 	else if (mv->state != BOOTOPS_VCPU_UNUSED && iv->first_pc_refused != mv->refused)
 		mismatch("vcpu.refused", "vm %llu vcpu %llu first PC refused: impl %u, model %u",
 			 X(vmid), X(i), iv->first_pc_refused, mv->refused);
+	else if (mv->state != BOOTOPS_VCPU_UNUSED && iv->power != mv->power)
+		mismatch("vcpu.power", "vm %llu vcpu %llu power: impl %u, model %u",
+			 X(vmid), X(i), iv->power, mv->power);
+	else if (mv->power == BOOTOPS_POWER_ON_PENDING &&
+		 (iv->on_pc != mv->on_pc || iv->on_ctx != mv->on_ctx))
+		mismatch("vcpu.on", "vm %llu vcpu %llu CPU_ON entry: impl 0x%llx/0x%llx, model 0x%llx/0x%llx",
+			 X(vmid), X(i), X(iv->on_pc), X(iv->on_ctx), X(mv->on_pc), X(mv->on_ctx));
 	else if (mv->state == BOOTOPS_VCPU_ACTIVE && iv->active_cpu != mv->cpu)
 		mismatch("vcpu.cpu", "vm %llu vcpu %llu active on: impl cpu%u, model cpu%u",
 			 X(vmid), X(i), iv->active_cpu, mv->cpu);
@@ -757,9 +780,34 @@ static int run_step(const struct step *s)
 		impl_ret = bootops_vcpu_take_reset(a[0], a[1]);
 		model_ret = m_vcpu_take_reset(&M, a[0], a[1]);
 		break;
-	case OP_FIRST_RUN:
-		impl_ret = bootops_vcpu_first_run(a[0], a[1], a[2]);
-		model_ret = m_vcpu_first_run(&M, a[0], a[1], a[2]);
+	case OP_FIRST_RUN: {
+		struct bootops_vcpu_entry ie = { .pc = a[2] };
+		struct m_entry me = { .pc = a[2] };
+
+		impl_ret = bootops_vcpu_first_run(a[0], a[1], &ie);
+		model_ret = m_vcpu_first_run(&M, a[0], a[1], &me);
+		if (impl_ret == 1 && model_ret == 1 &&
+		    (ie.pc != me.pc || ie.psci != me.psci || (me.psci && ie.ctx != me.ctx)))
+			mismatch("entry", "vm %llu vcpu %llu entry: impl 0x%llx/0x%llx/%d, model 0x%llx/0x%llx/%d",
+				 X(a[0]), X(a[1]), X(ie.pc), X(ie.ctx), ie.psci,
+				 X(me.pc), X(me.ctx), me.psci);
+		break;
+	}
+	case OP_CPU_ON:
+		impl_ret = bootops_vcpu_cpu_on(a[0], a[1], a[2], a[3], a[4]);
+		model_ret = m_vcpu_cpu_on(&M, a[0], a[1], a[2], a[3], a[4]);
+		break;
+	case OP_CPU_OFF:
+		impl_ret = bootops_vcpu_cpu_off(a[0], a[1]);
+		model_ret = m_vcpu_cpu_off(&M, a[0], a[1]);
+		break;
+	case OP_SYSTEM_OFF:
+		impl_ret = bootops_vcpu_system_off(a[0], a[1]);
+		model_ret = m_vcpu_system_off(&M, a[0], a[1]);
+		break;
+	case OP_POWER:
+		impl_ret = bootops_vcpu_power(a[0], a[1]);
+		model_ret = m_vcpu_power(&M, a[0], a[1]);
 		break;
 	case OP_REQUIRE:
 		impl_ret = bootops_require_images(a[0]);
@@ -877,8 +925,11 @@ static int run_step(const struct step *s)
 			cmp_vm((u64)impl_ret, true, 0);
 		break;
 	case OP_REGISTER_VCPU: case OP_SET_ACTIVE: case OP_SET_INACTIVE: case OP_TAKE_RESET:
-	case OP_FIRST_RUN:
+	case OP_FIRST_RUN: case OP_CPU_OFF: case OP_POWER:
 		cmp_vm_named(a[0], false, a[1]);
+		break;
+	case OP_CPU_ON: case OP_SYSTEM_OFF:
+		cmp_vm_named(a[0], true, 0);
 		break;
 	case OP_REQUIRE:
 		cmp_vm_named(a[0], false, 0);
@@ -1418,15 +1469,45 @@ static u64 near_image(const struct m_vm *vm)
 	}
 }
 
+/* PSCI from an active vCPU, mostly on its own CPU, at the VM's vCPUs. */
+static struct step gen_psci(u64 v)
+{
+	u64 c = vcpu_in(v, BOOTOPS_VCPU_ACTIVE), t = rn(GEN_VCPUS);
+	struct step s;
+
+	if (chance(700))
+		t = vcpu_in(v, chance(500) ? BOOTOPS_VCPU_READY : BOOTOPS_VCPU_ACTIVE);
+
+	switch (rn(8)) {
+	case 0: case 1: case 2: case 3:
+		s = mk(OP_CPU_ON, v, c, t, rnd(), rnd());
+		break;
+	case 4: case 5:
+		s = mk(OP_CPU_OFF, v, c, 0, 0, 0);
+		break;
+	case 6:
+		s = mk(chance(200) ? OP_SYSTEM_OFF : OP_POWER, v, chance(500) ? c : t, 0, 0, 0);
+		break;
+	default:
+		s = mk(OP_POWER, v, t, 0, 0, 0);
+		break;
+	}
+	if (chance(900))
+		s.cpu = (u8)M.vm[v].vcpu[c].cpu;
+	return s;
+}
+
 static struct step gen_verified(u64 v)
 {
 	u64 c;
 	struct step s;
 	const struct m_vm *vm = &M.vm[v];
 
-	switch (rn(15)) {
+	switch (rn(17)) {
 	case 10: case 11:
 		return gen_guest_memory(v);
+	case 15: case 16:
+		return gen_psci(v);
 	case 0: case 1: case 2:
 		return mk(OP_SET_ACTIVE, v, vcpu_in(v, BOOTOPS_VCPU_READY), 0, 0, 0);
 	case 3: case 4: case 5:
@@ -1552,6 +1633,9 @@ static struct step gen_hostile(void)
 				     0, 0);
 	case OP_TEARDOWN: return mk(OP_TEARDOWN, v, 0, 0, 0, 0);
 	case OP_REQUIRE: return mk(OP_REQUIRE, v, 0, 0, 0, 0);
+	case OP_CPU_ON: return mk(OP_CPU_ON, v, any_vcpuid(), any_vcpuid(), rnd(), rnd());
+	case OP_CPU_OFF: case OP_SYSTEM_OFF: case OP_POWER:
+		return mk(op, v, any_vcpuid(), 0, 0, 0);
 	case OP_SET_BOOT_INFO: {
 		struct step s = mk(OP_SET_BOOT_INFO, v, any_gpa(), any_size(), 0, 0);
 
@@ -2124,7 +2208,12 @@ static int small_fields(const struct step *s, int f[6])
 		f[n++] = 2;
 		break;
 	case OP_SET_ACTIVE: case OP_SET_INACTIVE: case OP_TAKE_RESET: case OP_FIRST_RUN:
+	case OP_CPU_OFF: case OP_SYSTEM_OFF: case OP_POWER:
 		f[n++] = 1;
+		break;
+	case OP_CPU_ON:
+		f[n++] = 1;
+		f[n++] = 2;
 		break;
 	case OP_REMAP:
 		f[n++] = 2;

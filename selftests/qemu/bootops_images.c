@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -66,9 +67,10 @@ static struct blob hello = { .name = "hello.bin" },
 		   padded = { .name = "hello.padded.bin" },
 		   touch = { .name = "touch.bin" },
 		   regs_guest = { .name = "regs.bin" },
+		   smp_guest = { .name = "smp.bin" },
 		   big = { .name = "hello.big.bin" };
 static uint8_t sig_big[VMM_SIG_SIZE];
-static uint8_t sig_touch[VMM_SIG_SIZE], sig_regs[VMM_SIG_SIZE];
+static uint8_t sig_touch[VMM_SIG_SIZE], sig_regs[VMM_SIG_SIZE], sig_smp[VMM_SIG_SIZE];
 static uint8_t sig_good[VMM_SIG_SIZE], sig_other_key[VMM_SIG_SIZE],
 	       sig_other_addr[VMM_SIG_SIZE], sig_other_size[VMM_SIG_SIZE],
 	       sig_zero[VMM_SIG_SIZE];
@@ -646,6 +648,201 @@ static void test_verified_vcpu_is_hyps(void)
 	verified_vcpu_is_hyps(VMM_BOOTOPS_PRIVATE,
 			      "verified vCPU, private memory: KVM refuses its registers, hyp ignores "
 			      "the host's writes and hides x19; HVC and MMIO work");
+}
+
+/* --- PSCI of a verified VM -------------------------------------------------- */
+
+#define SMP_CONTEXT	0xc0ffee00c0ffee00ULL	/* smp.S's CPU_ON context */
+#define SMP_MPIDR1	0x80000001ULL		/* KVM's MPIDR_EL1 for vCPU 1 */
+
+/* vCPU 1 of smp.S's VM, run by a thread of its own. */
+struct secondary {
+	struct vmm v;		/* the VM's fds; its own vCPU fd and kvm_run */
+	pthread_t thread;
+	volatile bool stop, done;
+	int err;		/* what ended its runs: a KVM_RUN error, or -EPROTO */
+	uint32_t exit_reason;	/* for -EPROTO */
+	uint64_t ctx, mpidr;	/* its writes to DOORBELL + 8, + 24 */
+	bool off_returned;	/* DOORBELL + 32: its CPU_OFF returned */
+	bool ran_vcpu0_code;	/* DOORBELL: it ran vCPU 0's path */
+	unsigned int uart;	/* bytes to the UART: "host code ran" */
+};
+
+static void on_kick(int sig)
+{
+	(void)sig;
+}
+
+static void *secondary_runs(void *arg)
+{
+	struct secondary *s = arg;
+	struct kvm_run *run = s->v.run;
+	sigset_t alarm;
+	uint64_t val;
+
+	/* vmm_run()'s SIGALRM is vCPU 0's timeout, not this thread's. */
+	sigemptyset(&alarm);
+	sigaddset(&alarm, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &alarm, NULL);
+	while (!s->stop) {
+		s->err = vmm_run_once(&s->v);
+		if (s->err)
+			break;
+		if (run->exit_reason != KVM_EXIT_MMIO) {
+			s->err = -EPROTO;
+			s->exit_reason = run->exit_reason;
+			break;
+		}
+		if (!run->mmio.is_write)
+			continue;
+		memcpy(&val, run->mmio.data, sizeof(val));
+		if (run->mmio.phys_addr == DOORBELL)
+			s->ran_vcpu0_code = true;
+		else if (run->mmio.phys_addr == DOORBELL + 8)
+			s->ctx = val;
+		else if (run->mmio.phys_addr == DOORBELL + 24)
+			s->mpidr = val;
+		else if (run->mmio.phys_addr == DOORBELL + 32)
+			s->off_returned = true;
+		else
+			s->uart++;
+	}
+	s->done = true;
+	return NULL;
+}
+
+/*
+ * vCPU 1 as a hostile host sets it up: not powered off (so KVM would run
+ * it at once), its PC at smp.S's "host code" and x0 not the guest's.
+ */
+static int add_vcpu1(struct vmm *v, struct secondary *s)
+{
+	struct kvm_vcpu_init init;
+
+	s->v = *v;
+	s->v.run = MAP_FAILED;
+	s->v.vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 1);
+	if (s->v.vcpu < 0)
+		return -errno;
+	memset(&init, 0, sizeof(init));
+	if (ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init))
+		return -errno;
+	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (ioctl(s->v.vcpu, KVM_ARM_VCPU_INIT, &init))
+		return -errno;
+	s->v.run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, s->v.vcpu, 0);
+	if (s->v.run == MAP_FAILED)
+		return -errno;
+	return vmm_set_pc(&s->v, LOAD_ADDR + 4) ?: vmm_set_xreg(&s->v, 0, 0xbad);
+}
+
+/* Ends the thread's KVM_RUN (asleep after CPU_OFF) with EINTR. */
+static void stop_secondary(struct secondary *s)
+{
+	struct sigaction sa;
+	int i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_kick;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, NULL);	/* no SA_RESTART */
+	s->stop = true;
+	s->v.run->immediate_exit = 1;
+	for (i = 0; i < 1000 && !s->done; i++) {
+		pthread_kill(s->thread, SIGUSR2);
+		usleep(10000);
+	}
+	pthread_join(s->thread, NULL);
+	s->v.run->immediate_exit = 0;
+}
+
+/* KVM_SET_MP_STATE runnable, then one KVM_RUN: the host insisting. */
+static int run_anyway(struct vmm *v)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+	if (ioctl(v->vcpu, KVM_SET_MP_STATE, &mp))
+		return -errno;
+	return vmm_run_once(v);
+}
+
+struct smp_run {
+	int early;		/* vCPU 1 run before any CPU_ON */
+	uint64_t on;		/* CPU_ON's result, as vCPU 0 saw it */
+	bool started, off;	/* the thread ran; vCPU 0 saw vCPU 1 off */
+	int late;		/* vCPU 1 run again after its CPU_OFF */
+	int ret;		/* vCPU 0 to the end */
+	int after;		/* vCPU 0 run again after SYSTEM_OFF */
+};
+
+static void smp_steps(struct vmm *v, struct secondary *s, struct smp_run *r)
+{
+	r->early = vmm_run_once(&s->v);
+	if (!run_to_doorbell(v, 0, true))
+		return;
+	memcpy(&r->on, v->run->mmio.data, sizeof(r->on));
+	r->started = !pthread_create(&s->thread, NULL, secondary_runs, s);
+	if (!r->started)
+		return;
+	r->off = run_to_doorbell(v, 16, true);
+	stop_secondary(s);
+	r->late = run_anyway(&s->v);
+	r->ret = vmm_run(v, RUN_TIMEOUT_MS);
+	r->after = run_anyway(v);
+}
+
+/*
+ * PSCI of a verified VM is hyp's.  The host runs vCPU 1 before the guest
+ * asked (at code of the image's it chose): refused.  vCPU 0's CPU_ON gets
+ * hyp's answer, success, though the host's KVM says ALREADY_ON (it thinks
+ * vCPU 1 on).  vCPU 1 starts at the guest's entry with the guest's
+ * context in x0 (not the host's PC and x0) and KVM's MPIDR for vCPU 1;
+ * its CPU_OFF does not return, vCPU 0 sees it off, and the host cannot
+ * run it again.  After the guest's SYSTEM_OFF no vCPU runs.
+ */
+static void psci_is_hyps(unsigned int mode, const char *name)
+{
+	struct smp_run r = { .early = 1, .late = 1, .ret = -1, .after = 1, .on = ~0ULL };
+	struct secondary s;
+	struct vmm v;
+	int ret;
+
+	memset(&s, 0, sizeof(s));
+	s.v.vcpu = -1;
+	s.v.run = MAP_FAILED;
+	new_vm(&v, mode);
+	ret = put_declare(&v, &smp_guest, LOAD_ADDR, smp_guest.size, sig_smp);
+	ret = ret < 0 ? ret : vmm_vcpu_init(&v, LOAD_ADDR) ?: add_vcpu1(&v, &s);
+	if (ret)
+		diag("smp.bin, two vCPUs: %s", res(ret));
+	else
+		smp_steps(&v, &s, &r);
+	check(!ret && r.early == -EPERM && r.on == 0 && r.started && r.off &&
+	      s.err == -EINTR && s.ctx == SMP_CONTEXT && s.mpidr == SMP_MPIDR1 &&
+	      !s.off_returned && !s.ran_vcpu0_code && !s.uart && r.late == -EPERM &&
+	      r.ret == VMM_EXIT_SHUTDOWN && !strcmp(v.out, "smp: ok\n") && r.after == -EPERM,
+	      name, "vCPU 1 before CPU_ON: %s; CPU_ON: %lld; vCPU 1: %s, ended %s (exit %u), "
+	      "x0 0x%llx, MPIDR 0x%llx, CPU_OFF returned %d, vCPU 0 code %d, UART %u; "
+	      "vCPU 0 saw it off: %d; vCPU 1 again: %s; vCPU 0: %s \"%.*s\"; after SYSTEM_OFF: %s",
+	      res(r.early), (long long)r.on, r.started ? "ran" : "no thread", res(s.err),
+	      s.exit_reason, (unsigned long long)s.ctx, (unsigned long long)s.mpidr,
+	      s.off_returned, s.ran_vcpu0_code, s.uart, r.off, res(r.late), exit_name(r.ret),
+	      (int)strcspn(v.out, "\n"), v.out, res(r.after));
+	if (s.v.run != MAP_FAILED)
+		munmap(s.v.run, v.run_size);
+	if (s.v.vcpu >= 0)
+		close(s.v.vcpu);
+	vmm_destroy(&v);
+}
+
+static void test_psci_is_hyps(void)
+{
+	psci_is_hyps(VMM_BOOTOPS,
+		     "verified VM, shared memory: vCPU 1 starts only at its guest's CPU_ON, "
+		     "with the guest's entry and context; CPU_OFF and SYSTEM_OFF stop it");
+	psci_is_hyps(VMM_BOOTOPS_PRIVATE,
+		     "verified VM, private memory: vCPU 1 starts only at its guest's CPU_ON, "
+		     "with the guest's entry and context; CPU_OFF and SYSTEM_OFF stop it");
 }
 
 /* --- declarations the kernel refuses ------------------------------------- */
@@ -1498,6 +1695,8 @@ int main(int argc, char **argv)
 	load_sig("touch.sig", sig_touch);
 	load_blob(&regs_guest);
 	load_sig("regs.sig", sig_regs);
+	load_blob(&smp_guest);
+	load_sig("smp.sig", sig_smp);
 	load_blob_max(&big, BIG_MEM);
 	load_sig("hello.big.sig", sig_big);
 	load_sig("hello.other-key.sig", sig_other_key);
@@ -1529,6 +1728,7 @@ int main(int argc, char **argv)
 	test_first_pc_outside_images();
 	test_plain_vcpu_is_the_hosts();
 	test_verified_vcpu_is_hyps();
+	test_psci_is_hyps();
 	test_no_image();
 	test_no_image_past_kvm();
 	test_declare_after_run();

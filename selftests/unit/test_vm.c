@@ -234,6 +234,14 @@ TEST(vcpu_enter_requires_matching_kvm_handle)
 	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
 }
 
+/* The run path's entry check with the host's PC, as the platform calls it. */
+static int first_run(u64 vmid, u64 vcpuid, u64 pc)
+{
+	struct bootops_vcpu_entry entry = { .pc = pc };
+
+	return bootops_vcpu_first_run(vmid, vcpuid, &entry);
+}
+
 /*
  * A vCPU's first run: its first PC must lie in a verified image, checked
  * once, on the CPU it is active on; a refusal is final for that vCPU.
@@ -246,19 +254,19 @@ TEST(vcpu_first_run_checks_the_pc_once)
 	vmid = verified_vm(la, 2 * PAGE, ram(0));
 	CHECK_EQ(bootops_register_vcpu(vmid, 1, 0), -EPERM);	/* verified: no new vCPU */
 	/* Not active, or active on another CPU: not the run path. */
-	CHECK_REFUSED(bootops_vcpu_first_run(vmid, 0, la), -EPERM);
+	CHECK_REFUSED(first_run(vmid, 0, la), -EPERM);
 	sim_set_cpu(1);
 	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
 	sim_set_cpu(0);
-	CHECK_REFUSED(bootops_vcpu_first_run(vmid, 0, la), -EPERM);
+	CHECK_REFUSED(first_run(vmid, 0, la), -EPERM);
 	sim_set_cpu(1);
-	CHECK_REFUSED(bootops_vcpu_first_run(vmid, 1, la), -ENOENT);
-	CHECK_REFUSED(bootops_vcpu_first_run(vmid, BOOTOPS_MAX_VCPUS, la), -EINVAL);
-	CHECK_REFUSED(bootops_vcpu_first_run(0, 0, la), -EINVAL);
+	CHECK_REFUSED(first_run(vmid, 1, la), -ENOENT);
+	CHECK_REFUSED(first_run(vmid, BOOTOPS_MAX_VCPUS, la), -EINVAL);
+	CHECK_REFUSED(first_run(0, 0, la), -EINVAL);
 	/* The last byte of the image is in it: reset there, once. */
-	CHECK_EQ(bootops_vcpu_first_run(vmid, 0, la + 2 * PAGE - 1), 1);
+	CHECK_EQ(first_run(vmid, 0, la + 2 * PAGE - 1), 1);
 	CHECK_EQ(bootops_vcpu(vmid, 0)->need_reset, 0);
-	CHECK_EQ(bootops_vcpu_first_run(vmid, 0, la + 5 * PAGE), 0);
+	CHECK_EQ(first_run(vmid, 0, la + 5 * PAGE), 0);
 	CHECK_EQ(bootops_vcpu(vmid, 0)->first_pc_refused, 0);
 	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
 	CHECK_EQ(teardown_vm(vmid), 0);
@@ -273,20 +281,20 @@ TEST(vcpu_first_pc_outside_every_image_is_refused_for_good)
 	vmid = verified_vm(la, 2 * PAGE, ram(0));
 	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
 	/* Just past the end, just before the start, and far away. */
-	CHECK_EQ(bootops_vcpu_first_run(vmid, 0, la + 2 * PAGE), -EPERM);
+	CHECK_EQ(first_run(vmid, 0, la + 2 * PAGE), -EPERM);
 	CHECK_EQ(bootops_vcpu(vmid, 0)->first_pc_refused, 1);
 	CHECK_EQ(bootops_vcpu(vmid, 0)->need_reset, 1);
 	/* The host cannot try again with a PC that would pass. */
-	CHECK_REFUSED(bootops_vcpu_first_run(vmid, 0, la), -EPERM);
+	CHECK_REFUSED(first_run(vmid, 0, la), -EPERM);
 	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
 	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
-	CHECK_REFUSED(bootops_vcpu_first_run(vmid, 0, la), -EPERM);
+	CHECK_REFUSED(first_run(vmid, 0, la), -EPERM);
 	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
 	CHECK_EQ(teardown_vm(vmid), 0);
 
 	vmid = verified_vm(la, PAGE, ram(4));
 	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
-	CHECK_EQ(bootops_vcpu_first_run(vmid, 0, la - 1), -EPERM);
+	CHECK_EQ(first_run(vmid, 0, la - 1), -EPERM);
 	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
 	CHECK_EQ(teardown_vm(vmid), 0);
 	CHECK_EQ(sim_check_invariants(), 0);
@@ -302,10 +310,128 @@ TEST(vcpu_first_run_of_a_vm_without_images_keeps_the_host_state)
 	CHECK_EQ(bootops_register_vcpu(vmid, 0, 0), 0);
 	CHECK_EQ(verify_images(vmid), 0);
 	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
-	CHECK_EQ(bootops_vcpu_first_run(vmid, 0, 0x1234), 0);
+	CHECK_EQ(first_run(vmid, 0, 0x1234), 0);
 	CHECK_EQ(bootops_vcpu(vmid, 0)->first_pc_refused, 0);
 	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
 	CHECK_EQ(teardown_vm(vmid), 0);
+}
+
+/* A VM with vCPUs 0 and 1 on an image at la, verified. */
+static u64 two_vcpu_vm(u64 la)
+{
+	int vmid = bootops_register_kvm(0x1000, sim_vm_memory());
+
+	if (vmid <= 0 || bootops_register_vcpu(vmid, 0, 0x2000) ||
+	    bootops_register_vcpu(vmid, 1, 0x2001) ||
+	    load_image_pages(vmid, la, PAGE, ram(0), 1) || verify_images(vmid))
+		abort();
+	return vmid;
+}
+
+/*
+ * vCPU 0 boots at the host's PC; any other vCPU starts only at its
+ * guest's CPU_ON, with the guest's context, whatever PC the host gives.
+ */
+TEST(a_secondary_starts_only_where_its_guest_said)
+{
+	struct bootops_vcpu_entry e = { .pc = 0x80000000 };
+	u64 la = 0x80000000, vmid;
+
+	sim_reset();
+	vmid = two_vcpu_vm(la);
+	CHECK_EQ(bootops_vcpu_power(vmid, 0), BOOTOPS_POWER_ON);
+	CHECK_EQ(bootops_vcpu_power(vmid, 1), BOOTOPS_POWER_OFF);
+	sim_set_cpu(1);
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 1), 0);
+	/* Off: not run, at the image's start or anywhere; not final either. */
+	CHECK_REFUSED(bootops_vcpu_first_run(vmid, 1, &e), -EPERM);
+	sim_set_cpu(0);
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	CHECK_EQ(first_run(vmid, 0, la), 1);
+	CHECK_EQ(bootops_vcpu_cpu_on(vmid, 0, 1, la + 0x100, 0xc0ffee), 0);
+	CHECK_EQ(bootops_vcpu_power(vmid, 1), BOOTOPS_POWER_ON_PENDING);
+	CHECK_REFUSED(bootops_vcpu_cpu_on(vmid, 0, 1, la, 0), -EBUSY);
+	sim_set_cpu(1);
+	CHECK_EQ(bootops_vcpu_first_run(vmid, 1, &e), 1);
+	CHECK(e.psci && e.pc == la + 0x100 && e.ctx == 0xc0ffee);
+	CHECK_EQ(bootops_vcpu_power(vmid, 1), BOOTOPS_POWER_ON);
+	CHECK_EQ(first_run(vmid, 1, 0x1234), 0);
+	/* Its CPU_OFF: off until the next CPU_ON, which starts it afresh. */
+	CHECK_EQ(bootops_vcpu_cpu_off(vmid, 1), 0);
+	CHECK_REFUSED(first_run(vmid, 1, la), -EPERM);
+	CHECK_REFUSED(bootops_vcpu_cpu_on(vmid, 1, 0, la, 0), -EPERM);	/* off: no PSCI */
+	sim_set_cpu(0);
+	CHECK_EQ(bootops_vcpu_cpu_on(vmid, 0, 1, la + 8, 7), 0);
+	sim_set_cpu(1);
+	CHECK_EQ(bootops_vcpu_first_run(vmid, 1, &e), 1);
+	CHECK(e.psci && e.pc == la + 8 && e.ctx == 7);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 1), 0);
+	sim_set_cpu(0);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
+	CHECK_EQ(sim_check_invariants(), 0);
+}
+
+/* What CPU_ON refuses, each leaving every vCPU as it was. */
+TEST(cpu_on_refusals)
+{
+	u64 la = 0x80000000, vmid, plain;
+
+	sim_reset();
+	vmid = two_vcpu_vm(la);
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	CHECK_EQ(first_run(vmid, 0, la), 1);
+	CHECK_REFUSED(bootops_vcpu_cpu_on(vmid, 0, 0, la, 0), -EEXIST);
+	CHECK_REFUSED(bootops_vcpu_cpu_on(vmid, 0, 2, la, 0), -ENOENT);
+	CHECK_REFUSED(bootops_vcpu_cpu_on(vmid, 0, BOOTOPS_MAX_VCPUS, la, 0), -EINVAL);
+	CHECK_REFUSED(bootops_vcpu_cpu_on(vmid, BOOTOPS_MAX_VCPUS, 1, la, 0), -EINVAL);
+	CHECK_REFUSED(bootops_vcpu_cpu_on(0, 0, 1, la, 0), -EINVAL);
+	/* Only the caller's run path: vCPU 1 is not active, vCPU 0 not here. */
+	CHECK_REFUSED(bootops_vcpu_cpu_on(vmid, 1, 0, la, 0), -EPERM);
+	sim_set_cpu(1);
+	CHECK_REFUSED(bootops_vcpu_cpu_on(vmid, 0, 1, la, 0), -EPERM);
+	CHECK_REFUSED(bootops_vcpu_cpu_off(vmid, 0), -EPERM);
+	CHECK_REFUSED(bootops_vcpu_system_off(vmid, 0), -EPERM);
+	CHECK_REFUSED(bootops_vcpu_power(vmid, 2), -ENOENT);
+	sim_set_cpu(0);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	/* A VM whose CPU state is the host's: PSCI is the host's too. */
+	plain = bootops_register_kvm(0x3000, sim_vm_memory());
+	CHECK_EQ(bootops_register_vcpu(plain, 0, 0), 0);
+	CHECK_EQ(bootops_register_vcpu(plain, 1, 0), 0);
+	CHECK_EQ(verify_images(plain), 0);
+	CHECK_EQ(bootops_set_vcpu_active(plain, 0), 0);
+	CHECK_REFUSED(bootops_vcpu_cpu_on(plain, 0, 1, la, 0), -EPERM);
+	CHECK_REFUSED(bootops_vcpu_cpu_off(plain, 0), -EPERM);
+	CHECK_EQ(bootops_set_vcpu_inactive(plain, 0), 0);
+	CHECK_EQ(teardown_vm(plain), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
+	CHECK_EQ(sim_check_invariants(), 0);
+}
+
+/* SYSTEM_OFF stops every vCPU for good: none is left to call CPU_ON. */
+TEST(system_off_stops_every_vcpu)
+{
+	u64 la = 0x80000000, vmid;
+
+	sim_reset();
+	vmid = two_vcpu_vm(la);
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 0), 0);
+	CHECK_EQ(first_run(vmid, 0, la), 1);
+	CHECK_EQ(bootops_vcpu_cpu_on(vmid, 0, 1, la, 0), 0);
+	CHECK_EQ(bootops_vcpu_system_off(vmid, 0), 0);
+	CHECK_EQ(bootops_vcpu_power(vmid, 0), BOOTOPS_POWER_OFF);
+	CHECK_EQ(bootops_vcpu_power(vmid, 1), BOOTOPS_POWER_OFF);
+	CHECK_REFUSED(first_run(vmid, 0, la), -EPERM);
+	CHECK_REFUSED(bootops_vcpu_cpu_on(vmid, 0, 1, la, 0), -EPERM);
+	sim_set_cpu(1);
+	CHECK_EQ(bootops_set_vcpu_active(vmid, 1), 0);
+	CHECK_REFUSED(first_run(vmid, 1, la), -EPERM);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 1), 0);
+	sim_set_cpu(0);
+	CHECK_EQ(bootops_set_vcpu_inactive(vmid, 0), 0);
+	CHECK_EQ(teardown_vm(vmid), 0);
+	CHECK_EQ(sim_check_invariants(), 0);
 }
 
 TEST(a_vm_that_requires_images_is_never_verified_without_one)

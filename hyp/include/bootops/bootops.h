@@ -29,8 +29,32 @@ int bootops_set_vcpu_inactive(u64 vmid, u64 vcpuid);
 int bootops_vcpu_enter(u64 vmid, u64 vcpuid, u64 kvm_handle);
 /* 1 once after registration (reset the register context), then 0. */
 int bootops_vcpu_take_reset(u64 vmid, u64 vcpuid);
-/* Run path, vCPU ACTIVE here: 1 reset it at pc, 0 run as is, -EPERM refused (final). */
-int bootops_vcpu_first_run(u64 vmid, u64 vcpuid, u64 pc);
+/*
+ * Where a vCPU of a VM on hyp's stage 2 starts: the host's PC for vCPU 0's
+ * first run (psci false: the host's x0-x3 stay), or the guest's CPU_ON.
+ */
+struct bootops_vcpu_entry {
+	u64 pc, ctx;
+	bool psci;
+};
+
+/*
+ * Run path, vCPU ACTIVE here; entry->pc holds the host's PC.  1: reset
+ * it at *entry; 0: run as is; -EPERM: refused (final if its first PC
+ * was outside every image; until a CPU_ON if it is off).
+ */
+int bootops_vcpu_first_run(u64 vmid, u64 vcpuid, struct bootops_vcpu_entry *entry);
+/*
+ * PSCI for a VM on hyp's stage 2, from the run path of the calling vCPU
+ * (ACTIVE here).  cpu_on: 0, or -ENOENT no such target, -EEXIST it is
+ * on, -EBUSY a CPU_ON is pending, -EPERM it may never run.  cpu_off and
+ * system_off (every vCPU off, for good: the VM stopped itself): 0.
+ */
+int bootops_vcpu_cpu_on(u64 vmid, u64 caller, u64 target, u64 pc, u64 ctx);
+int bootops_vcpu_cpu_off(u64 vmid, u64 caller);
+int bootops_vcpu_system_off(u64 vmid, u64 caller);
+/* BOOTOPS_POWER_*, or -ENOENT for a vCPU never registered. */
+int bootops_vcpu_power(u64 vmid, u64 vcpuid);
 /* 0, -errno, or BOOTOPS_CONTINUE: one slice done, call again. */
 int bootops_teardown_vm(u64 vmid);
 

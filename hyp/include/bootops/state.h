@@ -26,7 +26,9 @@ struct bootops_vcpu_info {
 	u8 state;
 	u8 need_reset;		/* reset register context on first run */
 	u8 first_pc_refused;	/* its first PC was outside every image: final */
+	u8 power;		/* BOOTOPS_POWER_*, see abi.h */
 	u16 active_cpu;		/* physical CPU while ACTIVE */
+	u64 on_pc, on_ctx;	/* ON_PENDING: the guest's CPU_ON entry and context */
 };
 
 /* Verification steps, in order, for each image (image.c). */
