@@ -178,6 +178,12 @@ tlbi_quirk() {
 		echo 1 || echo 0
 }
 
+# A failed run's kernel-log trouble, repeated last: CI shows a log's tail.
+show_bad_lines() {
+	grep -n -A12 -E 'BUG:|WARNING:|Oops|Kernel panic|Internal error|hyp panic|Unable to handle|INFO: task|rcu: INFO|self-detected stall' "$1" |
+		head -80 | sed 's/^/kselftests: log: /' || true
+}
+
 rc=0
 for cpu in "${cpus[@]}"; do
 	log "running on cpu=$cpu"
@@ -198,6 +204,7 @@ for cpu in "${cpus[@]}"; do
 		rc=1
 	fi
 	echo "kselftests: cpu=$cpu: $res in $(($(date +%s) - start)) s"
+	[ $res = PASS ] || show_bad_lines "$BUILD/qemu-kselftests-$cpu.log"
 	grep -E '^# \[[0-9]+\] .*: [0-9.]+ s$' "$BUILD/qemu-kselftests-$cpu.log" |
 		sed 's/^# \[[0-9]*\] /kselftests:   /' || true
 done
@@ -216,4 +223,12 @@ else
 	rc=1
 fi
 echo "kselftests: cpu=max kvm-arm.bootops=off: $res in $(($(date +%s) - start)) s"
+[ $res = PASS ] || show_bad_lines "$BUILD/qemu-kselftests-bootops-off.log"
+# Repeat each failed run's verdict last, where a cut log still shows it.
+for cpu in "${cpus[@]}"; do
+	grep -E '^not ok' "$BUILD/qemu-kselftests-$cpu.log" | grep -v '# TODO' |
+		sed "s/^/kselftests: cpu=$cpu: /" || true
+	grep -qE '^not ok .*kernel log clean' "$BUILD/qemu-kselftests-$cpu.log" &&
+		show_bad_lines "$BUILD/qemu-kselftests-$cpu.log"
+done
 exit $rc
