@@ -362,10 +362,9 @@ static int do_vcpu_cpu_on(u64 vmid, u64 caller, u64 target, u64 pc, u64 ctx)
 	if (ret)
 		return ret;
 	vcpu = bootops_vcpu(vmid, target);
+	/* Only vCPU 0 boots at the host's PC, so a refused one is never off. */
 	if (vcpu->state == BOOTOPS_VCPU_UNUSED)
 		return -ENOENT;
-	if (vcpu->first_pc_refused)
-		return -EPERM;
 	if (vcpu->power == BOOTOPS_POWER_ON)
 		return -EEXIST;
 	if (vcpu->power == BOOTOPS_POWER_ON_PENDING)

@@ -499,8 +499,6 @@ int m_vcpu_cpu_on(struct model *m, u64 vmid, u64 caller, u64 target, u64 pc, u64
 	t = &m->vm[vmid].vcpu[target];
 	if (t->state == BOOTOPS_VCPU_UNUSED)
 		return -ENOENT;
-	if (t->refused)
-		return -EPERM;
 	if (t->power != BOOTOPS_POWER_OFF)
 		return t->power == BOOTOPS_POWER_ON ? -EEXIST : -EBUSY;
 	t->power = BOOTOPS_POWER_ON_PENDING;

@@ -46,8 +46,8 @@ struct bootops_vcpu_entry {
 int bootops_vcpu_first_run(u64 vmid, u64 vcpuid, struct bootops_vcpu_entry *entry);
 /*
  * PSCI for a VM on hyp's stage 2, from the run path of the calling vCPU
- * (ACTIVE here).  cpu_on: 0, or -ENOENT no such target, -EEXIST it is
- * on, -EBUSY a CPU_ON is pending, -EPERM it may never run.  cpu_off and
+ * (ACTIVE here, and on, else -EPERM).  cpu_on: 0, or -ENOENT no such
+ * target, -EEXIST it is on, -EBUSY a CPU_ON is pending.  cpu_off and
  * system_off (every vCPU off, for good: the VM stopped itself): 0.
  */
 int bootops_vcpu_cpu_on(u64 vmid, u64 caller, u64 target, u64 pc, u64 ctx);
