@@ -100,13 +100,18 @@ initrd_end=$((INITRD_ADDR + initrd_size))
 log "initramfs: $initrd_size bytes at $INITRD_ADDR"
 
 # --- DTB -------------------------------------------------------------------------
-cpp -nostdinc -undef -x assembler-with-cpp -P \
-	-D "BOOTARGS=\"$BOOTARGS\"" -D MEM_BASE=$MEM_BASE -D MEM_SIZE=$MEM_SIZE \
-	-D INITRD_START=$INITRD_ADDR -D INITRD_END="$(printf '0x%x' "$initrd_end")" \
-	"$SRC/guest.dts" >"$OUT/guest.dts"
-dtc -q -I dts -O dtb -o "$OUT/guest.dtb" "$OUT/guest.dts"
-[ $((DTB_ADDR + $(stat -c %s "$OUT/guest.dtb"))) -le $((INITRD_ADDR)) ] || die "DTB runs into the initramfs"
-log "dtb: $(stat -c %s "$OUT/guest.dtb") bytes at $DTB_ADDR; bootargs: $BOOTARGS"
+dtb() {	# dtb NR_CPUS NAME
+	cpp -nostdinc -undef -x assembler-with-cpp -P -D NR_CPUS="$1" \
+		-D "BOOTARGS=\"$BOOTARGS\"" -D MEM_BASE=$MEM_BASE -D MEM_SIZE=$MEM_SIZE \
+		-D INITRD_START=$INITRD_ADDR -D INITRD_END="$(printf '0x%x' "$initrd_end")" \
+		"$SRC/guest.dts" >"$OUT/$2.dts"
+	dtc -q -I dts -O dtb -o "$OUT/$2.dtb" "$OUT/$2.dts"
+	[ $((DTB_ADDR + $(stat -c %s "$OUT/$2.dtb"))) -le $((INITRD_ADDR)) ] ||
+		die "$2.dtb runs into the initramfs"
+	log "$2.dtb: $1 vCPU(s), $(stat -c %s "$OUT/$2.dtb") bytes at $DTB_ADDR; bootargs: $BOOTARGS"
+}
+dtb 1 guest
+dtb 2 guest-smp
 
 # --- signatures --------------------------------------------------------------------
 sign() {	# sign ADDR FILE
@@ -116,6 +121,7 @@ sign() {	# sign ADDR FILE
 }
 sign $KERNEL_ADDR Image
 sign $DTB_ADDR guest.dtb
+sign $DTB_ADDR guest-smp.dtb
 sign $INITRD_ADDR initramfs.cpio.gz
 # One bit flipped in the initramfs (its gzip trailer): same size and address,
 # the signature of the original must not hold.
@@ -139,10 +145,16 @@ RUN_GOOD="$VMM $IMGS --image $D/initramfs.cpio.gz@$INITRD_ADDR,sig=$D/initramfs.
 RUN_BAD="$VMM --expect-reject $IMGS --image $D/initramfs.tampered.cpio.gz@$INITRD_ADDR,sig=$D/initramfs.cpio.gz.sig"
 # The same guest with private memory: its RAM is the VM's, not the host's.
 RUN_PRIVATE="$VMM --private-mem $IMGS --image $D/initramfs.cpio.gz@$INITRD_ADDR,sig=$D/initramfs.cpio.gz.sig"
+# Two vCPUs, the second started by the guest's PSCI CPU_ON (at EL2), with
+# shared and with private memory: both must come up.
+IMGS_SMP="--image $D/Image@$KERNEL_ADDR,sig=$D/Image.sig --image $D/guest-smp.dtb@$DTB_ADDR,sig=$D/guest-smp.dtb.sig"
+IMGS_SMP+=" --image $D/initramfs.cpio.gz@$INITRD_ADDR,sig=$D/initramfs.cpio.gz.sig"
+RUN_SMP="$VMM --smp 2 --expect-output cpus-online=0-1 $IMGS_SMP"
+RUN_SMP_PRIVATE="$VMM --smp 2 --expect-output cpus-online=0-1 --private-mem $IMGS_SMP"
 {
 	echo --add
 	echo "$BUILD/vmm/bootops-vmm:/tests/bootops-vmm"
-	for f in Image Image.sig guest.dtb guest.dtb.sig initramfs.cpio.gz \
+	for f in Image Image.sig guest.dtb guest.dtb.sig guest-smp.dtb guest-smp.dtb.sig initramfs.cpio.gz \
 		initramfs.cpio.gz.sig initramfs.tampered.cpio.gz; do
 		echo --add
 		echo "$OUT/$f:$D/$f"
@@ -153,5 +165,9 @@ RUN_PRIVATE="$VMM --private-mem $IMGS --image $D/initramfs.cpio.gz@$INITRD_ADDR,
 	echo "$RUN_BAD"
 	echo --test
 	echo "$RUN_PRIVATE"
+	echo --test
+	echo "$RUN_SMP"
+	echo --test
+	echo "$RUN_SMP_PRIVATE"
 } >"$OUT/initramfs-args.txt"
 log "initramfs arguments: build/linuxguest/initramfs-args.txt"

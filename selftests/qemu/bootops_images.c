@@ -657,9 +657,7 @@ static void test_verified_vcpu_is_hyps(void)
 
 /* vCPU 1 of smp.S's VM, run by a thread of its own. */
 struct secondary {
-	struct vmm v;		/* the VM's fds; its own vCPU fd and kvm_run */
-	pthread_t thread;
-	volatile bool stop, done;
+	struct vmm v;		/* the VM's fds; its own vCPU fd, kvm_run, thread */
 	int err;		/* what ended its runs: a KVM_RUN error, or -EPROTO */
 	uint32_t exit_reason;	/* for -EPROTO */
 	uint64_t ctx, mpidr;	/* its writes to DOORBELL + 8, + 24 */
@@ -684,7 +682,7 @@ static void *secondary_runs(void *arg)
 	sigemptyset(&alarm);
 	sigaddset(&alarm, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &alarm, NULL);
-	while (!s->stop) {
+	while (!s->v.stop) {
 		s->err = vmm_run_once(&s->v);
 		if (s->err)
 			break;
@@ -707,7 +705,7 @@ static void *secondary_runs(void *arg)
 		else
 			s->uart++;
 	}
-	s->done = true;
+	s->v.done = true;
 	return NULL;
 }
 
@@ -717,43 +715,20 @@ static void *secondary_runs(void *arg)
  */
 static int add_vcpu1(struct vmm *v, struct secondary *s)
 {
-	struct kvm_vcpu_init init;
-
-	s->v = *v;
-	s->v.run = MAP_FAILED;
-	s->v.vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 1);
-	if (s->v.vcpu < 0)
-		return -errno;
-	memset(&init, 0, sizeof(init));
-	if (ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init))
-		return -errno;
-	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
-	if (ioctl(s->v.vcpu, KVM_ARM_VCPU_INIT, &init))
-		return -errno;
-	s->v.run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, s->v.vcpu, 0);
-	if (s->v.run == MAP_FAILED)
-		return -errno;
-	return vmm_set_pc(&s->v, LOAD_ADDR + 4) ?: vmm_set_xreg(&s->v, 0, 0xbad);
+	return vmm_vcpu_add(v, &s->v, 1, false) ?: vmm_set_pc(&s->v, LOAD_ADDR + 4) ?:
+	       vmm_set_xreg(&s->v, 0, 0xbad);
 }
 
 /* Ends the thread's KVM_RUN (asleep after CPU_OFF) with EINTR. */
 static void stop_secondary(struct secondary *s)
 {
 	struct sigaction sa;
-	int i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_kick;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR2, &sa, NULL);	/* no SA_RESTART */
-	s->stop = true;
-	s->v.run->immediate_exit = 1;
-	for (i = 0; i < 1000 && !s->done; i++) {
-		pthread_kill(s->thread, SIGUSR2);
-		usleep(10000);
-	}
-	pthread_join(s->thread, NULL);
-	s->v.run->immediate_exit = 0;
+	vmm_secondary_stop(&s->v);
 }
 
 /* KVM_SET_MP_STATE runnable, then one KVM_RUN: the host insisting. */
@@ -781,7 +756,8 @@ static void smp_steps(struct vmm *v, struct secondary *s, struct smp_run *r)
 	if (!run_to_doorbell(v, 0, true))
 		return;
 	memcpy(&r->on, v->run->mmio.data, sizeof(r->on));
-	r->started = !pthread_create(&s->thread, NULL, secondary_runs, s);
+	r->started = !pthread_create(&s->v.thread, NULL, secondary_runs, s);
+	s->v.started = r->started;
 	if (!r->started)
 		return;
 	r->off = run_to_doorbell(v, 16, true);
@@ -828,10 +804,7 @@ static void psci_is_hyps(unsigned int mode, const char *name)
 	      s.exit_reason, (unsigned long long)s.ctx, (unsigned long long)s.mpidr,
 	      s.off_returned, s.ran_vcpu0_code, s.uart, r.off, res(r.late), exit_name(r.ret),
 	      (int)strcspn(v.out, "\n"), v.out, res(r.after));
-	if (s.v.run != MAP_FAILED)
-		munmap(s.v.run, v.run_size);
-	if (s.v.vcpu >= 0)
-		close(s.v.vcpu);
+	vmm_vcpu_remove(&s.v);
 	vmm_destroy(&v);
 }
 

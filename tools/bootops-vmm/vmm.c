@@ -5,6 +5,7 @@
  *   bootops-vmm [--plain] [--expect-reject] [--quiet]
  *               --mem SIZE@BASE --image FILE@ADDR[,sig=SIGFILE]...
  *               [--entry ADDR] [--x0 VALUE] [--gic-v3] [--timeout-ms N]
+ *               [--smp N] [--expect-output TEXT]
  *
  * Creates a VM with KVM_VM_TYPE_ARM_BOOTOPS (unless --plain), one memslot
  * of SIZE bytes at guest physical BASE, copies each FILE to ADDR and
@@ -18,7 +19,10 @@
  * For an arm64 Linux kernel Image (booting.rst): --x0 gives the DTB's
  * address in x0 at entry, --gic-v3 adds an in-kernel GICv3 (distributor
  * 0x08000000, redistributor 0x080a0000) so the arch timer can interrupt;
- * UART reads answer like an idle PL011.
+ * UART reads answer like an idle PL011.  --smp N adds vCPUs 1..N-1
+ * powered off, for the guest to start with PSCI CPU_ON, each run by a
+ * thread of its own.  --expect-output fails a run whose guest output
+ * lacks TEXT.
  *
  * Exit status: 0 the guest ran and shut down; 3 the hypervisor rejected
  * the images (KVM_RUN: EKEYREJECTED); 1 anything else (usage, files,
@@ -384,9 +388,25 @@ static void set_alarm(struct vmm *v, int timeout_ms)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+static pthread_mutex_t console_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void uart_byte(struct vmm *v, uint8_t c)
 {
+	if (v->console) {
+		pthread_mutex_lock(&console_lock);
+		uart_byte(v->console, c);
+		pthread_mutex_unlock(&console_lock);
+		return;
+	}
 	v->out_total++;
+	if (c == '\n' || v->line_len == sizeof(v->line) - 1) {
+		v->line[v->line_len] = 0;
+		if (v->expect && strstr(v->line, v->expect))
+			v->expect_seen = true;
+		v->line_len = 0;
+	}
+	if (c != '\n')
+		v->line[v->line_len++] = (char)c;
 	if (v->out_len < sizeof(v->out) - 1) {
 		v->out[v->out_len++] = (char)c;
 		v->out[v->out_len] = 0;
@@ -473,9 +493,12 @@ int vmm_run(struct vmm *v, int timeout_ms)
 	int ret;
 
 	v->why[0] = 0;
-	set_alarm(v, timeout_ms);
+	if (!v->console)	/* a secondary leaves the process's timer to vCPU 0 */
+		set_alarm(v, timeout_ms);
 	for (;;) {
 		ret = vmm_run_once(v);
+		if (ret == -EINTR && v->stop)
+			break;
 		if (ret == -EINTR && alarm_fired) {
 			snprintf(v->why, sizeof(v->why), "no shutdown after %d ms",
 				 timeout_ms);
@@ -492,12 +515,117 @@ int vmm_run(struct vmm *v, int timeout_ms)
 		if (ret != KEEP_RUNNING)
 			break;
 	}
-	set_alarm(v, 0);
-	if (v->run != MAP_FAILED)
+	if (!v->console)
+		set_alarm(v, 0);
+	if (v->run != MAP_FAILED && !v->stop)
 		v->run->immediate_exit = 0;
 	if (v->echo)
 		fflush(v->echo);
 	return ret;
+}
+
+int vmm_vcpu_add(struct vmm *v, struct vmm *sec, unsigned int id, bool off)
+{
+	struct kvm_vcpu_init init;
+
+	memset(sec, 0, sizeof(*sec));
+	sec->kvm = v->kvm;
+	sec->vm = v->vm;
+	sec->gic = -1;
+	sec->mem = MAP_FAILED;
+	sec->run = MAP_FAILED;
+	sec->console = v;
+	sec->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, id);
+	if (sec->vcpu < 0)
+		return -errno;
+	memset(&init, 0, sizeof(init));
+	if (ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init))
+		return -errno;
+	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (off)
+		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
+	if (ioctl(sec->vcpu, KVM_ARM_VCPU_INIT, &init))
+		return -errno;
+	sec->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, sec->vcpu, 0);
+	if (sec->run == MAP_FAILED)
+		return -errno;
+	sec->run_size = v->run_size;
+	return 0;
+}
+
+void vmm_vcpu_remove(struct vmm *sec)
+{
+	if (sec->run != MAP_FAILED && sec->run)
+		munmap(sec->run, sec->run_size);
+	sec->run = MAP_FAILED;
+	if (sec->vcpu >= 0)
+		close(sec->vcpu);
+	sec->vcpu = -1;
+}
+
+static void on_kick(int sig)
+{
+	(void)sig;
+}
+
+static void *secondary_thread(void *arg)
+{
+	struct vmm *sec = arg;
+	sigset_t alarm;
+	int ret;
+
+	/* vmm_run()'s SIGALRM is vCPU 0's timeout, not this thread's. */
+	sigemptyset(&alarm);
+	sigaddset(&alarm, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &alarm, NULL);
+	ret = vmm_run(sec, 0);
+	sec->result = ret;
+	if (!sec->stop) {
+		/* The guest powered off from this vCPU (or it failed): vCPU 0,
+		 * asleep in KVM_RUN now, ends its vmm_run() with EINTR. */
+		struct vmm *v0 = sec->console;
+
+		sec->ended = true;
+		v0->stop = true;
+		v0->run->immediate_exit = 1;
+		pthread_kill(v0->thread, SIGUSR2);
+	}
+	sec->done = true;
+	return NULL;
+}
+
+int vmm_secondary_start(struct vmm *sec)
+{
+	struct sigaction sa;
+	int ret;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_kick;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, NULL);	/* no SA_RESTART: KVM_RUN gets EINTR */
+
+	sec->stop = false;
+	sec->done = false;
+	sec->ended = false;
+	sec->console->thread = pthread_self();
+	ret = -pthread_create(&sec->thread, NULL, secondary_thread, sec);
+	sec->started = !ret;
+	return ret;
+}
+
+void vmm_secondary_stop(struct vmm *sec)
+{
+	if (!sec->started)
+		return;
+	sec->started = false;
+	sec->stop = true;
+	sec->run->immediate_exit = 1;
+	while (!sec->done) {
+		pthread_kill(sec->thread, SIGUSR2);
+		usleep(10000);
+	}
+	pthread_join(sec->thread, NULL);
+	sec->run->immediate_exit = 0;
 }
 
 long long vmm_debugfs_read(struct vmm *v, const char *file)
@@ -544,6 +672,7 @@ void vmm_destroy(struct vmm *v)
 #ifndef VMM_NO_MAIN
 
 #define PROG "bootops-vmm"
+#define MAX_SMP		8
 
 struct image_arg {
 	const char *file;
@@ -588,6 +717,7 @@ static void usage(FILE *f)
 "usage: " PROG " [--plain | --private-mem] [--expect-reject] [--quiet]\n"
 "                   --mem SIZE@BASE --image FILE@ADDR[,sig=SIGFILE]...\n"
 "                   [--entry ADDR] [--x0 VALUE] [--gic-v3] [--timeout-ms N]\n"
+"                   [--smp N] [--expect-output TEXT]\n"
 "\n"
 "  --mem SIZE@BASE     guest RAM: one memslot (e.g. 2M@0x80000000)\n"
 "  --image FILE@ADDR[,sig=SIGFILE]\n"
@@ -601,13 +731,59 @@ static void usage(FILE *f)
 "  --plain             a VM without boot ops: images are copied, not declared\n"
 "  --private-mem       guest memory becomes the VM's (the host cannot read it)\n"
 "  --timeout-ms N      give up after N ms (default 10000, 0: never)\n"
+"  --smp N             N vCPUs (up to %d): 1..N-1 off until PSCI CPU_ON\n"
+"  --expect-output TEXT  fail unless the guest's output contains TEXT\n"
 "  --expect-reject     exit 0 if and only if the hypervisor rejects the images\n"
 "  --quiet             no verdict lines on stderr (errors still appear)\n"
 "\n"
 "Guest stores to 0x%llx (UART data) go to stdout; PSCI SYSTEM_OFF ends it.\n"
 "Exit: 0 guest shut down, 3 images rejected (EKEYREJECTED), 1 other error.\n",
-		VMM_MAX_IMAGES, VMM_GIC_DIST_BASE, VMM_GIC_REDIST_BASE,
+		VMM_MAX_IMAGES, VMM_GIC_DIST_BASE, VMM_GIC_REDIST_BASE, MAX_SMP,
 		VMM_UART_BASE);
+}
+
+/* vCPUs 1..nr-1 of vm, powered off; 0 or -errno. */
+static int add_secondaries(struct vmm *vm, struct vmm *sec, unsigned int nr)
+{
+	int ret;
+
+	for (unsigned int i = 1; i < nr; i++) {
+		ret = vmm_vcpu_add(vm, &sec[i - 1], i, true);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int start_secondaries(struct vmm *sec, unsigned int nr)
+{
+	int ret;
+
+	for (unsigned int i = 1; i < nr; i++) {
+		ret = vmm_secondary_start(&sec[i - 1]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * vCPU 0's run ended: stop the others.  If one of them ended it (the
+ * guest powered off from that vCPU), its result is the run's.
+ */
+static int stop_secondaries(struct vmm *sec, unsigned int nr, int ret)
+{
+	for (unsigned int i = 1; i < nr; i++) {
+		struct vmm *s = &sec[i - 1];
+
+		vmm_secondary_stop(s);
+		if (ret == -EINTR && s->ended) {
+			ret = s->result;
+			memcpy(s->console->why, s->why, sizeof(s->why));
+		}
+		vmm_vcpu_remove(s);
+	}
+	return ret;
 }
 
 /* "FILE@ADDR[,sig=SIGFILE]": modifies arg in place.  FILE may contain
@@ -638,8 +814,13 @@ int main(int argc, char **argv)
 	bool plain = false, expect_reject = false, have_mem = false, have_entry = false;
 	bool gic_v3 = false, have_x0 = false, private_mem = false;
 	int nimages = 0, timeout_ms = 10000, ret, rc = 1;
+	static struct vmm sec[MAX_SMP - 1];
+	const char *expect_output = NULL;
+	unsigned int smp = 1;
 	struct vmm vm;
 
+	for (unsigned int i = 0; i < MAX_SMP - 1; i++)
+		sec[i].vcpu = -1;
 	setvbuf(stdout, NULL, _IOFBF, 0);	/* flushed at each newline */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -697,6 +878,14 @@ int main(int argc, char **argv)
 			if (vmm_parse_u64(val, &tmp) || tmp > INT_MAX)
 				goto bad_arg;
 			timeout_ms = (int)tmp;
+		} else if (!strcmp(a, "--smp") && val) {
+			i++;
+			if (vmm_parse_u64(val, &tmp) || !tmp || tmp > MAX_SMP)
+				goto bad_arg;
+			smp = (unsigned int)tmp;
+		} else if (!strcmp(a, "--expect-output") && val) {
+			i++;
+			expect_output = val;
 		} else {
 			err("unknown or incomplete option '%s'", a);
 			usage(stderr);
@@ -775,6 +964,7 @@ bad_arg:
 		return 1;
 	}
 	vm.echo = stdout;
+	vm.expect = expect_output;
 	say("VM created (%s), memory %#llx bytes at %#llx",
 	    plain ? "plain: no boot ops" : "boot ops: signed images only",
 	    (unsigned long long)mem_size, (unsigned long long)mem_base);
@@ -820,6 +1010,11 @@ bad_arg:
 			goto out;
 		}
 	}
+	ret = add_secondaries(&vm, sec, smp);
+	if (ret) {
+		err("setting up vCPUs 1..%u: %s (%s)", smp - 1, vmm_errname(ret), strerror(-ret));
+		goto out;
+	}
 	if (gic_v3) {
 		ret = vmm_gic_v3_init(&vm);
 		if (ret) {
@@ -836,8 +1031,14 @@ bad_arg:
 		    (unsigned long long)entry, (unsigned long long)x0);
 	else
 		say("vCPU 0: PSCI 0.2, pc=%#llx; running", (unsigned long long)entry);
+	if (smp > 1)
+		say("vCPUs 1..%u: powered off, each in a thread, until the guest's CPU_ON",
+		    smp - 1);
 
-	ret = vmm_run(&vm, timeout_ms);
+	ret = start_secondaries(sec, smp);
+	if (!ret)
+		ret = vmm_run(&vm, timeout_ms);
+	ret = stop_secondaries(sec, smp, ret);
 	if (ret == -EKEYREJECTED) {
 		say("KVM_RUN: images rejected by the hypervisor (EKEYREJECTED)");
 		rc = 3;
@@ -850,11 +1051,16 @@ bad_arg:
 		say("guest shut down (PSCI SYSTEM_OFF) after %u exits, %zu bytes of output",
 		    vm.runs, vm.out_total);
 		rc = 0;
+		if (expect_output && !vm.expect_seen) {
+			err("the guest's output lacks \"%s\" (--expect-output)", expect_output);
+			rc = 1;
+		}
 	} else {
 		err("%s: %s", ret == VMM_EXIT_TIMEOUT ? "timeout" : "unhandled exit",
 		    vm.why);
 	}
 out:
+	stop_secondaries(sec, smp, 0);
 	vmm_destroy(&vm);
 	fflush(stdout);
 	for (int i = 0; i < nimages; i++)

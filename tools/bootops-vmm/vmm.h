@@ -4,7 +4,8 @@
  * by the command line tool (vmm.c's main) and the in-guest refusal tests
  * (selftests/qemu/bootops_images.c, built with -DVMM_NO_MAIN).
  *
- * One VM, one memslot of anonymous memory, one vCPU (PSCI 0.2), a
+ * One VM, one memslot of anonymous memory, vCPU 0 (PSCI 0.2) and, for
+ * --smp, secondaries powered off, each run by a thread of its own; a
  * PL011-like UART data register at VMM_UART_BASE with no memslot behind
  * it: guest stores there are KVM_EXIT_MMIO exits, and each byte written
  * goes to the VMM's output.  Reads of the UART return what an idle PL011
@@ -19,6 +20,7 @@
 #ifndef BOOTOPS_VMM_H
 #define BOOTOPS_VMM_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -89,8 +91,22 @@ struct vmm {
 	size_t out_len;
 	size_t out_total;		/* bytes written, kept or not */
 	FILE *echo;
+	/* A line of the output that contains expect sets expect_seen. */
+	const char *expect;
+	bool expect_seen;
+	char line[256];
+	size_t line_len;
 
 	char why[160];			/* what an unhandled exit was */
+
+	/* A secondary vCPU (vmm_vcpu_add()): its UART bytes go to console,
+	 * the vmm of vCPU 0; its thread (vmm_secondary_start()). */
+	struct vmm *console;
+	pthread_t thread;
+	bool started;
+	volatile bool stop, done;
+	volatile bool ended;		/* by itself, not by vmm_secondary_stop() */
+	int result;			/* what ended the thread's vmm_run() */
 };
 
 /* "0x80000000", "2147483648", "2M", "64K", "1G"; 0 or -EINVAL. */
@@ -125,6 +141,18 @@ int vmm_declare(struct vmm *v, uint64_t gpa, uint64_t size,
 int vmm_declare_raw(struct vmm *v, const struct kvm_arm_bootops_image *img);
 /* vCPU 0: PREFERRED_TARGET + VCPU_INIT with PSCI 0.2, PC = entry. */
 int vmm_vcpu_init(struct vmm *v, uint64_t entry);
+/*
+ * vCPU id of v's VM in *sec, which shares v's VM and memory but has its
+ * own vCPU fd and kvm_run: powered off (KVM_ARM_VCPU_POWER_OFF, a
+ * secondary waiting for PSCI CPU_ON) if off.  Before vmm_gic_v3_init().
+ */
+int vmm_vcpu_add(struct vmm *v, struct vmm *sec, unsigned int id, bool off);
+/* Undo vmm_vcpu_add() (after vmm_secondary_stop()); safe if it failed. */
+void vmm_vcpu_remove(struct vmm *sec);
+/* vmm_run() of a secondary in a thread of its own, until it stops. */
+int vmm_secondary_start(struct vmm *sec);
+/* Ends it (its KVM_RUN may sleep for good: a vCPU off) and joins it. */
+void vmm_secondary_stop(struct vmm *sec);
 /* Set a 64-bit core register of vCPU 0 (e.g. x0 = the DTB's address). */
 int vmm_set_xreg(struct vmm *v, unsigned int n, uint64_t val);
 int vmm_set_pc(struct vmm *v, uint64_t pc);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /init of the Linux guest that bootops-vmm boots from signed images:
- * says hello on the console and powers the VM off (PSCI SYSTEM_OFF, which
- * ends bootops-vmm's run).  Static, no libc beyond syscalls' wrappers.
+ * says hello on the console, says which CPUs are online (a guest with two
+ * vCPUs brought the second up with PSCI CPU_ON) and powers the VM off
+ * (PSCI SYSTEM_OFF, which ends bootops-vmm's run).  Static, no libc beyond syscalls' wrappers.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,6 +29,26 @@ static void say(int fd, const char *s)
 	}
 }
 
+static void say_cpus_online(int fd)
+{
+	char buf[64] = "", line[96];
+	ssize_t n;
+	int f;
+
+	mkdir("/sys", 0755);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	f = open("/sys/devices/system/cpu/online", O_RDONLY);
+	if (f < 0)
+		return;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return;
+	buf[strcspn(buf, "\n")] = 0;
+	snprintf(line, sizeof(line), "guest: cpus-online=%s\n", buf);
+	say(fd, line);
+}
+
 int main(void)
 {
 	struct utsname u;
@@ -43,6 +64,7 @@ int main(void)
 	if (fd < 0)
 		fd = 1;
 	say(fd, "hello from a verified Linux guest\n");
+	say_cpus_online(fd);
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	if (!uname(&u)) {
 		snprintf(buf, sizeof(buf),
