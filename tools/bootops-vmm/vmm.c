@@ -279,19 +279,35 @@ int vmm_set_pc(struct vmm *v, uint64_t pc)
 
 int vmm_vcpu_init(struct vmm *v, uint64_t entry)
 {
+	return vmm_vcpu_init_with(v, entry, 0);
+}
+
+/* KVM_ARM_VCPU_FINALIZE for what needs it (SVE). */
+static int finalize(struct vmm *v, uint32_t features)
+{
+	int what = KVM_ARM_VCPU_SVE;
+
+	if (!(features & (1U << KVM_ARM_VCPU_SVE)))
+		return 0;
+	return ioctl(v->vcpu, KVM_ARM_VCPU_FINALIZE, &what) ? -errno : 0;
+}
+
+/* vCPU id of v's VM in v: KVM_ARM_VCPU_INIT with PSCI 0.2 and features, kvm_run mapped. */
+static int vcpu_create(struct vmm *v, unsigned int id, uint32_t features)
+{
 	struct kvm_vcpu_init init;
 	int size, ret;
 
-	v->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 0);
+	v->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, id);
 	if (v->vcpu < 0)
 		return -errno;
 	memset(&init, 0, sizeof(init));
 	if (ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init))
 		return -errno;
-	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2 | features;
 	if (ioctl(v->vcpu, KVM_ARM_VCPU_INIT, &init))
 		return -errno;
-	ret = vmm_set_pc(v, entry);
+	ret = finalize(v, features);
 	if (ret)
 		return ret;
 	size = ioctl(v->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
@@ -304,6 +320,11 @@ int vmm_vcpu_init(struct vmm *v, uint64_t entry)
 		return -errno;
 	v->run_size = size;
 	return 0;
+}
+
+int vmm_vcpu_init_with(struct vmm *v, uint64_t entry, uint32_t features)
+{
+	return vcpu_create(v, 0, features) ?: vmm_set_pc(v, entry);
 }
 
 int vmm_set_xreg(struct vmm *v, unsigned int n, uint64_t val)
@@ -526,8 +547,6 @@ int vmm_run(struct vmm *v, int timeout_ms)
 
 int vmm_vcpu_add(struct vmm *v, struct vmm *sec, unsigned int id, bool off)
 {
-	struct kvm_vcpu_init init;
-
 	memset(sec, 0, sizeof(*sec));
 	sec->kvm = v->kvm;
 	sec->vm = v->vm;
@@ -535,22 +554,7 @@ int vmm_vcpu_add(struct vmm *v, struct vmm *sec, unsigned int id, bool off)
 	sec->mem = MAP_FAILED;
 	sec->run = MAP_FAILED;
 	sec->console = v;
-	sec->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, id);
-	if (sec->vcpu < 0)
-		return -errno;
-	memset(&init, 0, sizeof(init));
-	if (ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init))
-		return -errno;
-	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
-	if (off)
-		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
-	if (ioctl(sec->vcpu, KVM_ARM_VCPU_INIT, &init))
-		return -errno;
-	sec->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, sec->vcpu, 0);
-	if (sec->run == MAP_FAILED)
-		return -errno;
-	sec->run_size = v->run_size;
-	return 0;
+	return vcpu_create(sec, id, off ? 1U << KVM_ARM_VCPU_POWER_OFF : 0);
 }
 
 void vmm_vcpu_remove(struct vmm *sec)
@@ -647,15 +651,10 @@ void vmm_destroy(struct vmm *v)
 {
 	/* The VM must be gone before its memory is unmapped: close the
 	 * vCPU's mapping and fd, then the VM (its last reference). */
-	if (v->run != MAP_FAILED && v->run)
-		munmap(v->run, v->run_size);
-	v->run = MAP_FAILED;
+	vmm_vcpu_remove(v);
 	if (v->gic >= 0)
 		close(v->gic);
 	v->gic = -1;
-	if (v->vcpu >= 0)
-		close(v->vcpu);
-	v->vcpu = -1;
 	if (v->vm >= 0)
 		close(v->vm);
 	v->vm = -1;

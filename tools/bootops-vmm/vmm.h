@@ -141,6 +141,8 @@ int vmm_declare(struct vmm *v, uint64_t gpa, uint64_t size,
 int vmm_declare_raw(struct vmm *v, const struct kvm_arm_bootops_image *img);
 /* vCPU 0: PREFERRED_TARGET + VCPU_INIT with PSCI 0.2, PC = entry. */
 int vmm_vcpu_init(struct vmm *v, uint64_t entry);
+/* The same with more KVM_ARM_VCPU_* feature bits (SVE: finalized too). */
+int vmm_vcpu_init_with(struct vmm *v, uint64_t entry, uint32_t features);
 /*
  * vCPU id of v's VM in *sec, which shares v's VM and memory but has its
  * own vCPU fd and kvm_run: powered off (KVM_ARM_VCPU_POWER_OFF, a

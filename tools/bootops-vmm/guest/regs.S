@@ -14,10 +14,8 @@
  * that moves the PC aims) prints "host code ran"; any exception,
  * "exception".  Position independent, like hello.S.
  */
-#define UART_BASE		0x09000000
 #define DOORBELL		0x09010000	/* no memslot, not the UART */
 #define PSCI_0_2_FN_PSCI_VERSION 0x84000000
-#define PSCI_0_2_FN_SYSTEM_OFF	0x84000008
 
 	.section .text.boot, "ax"
 	.globl	_start
@@ -115,22 +113,7 @@ exception:
 	adr	x4, exc_end
 	bl	puts
 
-off:
-	movz	x0, #(PSCI_0_2_FN_SYSTEM_OFF & 0xffff)
-	movk	x0, #(PSCI_0_2_FN_SYSTEM_OFF >> 16), lsl #16
-	hvc	#0
-1:	wfi
-	b	1b
-
-/* Bytes [x3, x4) to the UART; x2 = the UART afterwards. */
-puts:
-	movz	x2, #(UART_BASE >> 16), lsl #16
-1:	cmp	x3, x4
-	b.hs	2f
-	ldrb	w1, [x3], #1
-	strb	w1, [x2]
-	b	1b
-2:	ret
+#include "lib.S"
 
 	.balign	8
 secret:

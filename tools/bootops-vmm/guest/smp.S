@@ -12,12 +12,10 @@
  * vCPU that starts at LOAD_ADDR + 4 (where a host that moves the PC aims)
  * prints "host code ran".  Position independent, like hello.S.
  */
-#define UART_BASE		0x09000000
 #define DOORBELL		0x09010000	/* no memslot, not the UART */
 #define PSCI_0_2_FN_CPU_OFF	0x84000002
 #define PSCI_0_2_FN64_CPU_ON	0xc4000003
 #define PSCI_0_2_FN64_AFFINITY_INFO 0xc4000004
-#define PSCI_0_2_FN_SYSTEM_OFF	0x84000008
 
 	.section .text.boot, "ax"
 	.globl	_start
@@ -65,22 +63,7 @@ evil:
 	adr	x4, evil_end
 	bl	puts
 
-off:
-	movz	x0, #(PSCI_0_2_FN_SYSTEM_OFF & 0xffff)
-	movk	x0, #(PSCI_0_2_FN_SYSTEM_OFF >> 16), lsl #16
-	hvc	#0
-3:	wfi
-	b	3b
-
-/* Bytes [x3, x4) to the UART. */
-puts:
-	movz	x2, #(UART_BASE >> 16), lsl #16
-4:	cmp	x3, x4
-	b.hs	5f
-	ldrb	w1, [x3], #1
-	strb	w1, [x2]
-	b	4b
-5:	ret
+#include "lib.S"
 
 	.balign	8
 context:
