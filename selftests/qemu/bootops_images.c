@@ -650,6 +650,47 @@ static void test_verified_vcpu_is_hyps(void)
 			      "the host's writes and hides x19; HVC and MMIO work");
 }
 
+/* hello.bin on a VM of this mode, its vCPU with SVE; the vmm_run() result. */
+static int run_sve(struct vmm *v, unsigned int mode)
+{
+	int ret;
+
+	new_vm(v, mode);
+	ret = mode == VMM_PLAIN ? put(v, &hello, LOAD_ADDR) :
+	      put_declare(v, &hello, LOAD_ADDR, hello.size, sig_good);
+	ret = ret < 0 ? ret : vmm_vcpu_init_with(v, LOAD_ADDR, 1U << KVM_ARM_VCPU_SVE);
+	return ret ? ret : vmm_run(v, RUN_TIMEOUT_MS);
+}
+
+/*
+ * A verified vCPU with SVE is refused at its first run (EOPNOTSUPP), and
+ * its code never runs: pKVM 6.12 saves a guest's Z registers to memory
+ * the host gives.  The control: the same vCPU on a plain VM runs.  Only
+ * where KVM offers SVE (-cpu max).
+ */
+static void test_sve_vcpu_refused(void)
+{
+	int plain, verified;
+	bool plain_ran;
+	struct vmm v;
+
+	if (ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SVE) <= 0) {
+		printf("ok %d - verified vCPU with SVE: refused (EOPNOTSUPP) # SKIP no SVE here\n",
+		       ++tests_run);
+		return;
+	}
+	plain = run_sve(&v, VMM_PLAIN);
+	plain_ran = ran_ok(&v, plain);
+	vmm_destroy(&v);
+	verified = run_sve(&v, VMM_BOOTOPS);
+	check(plain_ran && verified == -EOPNOTSUPP && !v.out_len,
+	      "verified vCPU with SVE: refused (EOPNOTSUPP), its code never runs; "
+	      "a plain VM's SVE vCPU runs (the control)",
+	      "plain: %s; verified: %s, %zu bytes of output", exit_name(plain),
+	      exit_name(verified), v.out_len);
+	vmm_destroy(&v);
+}
+
 /* --- PSCI of a verified VM -------------------------------------------------- */
 
 #define SMP_CONTEXT	0xc0ffee00c0ffee00ULL	/* smp.S's CPU_ON context */
@@ -1702,6 +1743,7 @@ int main(int argc, char **argv)
 	test_plain_vcpu_is_the_hosts();
 	test_verified_vcpu_is_hyps();
 	test_psci_is_hyps();
+	test_sve_vcpu_refused();
 	test_no_image();
 	test_no_image_past_kvm();
 	test_declare_after_run();
