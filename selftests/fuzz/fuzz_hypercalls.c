@@ -112,6 +112,21 @@ static int lend_batch(struct input *in, u64 vmid)
 	return bootops_remap_vm_image_batch(vmid, idx, pfns, nr, &bad);
 }
 
+/* A vCPU's run path: its entry check, or one of the PSCI calls hyp answers. */
+static int run_path(struct input *in, u64 vmid)
+{
+	struct bootops_vcpu_entry entry = { .pc = pick_addr(in) };
+	u64 vcpu = pick_small(in, 4);
+
+	switch (take(in, 1) % 4) {
+	case 0: return bootops_vcpu_first_run(vmid, vcpu, &entry);
+	case 1: return bootops_vcpu_cpu_on(vmid, vcpu, pick_small(in, 4), pick_addr(in),
+					   take(in, 2));
+	case 2: return bootops_vcpu_cpu_off(vmid, vcpu);
+	default: return bootops_vcpu_system_off(vmid, vcpu);
+	}
+}
+
 static void one_call(struct input *in)
 {
 	u8 op = take(in, 1), sig[BOOTOPS_SIG_SIZE] = { 0 };
@@ -141,6 +156,7 @@ static void one_call(struct input *in)
 					   pick_addr(in)); break;
 	case 13: ret = bootops_teardown_vm(vmid); break;
 	case 14: signed_image(in, vmid); break;
+	case 15: ret = run_path(in, vmid); break;
 	case 16: ret = bootops_share_guest_page(vmid, pick_addr(in), pick_pfn(in)); break;
 	case 17: ret = bootops_unshare_guest_page(vmid, pick_addr(in)); break;
 	case 18: ret = bootops_require_images(vmid); break;
