@@ -357,7 +357,7 @@ static bool handle_psci(struct pkvm_hyp_vcpu *hyp_vcpu)
 	struct pkvm_hyp_vm *hyp_vm = pkvm_hyp_vcpu_to_hyp_vm(hyp_vcpu);
 	int vmid = pkvm_bootops_vmid(hyp_vm->kvm.arch.pkvm.handle);
 	struct kvm_vcpu *vcpu = &hyp_vcpu->vcpu;
-	u64 fn = vcpu_get_reg(vcpu, 0);
+	u32 fn = vcpu_get_reg(vcpu, 0);	/* W0, as KVM reads it */
 	u64 mask = ARM_SMCCC_IS_64(fn) ? ~0ULL : U32_MAX;
 
 	switch (fn) {
@@ -676,12 +676,13 @@ static void st_psci(struct vst *t)
 	st_host.arch.ctxt.regs.regs[0] = PSCI_0_2_AFFINITY_LEVEL_ON;
 	st_entry(0);
 	VCHECK(t, st_reg(0) == (u64)PSCI_RET_INVALID_PARAMS && st_skips());
-	/* Not a call hyp answers: the host's answer, as for any HVC. */
+	/* The function ID is W0, as KVM reads it: high bits do not hide it. */
 	st_vcpu.vcpu.arch.ctxt.regs.regs[0] = BIT_ULL(32) | PSCI_0_2_FN64_CPU_ON;
 	st_exit(ESR_EC(ESR_ELx_EC_HVC64), ARM_EXCEPTION_TRAP);
 	st_host.arch.ctxt.regs.regs[0] = 0x10001;
 	st_entry(0);
-	VCHECK(t, st_reg(0) == 0x10001);
+	VCHECK(t, st_reg(0) == (u64)PSCI_RET_INVALID_PARAMS);
+	/* Not a call hyp answers: the host's answer, as for any HVC. */
 	st_vcpu.vcpu.arch.ctxt.regs.regs[0] = PSCI_0_2_FN_PSCI_VERSION;
 	st_exit(ESR_EC(ESR_ELx_EC_HVC64), ARM_EXCEPTION_TRAP);
 	st_host.arch.ctxt.regs.regs[0] = 0x10001;
