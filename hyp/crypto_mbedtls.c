@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * bootops crypto on mbedTLS 2.28: SHA-256 blocks and ECDSA P-256
- * verification against the trust anchor built into hyp.  On arm64, where
- * the platform says the CPU has them, the ARMv8 SHA-256 instructions
- * (hyp/sha256_ce.S) replace mbedTLS's C rounds.
+ * verification against the keys built into hyp (bootops/trust_anchor.h).
+ * On arm64, where the platform says the CPU has them, the ARMv8 SHA-256
+ * instructions (hyp/sha256_ce.S) replace mbedTLS's C rounds.
  */
 #include <bootops/crypto.h>
 #include <bootops/sha256_ce.h>
@@ -41,7 +41,18 @@ void bootops_crypto_sha256_blocks(u32 state[8], const u8 *data, u64 nblocks)
 	sha256_blocks_c(state, data, nblocks);
 }
 
-static int ecdsa_p256_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
+/* Key 0 is the per-image anchor, the others manifest keys; NULL: no such key. */
+static const u8 *key_pub(u32 key_id)
+{
+	int idx;
+
+	if (!key_id)
+		return bootops_trust_anchor;
+	idx = bootops_crypto_manifest_key(key_id);
+	return idx < 0 ? NULL : bootops_manifest_keys[idx].pub;
+}
+
+static int ecdsa_p256_verify(const u8 *pub, const u8 hash[BOOTOPS_DIGEST_SIZE],
 			     const u8 sig[BOOTOPS_SIG_SIZE])
 {
 	mbedtls_ecp_group grp;
@@ -55,8 +66,7 @@ static int ecdsa_p256_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
 	mbedtls_mpi_init(&s);
 	ret = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
 	if (!ret)
-		ret = mbedtls_ecp_point_read_binary(&grp, &q, bootops_trust_anchor,
-						    BOOTOPS_PUBKEY_SIZE);
+		ret = mbedtls_ecp_point_read_binary(&grp, &q, pub, BOOTOPS_PUBKEY_SIZE);
 	if (!ret)
 		ret = mbedtls_mpi_read_binary(&r, sig, BOOTOPS_SIG_SIZE / 2);
 	if (!ret)
@@ -77,13 +87,16 @@ static int ecdsa_p256_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
  */
 static bootops_lock_t verify_lock;
 
-int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
+int bootops_crypto_verify(u32 key_id, const u8 hash[BOOTOPS_DIGEST_SIZE],
 			  const u8 sig[BOOTOPS_SIG_SIZE])
 {
+	const u8 *pub = key_pub(key_id);
 	int ret;
 
+	if (!pub)
+		return -EKEYREJECTED;
 	bootops_lock(&verify_lock);
-	ret = ecdsa_p256_verify(hash, sig);
+	ret = ecdsa_p256_verify(pub, hash, sig);
 	bootops_unlock(&verify_lock);
 	return ret ? -EKEYREJECTED : 0;
 }
@@ -155,18 +168,21 @@ static void end_check(void)
 	check.owner = 0;
 }
 
-static int start_check(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+static int start_check(u64 owner, u32 key_id, const u8 hash[BOOTOPS_DIGEST_SIZE],
 		       const u8 sig[BOOTOPS_SIG_SIZE])
 {
+	const u8 *pub = key_pub(key_id);
 	int ret;
 
+	if (!pub)
+		return -ENOKEY;
 	mbedtls_ecp_set_max_ops(BOOTOPS_ECP_MAX_OPS);
 	mbedtls_ecdsa_init(&check.key);
 	mbedtls_ecdsa_restart_init(&check.rs);
 	ret = mbedtls_ecp_group_load(&check.key.grp, MBEDTLS_ECP_DP_SECP256R1);
 	if (!ret)
 		ret = mbedtls_ecp_point_read_binary(&check.key.grp, &check.key.Q,
-						    bootops_trust_anchor, BOOTOPS_PUBKEY_SIZE);
+						    pub, BOOTOPS_PUBKEY_SIZE);
 	if (!ret)
 		ret = sig_to_der(sig);
 	if (ret) {
@@ -178,7 +194,7 @@ static int start_check(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
 	return 0;
 }
 
-int bootops_crypto_verify_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+int bootops_crypto_verify_step(u64 owner, u32 key_id, const u8 hash[BOOTOPS_DIGEST_SIZE],
 			       const u8 sig[BOOTOPS_SIG_SIZE])
 {
 	int ret = BOOTOPS_CONTINUE;
@@ -188,7 +204,7 @@ int bootops_crypto_verify_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
 		goto out;			/* another VM's check is in progress */
 	/* Setting up (the curve, the key, the signature) is a step of its own. */
 	if (!check.owner) {
-		if (start_check(owner, hash, sig))
+		if (start_check(owner, key_id, hash, sig))
 			ret = -EKEYREJECTED;
 		goto out;
 	}
@@ -214,11 +230,11 @@ void bootops_crypto_verify_abort(u64 owner)
 	bootops_unlock(&verify_lock);
 }
 #else /* one step: hosts whose mbedTLS has no restartable ECC */
-int bootops_crypto_verify_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+int bootops_crypto_verify_step(u64 owner, u32 key_id, const u8 hash[BOOTOPS_DIGEST_SIZE],
 			       const u8 sig[BOOTOPS_SIG_SIZE])
 {
 	(void)owner;
-	return bootops_crypto_verify(hash, sig);
+	return bootops_crypto_verify(key_id, hash, sig);
 }
 
 void bootops_crypto_verify_abort(u64 owner)

@@ -219,13 +219,28 @@ static void hash_pages(struct bootops_load_info *li, struct bootops_sha256 *sha,
 	bootops_sha256_update(sha, (u8 *)bootops_plat_remap_va(li->remap_slot) + off, len);
 }
 
-/* The image is hashed: what its owner signed is the header with that digest. */
-static void finish_hash(struct bootops_load_info *li, struct bootops_cursor *c)
+/*
+ * The image is hashed: what its owner signed is the header with that
+ * digest, or with a manifest the digest itself.
+ */
+static void finish_hash(u64 vmid, struct bootops_load_info *li, struct bootops_cursor *c)
 {
 	u8 digest[BOOTOPS_DIGEST_SIZE];
 
 	bootops_sha256_final(&c->sha, digest);
-	bootops_image_signed_hash(li->load_addr, li->size, digest, c->hash);
+	if (bootops_vm_has_manifest(vmid))
+		memcpy(c->hash, digest, BOOTOPS_DIGEST_SIZE);
+	else
+		bootops_image_signed_hash(li->load_addr, li->size, digest, c->hash);
+}
+
+/* An image's check: its signature (a slice or more), or its manifest digest. */
+static int check_image(u64 vmid, struct bootops_load_info *li, struct bootops_cursor *c)
+{
+	if (bootops_vm_has_manifest(vmid))
+		return bootops_manifest_check_digest(vmid, c->idx, c->hash);
+	/* A check may take several slices (EL2: restartable ECDSA). */
+	return bootops_crypto_verify_step(vmid, 0, c->hash, li->sig);
 }
 
 /* Past the last page of image c->idx: the next image, or the next step. */
@@ -251,7 +266,8 @@ static int verify_one(u64 vmid, struct bootops_cursor *c, u64 *budget)
 	u32 nr = bootops_get_vm_next_load_idx(vmid);
 	int ret = 0;
 
-	if (c->step == BOOTOPS_STEP_CHECK)
+	if (c->step == BOOTOPS_STEP_MANIFEST ||
+	    (c->step == BOOTOPS_STEP_CHECK && !bootops_vm_has_manifest(vmid)))
 		n = BOOTOPS_SLICE_UNITS;
 	else if (c->step == BOOTOPS_STEP_HASH)
 		n = bootops_min(*budget, npages - c->page);
@@ -259,6 +275,11 @@ static int verify_one(u64 vmid, struct bootops_cursor *c, u64 *budget)
 		return BOOTOPS_CONTINUE;
 	*budget -= n;
 	switch (c->step) {
+	case BOOTOPS_STEP_MANIFEST:
+		ret = bootops_manifest_check_sig(vmid);
+		if (!ret)
+			c->step = BOOTOPS_STEP_LOAD;
+		break;
 	case BOOTOPS_STEP_LOAD:
 		ret = load_page(vmid, li, c->page);
 		if (!ret && ++c->page == npages)
@@ -273,13 +294,12 @@ static int verify_one(u64 vmid, struct bootops_cursor *c, u64 *budget)
 		hash_pages(li, &c->sha, c->page, n);
 		c->page += n;
 		if (c->page == npages) {
-			finish_hash(li, c);
+			finish_hash(vmid, li, c);
 			c->step = BOOTOPS_STEP_CHECK;
 		}
 		break;
 	case BOOTOPS_STEP_CHECK:
-		/* A check may take several slices (EL2: restartable ECDSA). */
-		ret = bootops_crypto_verify_step(vmid, c->hash, li->sig);
+		ret = check_image(vmid, li, c);
 		if (ret != BOOTOPS_CONTINUE)
 			next_image(c, nr, BOOTOPS_STEP_HASH, BOOTOPS_STEP_DONE);
 		break;
@@ -292,7 +312,11 @@ static void start_verify(u64 vmid)
 	struct bootops_cursor *c = &bootops_vm(vmid)->cursor;
 
 	memset(c, 0, sizeof(*c));
-	c->step = bootops_get_vm_next_load_idx(vmid) ? BOOTOPS_STEP_LOAD : BOOTOPS_STEP_DONE;
+	if (bootops_vm_has_manifest(vmid))
+		c->step = BOOTOPS_STEP_MANIFEST;
+	else
+		c->step = bootops_get_vm_next_load_idx(vmid) ? BOOTOPS_STEP_LOAD :
+							       BOOTOPS_STEP_DONE;
 	bootops_set_vm_state(vmid, BOOTOPS_VM_VERIFYING);
 }
 
@@ -318,6 +342,11 @@ static int do_verify_and_load_images(u64 vmid)
 			bootops_set_vm_state(vmid, BOOTOPS_VM_REJECTED);
 			return -ENOEXEC;
 		}
+		/* Not the owner's set, or too old: as final as a bad signature. */
+		if (bootops_vm_has_manifest(vmid) && bootops_manifest_check_images(vmid)) {
+			bootops_set_vm_state(vmid, BOOTOPS_VM_REJECTED);
+			return -EKEYREJECTED;
+		}
 		start_verify(vmid);
 	}
 	c = &bootops_vm(vmid)->cursor;
@@ -329,6 +358,8 @@ static int do_verify_and_load_images(u64 vmid)
 	if (ret == BOOTOPS_CONTINUE)
 		return ret;
 	bootops_set_vm_state(vmid, ret ? BOOTOPS_VM_REJECTED : BOOTOPS_VM_VERIFIED);
+	if (!ret)
+		bootops_manifest_verified(vmid);
 	return ret;
 }
 

@@ -41,6 +41,9 @@ static int do_lend_guest_page(u64 vmid, u64 ipa, u64 pfn, bool donate)
 
 	if (ret)
 		return ret;
+	/* The owner's manifest said the host may not keep the VM's memory. */
+	if (!donate && bootops_manifest_requires_private(vmid))
+		return -EPERM;
 	if (bootops_plat_s2_kind(vmid, ipa) >= 0)
 		return -EEXIST;
 	ret = donate ? bootops_plat_donate_host_page(pfn, vmid) :

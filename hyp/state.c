@@ -18,6 +18,7 @@ void bootops_state_init(void)
 	memset(&bootops_state, 0, sizeof(bootops_state));
 	bootops_lock_init(&bootops_state.remap_lock);
 	bootops_lock_init(&bootops_state.smmu_lock);
+	bootops_lock_init(&bootops_state.keys_lock);
 	for (vmid = 0; vmid <= BOOTOPS_MAX_VMS; vmid++)
 		bootops_lock_init(&bootops_state.vm[vmid].lock);
 	for (i = 0; i < BOOTOPS_SMMU_NUM; i++)

@@ -36,5 +36,5 @@ int bootops_verify_image(u64 load_addr, u64 size, const void *bytes,
 
 	bootops_sha256(bytes, size, digest);
 	bootops_image_signed_hash(load_addr, size, digest, hash);
-	return bootops_crypto_verify(hash, sig);
+	return bootops_crypto_verify(0, hash, sig);
 }

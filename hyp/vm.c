@@ -273,15 +273,17 @@ static struct bootops_vcpu_info *running_vcpu(u64 vmid, u64 vcpuid, int *ret)
 
 /*
  * vCPU 0's first run: its first PC must lie in a verified image
- * (SeKVM's check, by search_load_info), and a refusal is final, so the
- * host cannot retry with another PC after a reset it chose.
+ * (SeKVM's check, by search_load_info), and be the manifest's entry if it
+ * names one; a refusal is final, so the host cannot retry with another PC
+ * after a reset it chose.
  */
 static int boot_entry(u64 vmid, struct bootops_vcpu_info *vcpu,
 		      struct bootops_vcpu_entry *entry)
 {
 	if (!vcpu->need_reset)
 		return 0;
-	if (!bootops_search_load_info(vmid, entry->pc)) {
+	if (!bootops_search_load_info(vmid, entry->pc) ||
+	    !bootops_manifest_entry_ok(vmid, entry->pc)) {
 		vcpu->first_pc_refused = 1;
 		return -EPERM;
 	}

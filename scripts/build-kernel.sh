@@ -156,20 +156,31 @@ if [ "$headers_only" = 1 ]; then
 	exit 0
 fi
 
-# --- 3a. boot-ops inputs: mbedTLS source and the image-signing key ---------
-# The key pair stays in build/keys: the kernel embeds the public half, the
-# demo and tests sign guest images with the private half.
+# --- 3a. boot-ops inputs: mbedTLS source and the signing keys ---------------
+# The key pairs stay in build/keys: the kernel embeds the public halves, the
+# demo and tests sign guest images and manifests with the private halves.
+# bootops-dev signs single images (key id 0); manifest-N signs manifests as
+# key id N.
 KEYS="$BUILD/keys"
 KEY_PUB="$KEYS/bootops-dev.pub.pem"
+MANIFEST_KEY_IDS="1 2"
+dev_key() {
+	[ -f "$KEYS/$1.pub.pem" ] && return
+	mkdir -p "$KEYS"
+	openssl ecparam -name prime256v1 -genkey -noout -out "$KEYS/$1.pem"
+	openssl ec -in "$KEYS/$1.pem" -pubout -out "$KEYS/$1.pub.pem" 2>/dev/null
+	log "generated a development signing key: build/keys/$1.pem"
+}
 prepare_bootops_inputs() {
+	local id
 	bash "$ROOT/scripts/fetch-mbedtls.sh" >/dev/null
 	MBED=$(cat "$BUILD/mbedtls-src/.fetched")
-	if [ ! -f "$KEY_PUB" ]; then
-		mkdir -p "$KEYS"
-		openssl ecparam -name prime256v1 -genkey -noout -out "$KEYS/bootops-dev.pem"
-		openssl ec -in "$KEYS/bootops-dev.pem" -pubout -out "$KEY_PUB" 2>/dev/null
-		log "generated a development image-signing key: build/keys/bootops-dev.pem"
-	fi
+	dev_key bootops-dev
+	MANIFEST_KEYS=
+	for id in $MANIFEST_KEY_IDS; do
+		dev_key "manifest-$id"
+		MANIFEST_KEYS="$MANIFEST_KEYS${MANIFEST_KEYS:+ }$id:$KEYS/manifest-$id.pub.pem"
+	done
 }
 prepare_bootops_inputs
 
@@ -189,7 +200,8 @@ gen_config() {
 	# Paths depend on where the repo lives, so they are set here.
 	"$SRC/scripts/config" --file "$gen/.config" \
 		--set-str KVM_ARM_BOOTOPS_MBEDTLS_DIR "$MBED" \
-		--set-str KVM_ARM_BOOTOPS_KEY "$KEY_PUB"
+		--set-str KVM_ARM_BOOTOPS_KEY "$KEY_PUB" \
+		--set-str KVM_ARM_BOOTOPS_MANIFEST_KEYS "$MANIFEST_KEYS"
 	make -C "$SRC" O="$gen" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- olddefconfig \
 		>>"$gen/merge.log" 2>&1 ||
 		{ cat "$gen/merge.log"; die "olddefconfig failed"; }

@@ -5,6 +5,11 @@
  * (there is nothing to check); any declared image is rejected.
  */
 #include <bootops/crypto.h>
+#include <bootops/trust_anchor.h>
+
+/* No key at all. */
+const struct bootops_manifest_key bootops_manifest_keys[1];
+const u32 bootops_nr_manifest_keys;
 
 int bootops_crypto_init(void)
 {
@@ -20,16 +25,16 @@ void bootops_crypto_sha256_blocks(u32 state[8], const u8 *data, u64 nblocks)
 {
 }
 
-int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
+int bootops_crypto_verify(u32 key_id, const u8 hash[BOOTOPS_DIGEST_SIZE],
 			  const u8 sig[BOOTOPS_SIG_SIZE])
 {
 	return -EKEYREJECTED;
 }
 
-int bootops_crypto_verify_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+int bootops_crypto_verify_step(u64 owner, u32 key_id, const u8 hash[BOOTOPS_DIGEST_SIZE],
 			       const u8 sig[BOOTOPS_SIG_SIZE])
 {
-	return bootops_crypto_verify(hash, sig);
+	return bootops_crypto_verify(key_id, hash, sig);
 }
 
 void bootops_crypto_verify_abort(u64 owner)

@@ -32,6 +32,7 @@
 
 #include <bootops/bootops.h>
 #include <bootops/crypto.h>
+#include <bootops/manifest.h>
 #include <bootops/pgtable.h>
 #include <bootops/platform.h>
 
@@ -42,6 +43,12 @@
  */
 bool bootops_off;
 bool bootops_sha256_c;
+/*
+ * Set by the host before hyp is initialised, from the command line the
+ * boot loader gave (kvm-arm.bootops_secver=ID:MIN,...): {key id, minimum
+ * security version}; id 0 ends the list.  Hyp only ever raises them.
+ */
+u64 bootops_secver_boot[BOOTOPS_MANIFEST_MAX_KEYS][2];
 
 static unsigned long remap_base;
 static struct bootops_pgt vm_s2[BOOTOPS_MAX_VMS + 1];
@@ -148,12 +155,14 @@ out:
 int bootops_pkvm_init(void)
 {
 	unsigned long cpu;
-	int ret;
+	int ret, i;
 
 	for (cpu = 0; cpu < hyp_nr_cpus; cpu++)
 		*per_cpu_ptr(&bootops_cpu_id, cpu) = cpu;
 	hyp_s2_init();
 	bootops_init();
+	for (i = 0; i < BOOTOPS_MANIFEST_MAX_KEYS && bootops_secver_boot[i][0]; i++)
+		bootops_manifest_raise_min(bootops_secver_boot[i][0], bootops_secver_boot[i][1]);
 	ret = bootops_crypto_init();
 	if (ret)
 		return ret;

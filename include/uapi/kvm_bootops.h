@@ -51,4 +51,20 @@ struct kvm_arm_bootops_image {
 /* VM ioctl; returns the image's index, or -1 with errno. */
 #define KVM_ARM_BOOTOPS_DECLARE_IMAGE	_IOW(KVMIO, 0xd6, struct kvm_arm_bootops_image)
 
+/*
+ * The owner's signed boot manifest (its bytes, signature included, at
+ * addr; Documentation/virt/kvm/arm/bootops.rst, "Boot manifests"), given
+ * once before the first KVM_RUN.  With a manifest, the images declared
+ * must be exactly its images, in its order; their signature fields are
+ * not used.
+ */
+struct kvm_arm_bootops_manifest {
+	__u64 addr;		/* user address of the manifest */
+	__u64 size;		/* its size in bytes */
+	__u64 flags;		/* must be 0 */
+	__u64 reserved;		/* must be 0 */
+};
+
+#define KVM_ARM_BOOTOPS_SET_MANIFEST	_IOW(KVMIO, 0xd7, struct kvm_arm_bootops_manifest)
+
 #endif /* _UAPI_ASM_KVM_BOOTOPS_H */

@@ -6,6 +6,7 @@
 #include <mbedtls/sha256.h>
 
 #include <bootops/crypto.h>
+#include <bootops/trust_anchor.h>
 
 #include "crypto_fast.h"
 
@@ -23,12 +24,23 @@ static void sha256_two(const void *a, size_t alen, const void *b, size_t blen, u
 	mbedtls_sha256_free(&ctx);
 }
 
-void crypto_fast_sign(const u8 hash[CRYPTO_FAST_HASH_SIZE], u8 sig[CRYPTO_FAST_SIG_SIZE])
+/* Manifest keys 1 and 2; their points are never read here. */
+const struct bootops_manifest_key bootops_manifest_keys[] = { { .id = 1 }, { .id = 2 } };
+const u32 bootops_nr_manifest_keys = 2;
+
+void crypto_fast_sign(u32 key_id, const u8 hash[CRYPTO_FAST_HASH_SIZE],
+		      u8 sig[CRYPTO_FAST_SIG_SIZE])
 {
 	size_t slen = sizeof(crypto_fast_secret) - 1;
+	u8 keyed[CRYPTO_FAST_HASH_SIZE];
+	int i;
 
-	sha256_two(crypto_fast_secret, slen, hash, CRYPTO_FAST_HASH_SIZE, sig);
-	sha256_two(hash, CRYPTO_FAST_HASH_SIZE, crypto_fast_secret, slen, sig + 32);
+	/* Each key id signs differently: one key's tag is no other key's. */
+	memcpy(keyed, hash, sizeof(keyed));
+	for (i = 0; i < 4; i++)
+		keyed[i] ^= (u8)(key_id >> (8 * i));
+	sha256_two(crypto_fast_secret, slen, keyed, CRYPTO_FAST_HASH_SIZE, sig);
+	sha256_two(keyed, CRYPTO_FAST_HASH_SIZE, crypto_fast_secret, slen, sig + 32);
 }
 
 void bootops_crypto_use_sha256_insns(bool on)
@@ -45,23 +57,25 @@ void bootops_crypto_sha256_blocks(u32 state[8], const u8 *data, u64 nblocks)
 	memcpy(state, ctx.state, sizeof(ctx.state));
 }
 
-int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
+int bootops_crypto_verify(u32 key_id, const u8 hash[BOOTOPS_DIGEST_SIZE],
 			  const u8 sig[BOOTOPS_SIG_SIZE])
 {
 	u8 want[CRYPTO_FAST_SIG_SIZE];
 	u8 diff = 0;
 	int i;
 
-	crypto_fast_sign(hash, want);
+	if (key_id && bootops_crypto_manifest_key(key_id) < 0)
+		return -EKEYREJECTED;
+	crypto_fast_sign(key_id, hash, want);
 	for (i = 0; i < CRYPTO_FAST_SIG_SIZE; i++)
 		diff |= want[i] ^ sig[i];
 	return diff ? -EKEYREJECTED : 0;
 }
 
-int bootops_crypto_verify_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+int bootops_crypto_verify_step(u64 owner, u32 key_id, const u8 hash[BOOTOPS_DIGEST_SIZE],
 			       const u8 sig[BOOTOPS_SIG_SIZE])
 {
-	return bootops_crypto_verify(hash, sig);
+	return bootops_crypto_verify(key_id, hash, sig);
 }
 
 void bootops_crypto_verify_abort(u64 owner)

@@ -805,7 +805,7 @@ void m_sign_image(u64 load_addr, u64 size, const u8 *bytes, u8 sig[M_SIG])
 	mbedtls_sha256_ret(bytes, size, digest, 0);
 	image_header(load_addr, size, digest, hdr);
 	mbedtls_sha256_ret(hdr, sizeof(hdr), hash, 0);
-	crypto_fast_sign(hash, sig);
+	crypto_fast_sign(0, hash, sig);
 }
 
 /* Does l's signature fit its recorded address, size and the page bytes? */
@@ -828,7 +828,7 @@ static bool image_valid(const struct m_load *l)
 	mbedtls_sha256_free(&ctx);
 	image_header(l->load_addr, l->size, digest, hdr);
 	mbedtls_sha256_ret(hdr, sizeof(hdr), hash, 0);
-	crypto_fast_sign(hash, sig);
+	crypto_fast_sign(0, hash, sig);
 	return !memcmp(sig, l->sig, M_SIG);
 }
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include <bootops/image.h>
+#include <bootops/manifest.h>
 #include <bootops/trust_anchor.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/sha256.h>
@@ -18,8 +19,29 @@ const u8 bootops_trust_anchor[BOOTOPS_PUBKEY_SIZE] = {
 	0xe8, 0x26, 0xeb, 0x4e, 0x89,
 };
 
-static const char *const key_seed[2] = {
+/* Manifest keys 1 and 2: the public points of SHA-256 of their seeds. */
+const struct bootops_manifest_key bootops_manifest_keys[] = {
+	{ .id = 1, .pub = {
+	0x04, 0x64, 0x26, 0x49, 0x95, 0xc2, 0x7e, 0x32, 0x69, 0xf2, 0xc9, 0x0e,
+	0xe0, 0x08, 0x45, 0xac, 0x34, 0x7d, 0x7d, 0x2b, 0x74, 0x73, 0xef, 0x3a,
+	0x5d, 0x78, 0x22, 0x5e, 0x48, 0x5d, 0x90, 0x2d, 0xf3, 0x52, 0x54, 0xa7,
+	0xcb, 0x25, 0x59, 0xaf, 0x09, 0xf4, 0x17, 0xf9, 0xdd, 0x4f, 0x7b, 0x1c,
+	0xc1, 0x8f, 0x4b, 0x95, 0x6c, 0x8a, 0x36, 0xf7, 0x32, 0x17, 0xcf, 0x07,
+	0xe4, 0x1d, 0x9a, 0x6e, 0xe4, } },
+	{ .id = 2, .pub = {
+	0x04, 0x52, 0x97, 0xb3, 0xcf, 0x6a, 0x5a, 0x24, 0xc5, 0xcd, 0x2e, 0x91,
+	0xfe, 0x27, 0xae, 0x99, 0x8e, 0x60, 0x4e, 0xc3, 0x3e, 0xe7, 0xed, 0x17,
+	0xde, 0x9a, 0xe7, 0x15, 0xed, 0x88, 0x1c, 0x8e, 0x4b, 0x65, 0xb4, 0x13,
+	0xd0, 0x6f, 0x76, 0x08, 0xc3, 0xae, 0x17, 0x9c, 0xcd, 0x72, 0x50, 0x01,
+	0x27, 0xe8, 0x59, 0x11, 0x6b, 0x0e, 0xb4, 0x10, 0x48, 0xe6, 0xdf, 0xfa,
+	0x2c, 0xa5, 0x15, 0x08, 0x0c, } },
+};
+const u32 bootops_nr_manifest_keys = 2;
+
+/* Private keys: the anchor's, a key hyp does not know, manifest keys 1 and 2. */
+static const char *const key_seed[] = {
 	"bootops unit-test key", "bootops unit-test wrong key",
+	"bootops unit-test manifest key 1", "bootops unit-test manifest key 2",
 };
 
 /* Blinding randomness for the signer; any bytes will do in a test. */
@@ -33,6 +55,24 @@ static int test_rng(void *ctx, unsigned char *out, size_t len)
 	return 0;
 }
 
+static u8 *image_bytes_of(u64 size, u64 first_pfn)
+{
+	u64 npages = bootops_image_pages(size), k;
+	u8 *buf = malloc(npages * PAGE);
+
+	for (k = 0; k < npages; k++)
+		memcpy(buf + k * PAGE, sim_page_bytes(first_pfn + k), PAGE);
+	return buf;
+}
+
+static void put_le32(u8 *p, u32 v)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		p[i] = (u8)(v >> (8 * i));
+}
+
 static void put_le64(u8 *p, u64 v)
 {
 	int i;
@@ -41,19 +81,14 @@ static void put_le64(u8 *p, u64 v)
 		p[i] = (u8)(v >> (8 * i));
 }
 
-void sign_image(u64 load_addr, u64 size, const void *bytes, bool wrong_key,
-		u8 sig[BOOTOPS_SIG_SIZE])
+/* ECDSA P-256 of hash with the private key of key_seed[signer]. */
+static void sign_hash(const u8 hash[32], unsigned int signer, u8 sig[BOOTOPS_SIG_SIZE])
 {
-	u8 hdr[BOOTOPS_HDR_SIZE] = { 0 }, hash[32], d[32];
-	const char *seed = key_seed[wrong_key];
+	const char *seed = key_seed[signer];
 	mbedtls_ecp_group grp;
 	mbedtls_mpi r, s, key;
+	u8 d[32];
 
-	memcpy(hdr, BOOTOPS_HDR_MAGIC, 8);
-	put_le64(hdr + BOOTOPS_HDR_OFF_LOAD_ADDR, load_addr);
-	put_le64(hdr + BOOTOPS_HDR_OFF_SIZE, size);
-	mbedtls_sha256_ret(bytes, size, hdr + BOOTOPS_HDR_OFF_DIGEST, 0);
-	mbedtls_sha256_ret(hdr, sizeof(hdr), hash, 0);
 	mbedtls_sha256_ret((const u8 *)seed, strlen(seed), d, 0);
 
 	mbedtls_ecp_group_init(&grp);
@@ -62,7 +97,7 @@ void sign_image(u64 load_addr, u64 size, const void *bytes, bool wrong_key,
 	mbedtls_mpi_init(&key);
 	if (mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1) ||
 	    mbedtls_mpi_read_binary(&key, d, sizeof(d)) ||
-	    mbedtls_ecdsa_sign_det_ext(&grp, &r, &s, &key, hash, sizeof(hash),
+	    mbedtls_ecdsa_sign_det_ext(&grp, &r, &s, &key, hash, 32,
 				       MBEDTLS_MD_SHA256, test_rng, NULL) ||
 	    mbedtls_mpi_write_binary(&r, sig, 32) ||
 	    mbedtls_mpi_write_binary(&s, sig + 32, 32))
@@ -71,6 +106,63 @@ void sign_image(u64 load_addr, u64 size, const void *bytes, bool wrong_key,
 	mbedtls_mpi_free(&s);
 	mbedtls_mpi_free(&r);
 	mbedtls_ecp_group_free(&grp);
+}
+
+void sign_image(u64 load_addr, u64 size, const void *bytes, bool wrong_key,
+		u8 sig[BOOTOPS_SIG_SIZE])
+{
+	u8 hdr[BOOTOPS_HDR_SIZE] = { 0 }, hash[32];
+
+	memcpy(hdr, BOOTOPS_HDR_MAGIC, 8);
+	put_le64(hdr + BOOTOPS_HDR_OFF_LOAD_ADDR, load_addr);
+	put_le64(hdr + BOOTOPS_HDR_OFF_SIZE, size);
+	mbedtls_sha256_ret(bytes, size, hdr + BOOTOPS_HDR_OFF_DIGEST, 0);
+	mbedtls_sha256_ret(hdr, sizeof(hdr), hash, 0);
+	sign_hash(hash, wrong_key, sig);
+}
+
+void manifest_add_image(struct test_manifest *m, u64 load_addr, u64 size, u64 first_pfn)
+{
+	u8 *bytes = image_bytes_of(size, first_pfn);
+
+	m->img[m->nr].load_addr = load_addr;
+	m->img[m->nr].size = size;
+	mbedtls_sha256_ret(bytes, size, m->img[m->nr].digest, 0);
+	free(bytes);
+	m->nr++;
+}
+
+u64 manifest_bytes(const struct test_manifest *m, u8 *out)
+{
+	u64 len = BOOTOPS_MANIFEST_SIGNED_SIZE(m->nr);
+	u8 *img = out + BOOTOPS_MANIFEST_HDR_SIZE, hash[32];
+	u32 i;
+
+	memset(out, 0, BOOTOPS_MANIFEST_SIZE(m->nr));
+	memcpy(out, BOOTOPS_MANIFEST_MAGIC, 8);
+	put_le32(out + BOOTOPS_MANIFEST_OFF_KEY_ID, m->key_id);
+	put_le32(out + BOOTOPS_MANIFEST_OFF_NR, m->nr);
+	put_le64(out + BOOTOPS_MANIFEST_OFF_SECVER, m->secver);
+	put_le64(out + BOOTOPS_MANIFEST_OFF_FLAGS, m->flags);
+	put_le64(out + BOOTOPS_MANIFEST_OFF_ENTRY, m->entry);
+	for (i = 0; i < m->nr; i++, img += BOOTOPS_MANIFEST_IMAGE_SIZE) {
+		put_le64(img, m->img[i].load_addr);
+		put_le64(img + BOOTOPS_MANIFEST_IMG_OFF_SIZE, m->img[i].size);
+		memcpy(img + BOOTOPS_MANIFEST_IMG_OFF_DIGEST, m->img[i].digest, 32);
+	}
+	mbedtls_sha256_ret(out, len, hash, 0);
+	/* Key id k's private key is key_seed[k + 1]; 9 stands for a key hyp lacks. */
+	sign_hash(hash, m->signer ? m->signer : m->key_id + 1, out + len);
+	return len + BOOTOPS_SIG_SIZE;
+}
+
+void write_manifest(u64 pfn, const struct test_manifest *m)
+{
+	u8 buf[BOOTOPS_MANIFEST_SIZE(BOOTOPS_MAX_LOAD_INFO)];
+	u64 len = manifest_bytes(m, buf);
+
+	if (sim_host_write(pfn, 0, buf, len))
+		abort();
 }
 
 void fill_page(u64 pfn, u32 seed)
@@ -82,16 +174,6 @@ void fill_page(u64 pfn, u32 seed)
 		buf[i] = (u8)(seed * 131 + i * 7 + (i >> 8));
 	if (sim_host_write(pfn, 0, buf, PAGE))
 		abort();
-}
-
-static u8 *image_bytes_of(u64 size, u64 first_pfn)
-{
-	u64 npages = bootops_image_pages(size), k;
-	u8 *buf = malloc(npages * PAGE);
-
-	for (k = 0; k < npages; k++)
-		memcpy(buf + k * PAGE, sim_page_bytes(first_pfn + k), PAGE);
-	return buf;
 }
 
 int declare_image(u64 vmid, u64 load_addr, u64 size, u64 first_pfn, u32 seed)

@@ -25,6 +25,27 @@ static inline u64 ram(u64 n)
 void sign_image(u64 load_addr, u64 size, const void *bytes, bool wrong_key,
 		u8 sig[BOOTOPS_SIG_SIZE]);
 
+/*
+ * A boot manifest to write into a host page: signed with key_id's private
+ * key, or with key_seed[signer] (1: a key hyp does not know) if signer is
+ * set.
+ */
+struct test_manifest {
+	u32 key_id, nr, signer;
+	u64 secver, flags, entry;
+	struct {
+		u64 load_addr, size;
+		u8 digest[32];
+	} img[BOOTOPS_MAX_LOAD_INFO];
+};
+
+/* Appends the image of size bytes in host pages first_pfn.. as they are now. */
+void manifest_add_image(struct test_manifest *m, u64 load_addr, u64 size, u64 first_pfn);
+/* The manifest's bytes, signature included; returns their length. */
+u64 manifest_bytes(const struct test_manifest *m, u8 *out);
+/* The same, written at the start of host page pfn. */
+void write_manifest(u64 pfn, const struct test_manifest *m);
+
 /* Fills host page pfn with a pattern derived from seed. */
 void fill_page(u64 pfn, u32 seed);
 

@@ -74,6 +74,30 @@ bool bootops_range_in_image(u64 vmid, u64 ipa, u64 size);
 /* Teardown helper: returns image pages and remap slots, within *budget. */
 int bootops_release_images(u64 vmid, u64 *budget);
 
+/*
+ * The boot manifest (manifest.c).  set_manifest: the manifest at the start
+ * of host page pfn, copied once; -EEXIST if the VM has one, -EINVAL if it
+ * is malformed, -ENOKEY if hyp has no such manifest key.
+ */
+int bootops_set_manifest(u64 vmid, u64 pfn);
+/* The rest: caller holds the VM lock, the VM has a record. */
+bool bootops_vm_has_manifest(u64 vmid);
+int bootops_manifest_check_images(u64 vmid);
+int bootops_manifest_check_sig(u64 vmid);
+int bootops_manifest_check_digest(u64 vmid, u32 idx, const u8 digest[BOOTOPS_DIGEST_SIZE]);
+void bootops_manifest_verified(u64 vmid);
+bool bootops_manifest_entry_ok(u64 vmid, u64 pc);
+bool bootops_manifest_requires_private(u64 vmid);
+/*
+ * Rollback protection: the lowest security version key_id may boot
+ * (BOOTOPS_INVALID64 if hyp has no such key), and raising it (never
+ * lowering; -ENOKEY).
+ */
+u64 bootops_manifest_min(u32 key_id);
+int bootops_manifest_raise_min(u32 key_id, u64 secver);
+/* The idx-th manifest key hyp has: its id and minimum; -ENOENT past the last. */
+int bootops_manifest_key_info(u64 idx, u32 *key_id, u64 *min);
+
 /* Device memory and SMMU (io.c, smmu.c). */
 bool bootops_ipa_page_valid(u64 vmid, u64 ipa);
 int bootops_map_io(u64 vmid, u64 gpa, u64 pa);

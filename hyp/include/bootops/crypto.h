@@ -27,15 +27,21 @@ int bootops_crypto_init(void);
 void bootops_crypto_use_sha256_insns(bool on);
 /* The backend: nblocks 64-byte blocks into state (FIPS 180-4 H0..H7). */
 void bootops_crypto_sha256_blocks(u32 state[8], const u8 *data, u64 nblocks);
-/* 0 if sig is the trust anchor's signature of hash, else -EKEYREJECTED. */
-int bootops_crypto_verify(const u8 hash[BOOTOPS_DIGEST_SIZE],
+/*
+ * Key 0 is the per-image trust anchor, keys 1.. the manifest keys
+ * (bootops/trust_anchor.h).  Whether hyp has key_id, and its index
+ * (0..BOOTOPS_MANIFEST_MAX_KEYS - 1) among the manifest keys, or -ENOKEY.
+ */
+int bootops_crypto_manifest_key(u32 key_id);
+/* 0 if sig is key_id's signature of hash, else -EKEYREJECTED. */
+int bootops_crypto_verify(u32 key_id, const u8 hash[BOOTOPS_DIGEST_SIZE],
 			  const u8 sig[BOOTOPS_SIG_SIZE]);
 /*
  * The same in bounded steps, for owner (a vmid): BOOTOPS_CONTINUE until
- * the check is done, then 0 or -EKEYREJECTED.  hash and sig are read at
- * the first step.  One owner's check at a time: others get CONTINUE.
+ * the check is done, then 0 or -EKEYREJECTED.  key_id, hash and sig are
+ * read at the first step.  One owner's check at a time: others get CONTINUE.
  */
-int bootops_crypto_verify_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+int bootops_crypto_verify_step(u64 owner, u32 key_id, const u8 hash[BOOTOPS_DIGEST_SIZE],
 			       const u8 sig[BOOTOPS_SIG_SIZE]);
 /* Drops owner's check in progress, if any (teardown). */
 void bootops_crypto_verify_abort(u64 owner);

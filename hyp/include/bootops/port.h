@@ -46,6 +46,7 @@ typedef int64_t s64;
 #define EINVAL		22
 #define ENOSPC		28
 #define ERANGE		34
+#define ENOKEY		126
 #define EKEYREJECTED	129
 
 typedef struct { int locked; } bootops_lock_t;

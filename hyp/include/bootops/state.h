@@ -11,6 +11,7 @@
 
 #include <bootops/port.h>
 #include <bootops/crypto.h>
+#include <bootops/manifest.h>
 #include <bootops/pgtable.h>
 
 struct bootops_load_info {
@@ -31,12 +32,39 @@ struct bootops_vcpu_info {
 	u64 on_pc, on_ctx;	/* ON_PENDING: the guest's CPU_ON entry and context */
 };
 
-/* Verification steps, in order, for each image (image.c). */
+/*
+ * Hyp's copy of a VM's boot manifest (include/bootops/manifest.h), taken
+ * once from the host and checked field by field; set is 0 without one.
+ */
+struct bootops_manifest_image {
+	u64 load_addr;
+	u64 size;
+	u8 digest[BOOTOPS_DIGEST_SIZE];
+};
+
+struct bootops_manifest {
+	u8 set;
+	u8 key_idx;		/* among the manifest keys */
+	u32 key_id;
+	u32 nr;
+	u64 secver;
+	u64 flags;
+	u64 entry;
+	struct bootops_manifest_image image[BOOTOPS_MAX_LOAD_INFO];
+	u8 hash[BOOTOPS_DIGEST_SIZE];	/* SHA-256 of the signed bytes */
+	u8 sig[BOOTOPS_SIG_SIZE];
+};
+
+/*
+ * Verification steps (image.c): MANIFEST first, only with a manifest, then
+ * LOAD, HASH and CHECK, then DONE.  A cursor zeroed at teardown is at LOAD.
+ */
 enum bootops_verify_step {
 	BOOTOPS_STEP_LOAD,	/* every image: pages to the VM and its stage 2 */
 	BOOTOPS_STEP_HASH,	/* image idx: SHA-256 of its bytes */
-	BOOTOPS_STEP_CHECK,	/* image idx: the signature */
+	BOOTOPS_STEP_CHECK,	/* image idx: its signature, or its manifest digest */
 	BOOTOPS_STEP_DONE,
+	BOOTOPS_STEP_MANIFEST,	/* the manifest's signature, before any page moves */
 };
 
 /*
@@ -48,7 +76,8 @@ struct bootops_cursor {
 	u32 idx;
 	u64 page;
 	struct bootops_sha256 sha;
-	u8 hash[BOOTOPS_DIGEST_SIZE];	/* what image idx's signature signs */
+	/* What image idx's signature signs, or with a manifest its digest. */
+	u8 hash[BOOTOPS_DIGEST_SIZE];
 };
 
 /* Hyp's record of a VM: in the BOOTOPS_VM_STATE_PAGES the host donated. */
@@ -60,6 +89,7 @@ struct bootops_vm_info {
 	u64 host_faults;	/* host accesses to pages this VM owns */
 	u8 requires_images;	/* runs only with verified images: never without */
 	struct bootops_load_info load[BOOTOPS_MAX_LOAD_INFO];
+	struct bootops_manifest manifest;
 	struct bootops_vcpu_info vcpu[BOOTOPS_MAX_VCPUS];
 };
 
@@ -82,6 +112,9 @@ struct bootops_vm_slot {
 
 struct bootops_state {
 	bootops_lock_t remap_lock;	/* remap bitmap; innermost */
+	bootops_lock_t keys_lock;	/* secver_min; innermost */
+	/* Rollback protection: the lowest security version each manifest key may boot. */
+	u64 secver_min[BOOTOPS_MANIFEST_MAX_KEYS];
 	bootops_lock_t smmu_lock;	/* every bank; after the VM lock */
 	u64 remap_used[BOOTOPS_REMAP_WORDS];
 	struct bootops_smmu_bank smmu[BOOTOPS_SMMU_NUM][BOOTOPS_SMMU_NUM_CB];
