@@ -31,18 +31,6 @@ static u64 get_le(const u8 *p, int bytes)
 	return v;
 }
 
-int bootops_crypto_manifest_key(u32 key_id)
-{
-	u32 i;
-
-	if (!key_id)
-		return -ENOKEY;
-	for (i = 0; i < bootops_nr_manifest_keys && i < BOOTOPS_MANIFEST_MAX_KEYS; i++)
-		if (bootops_manifest_keys[i].id == key_id)
-			return i;
-	return -ENOKEY;
-}
-
 static bool zero_bytes(const u8 *p, u64 n)
 {
 	while (n--)

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Signature check of one boot image (format: include/bootops/image.h).
- * The header is rebuilt from what hyp itself recorded, never taken from
- * the host, so a signature only fits the address and size it was made for.
+ * Signature check of one boot image (format: include/bootops/image.h), and
+ * which key a manifest names.  The header is rebuilt from what hyp itself
+ * recorded, never taken from the host, so a signature only fits the
+ * address and size it was made for.
  */
 #include <bootops/bootops.h>
 #include <bootops/crypto.h>
 #include <bootops/image.h>
+#include <bootops/manifest.h>
+#include <bootops/trust_anchor.h>
 
 static void put_le64(u8 *p, u64 v)
 {
@@ -37,4 +40,16 @@ int bootops_verify_image(u64 load_addr, u64 size, const void *bytes,
 	bootops_sha256(bytes, size, digest);
 	bootops_image_signed_hash(load_addr, size, digest, hash);
 	return bootops_crypto_verify(0, hash, sig);
+}
+
+int bootops_crypto_manifest_key(u32 key_id)
+{
+	u32 i;
+
+	if (!key_id)
+		return -ENOKEY;
+	for (i = 0; i < bootops_nr_manifest_keys && i < BOOTOPS_MANIFEST_MAX_KEYS; i++)
+		if (bootops_manifest_keys[i].id == key_id)
+			return i;
+	return -ENOKEY;
 }

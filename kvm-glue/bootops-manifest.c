@@ -83,11 +83,18 @@ int kvm_bootops_set_manifest(struct kvm *kvm, void __user *argp)
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!page)
 		return -ENOMEM;
+	ret = -EFAULT;
 	if (copy_from_user(page_address(page), u64_to_user_ptr(arg.addr), arg.size))
-		ret = -EFAULT;
+		goto out;
+	/* config_lock: serialised with the first run, which verifies. */
+	mutex_lock(&kvm->arch.config_lock);
+	if (kvm->arch.bootops_status)
+		ret = -EBUSY;
 	else
 		ret = kvm_call_hyp_nvhe(__bootops_set_manifest, kvm->arch.pkvm.handle,
 					page_to_pfn(page));
+	mutex_unlock(&kvm->arch.config_lock);
+out:
 	__free_page(page);
 	return ret;
 }

@@ -14,6 +14,7 @@
 #   build/vmm/bootops-vmm       static aarch64 VMM (tools/bootops-vmm/vmm.c)
 #   build/vmm/bootops_images    static aarch64 TAP test (selftests/qemu/)
 #   build/vmm/bootops_off       the same, for a boot with kvm-arm.bootops=off
+#   build/vmm/bootops_manifest  static aarch64 TAP test of boot manifests
 #   build/vmm/hello.{elf,bin,lst}  the guest (tools/bootops-vmm/guest/)
 #   build/vmm/hello.sig            hello.bin signed for LOAD_ADDR
 #   build/vmm/hello.tampered.bin   hello.bin with one bit flipped
@@ -27,6 +28,8 @@
 #   build/vmm/regs.{bin,sig}       the CPU-state guest, signed for LOAD_ADDR
 #   build/vmm/smp.{bin,sig}        the two-vCPU PSCI guest, signed for LOAD_ADDR
 #   build/vmm/hello.big.{bin,sig}  hello.bin padded to 24 MiB, signed for LOAD_ADDR
+#   build/vmm/blob-{a,b}.bin, *.man, hello.m1.sig  boot manifests and their
+#                                  images (selftests/qemu/bootops_manifest.c)
 #   build/vmm/initramfs-args.txt   arguments for scripts/build-initramfs.sh,
 #                                  one per line: the binaries and fixtures
 #                                  (/tests/bootops-vmm, /tests/bootops_images,
@@ -47,6 +50,7 @@ KEY="$BUILD/keys/bootops-dev.pem"
 OTHER_KEY="$BUILD/keys/other.pem"
 LOAD_ADDR=0x80000000		# hello.S links here; the memslot starts here
 OTHER_ADDR=0x80010000		# a second address inside the memslot
+DATA_ADDR=0x80100000		# the manifests' data image
 MEM=2M@0x80000000
 
 fixtures=1
@@ -112,9 +116,13 @@ V="$ROOT/tools/bootops-vmm"
 	"$ROOT/selftests/qemu/bootops_images.c" "$V/vmm.c"
 "${CROSS}gcc" "${CFLAGS[@]}" -DVMM_NO_MAIN -DLOAD_ADDR="${LOAD_ADDR}ULL" \
 	-o "$OUT/bootops_off" "$ROOT/selftests/qemu/bootops_off.c" "$V/vmm.c"
-"${CROSS}strip" "$OUT/bootops-vmm" "$OUT/bootops_images" "$OUT/bootops_off"
+"${CROSS}gcc" "${CFLAGS[@]}" -DVMM_NO_MAIN -DLOAD_ADDR="${LOAD_ADDR}ULL" \
+	-DDATA_ADDR="${DATA_ADDR}ULL" -o "$OUT/bootops_manifest" \
+	"$ROOT/selftests/qemu/bootops_manifest.c" "$V/vmm.c"
+"${CROSS}strip" "$OUT/bootops-vmm" "$OUT/bootops_images" "$OUT/bootops_off" \
+	"$OUT/bootops_manifest"
 if command -v file >/dev/null; then
-	for b in bootops-vmm bootops_images bootops_off; do
+	for b in bootops-vmm bootops_images bootops_off bootops_manifest; do
 		file "$OUT/$b" | grep -q 'statically linked' || die "$b is not statically linked"
 	done
 fi
@@ -197,11 +205,41 @@ expect BAD "$PUB" $LOAD_ADDR  hello.bin          hello.zero.sig
 expect OK  "$PUB" $LOAD_ADDR  hello.big.bin      hello.big.sig
 log "fixtures signed with ${KEY#"$ROOT"/} and checked with bootops-sign verify"
 
+# Boot manifests (selftests/qemu/bootops_manifest.c says what each is), made
+# with the manifest keys the kernel build generated (key ids 1 and 2).
+MKEY1="$BUILD/keys/manifest-1.pem"
+MKEY2="$BUILD/keys/manifest-2.pem"
+[ -f "$MKEY1" ] && [ -f "$MKEY2" ] || die "no manifest keys in build/keys: they come with the kernel build"
+blob() { printf '%-99s\n' "$1" >"$2"; }
+blob "release A: the data image the owner signed with hello.bin" blob-a.bin
+blob "release B: another data image, same size, same address" blob-b.bin
+manifest() {	# manifest KEY OUT [options...]
+	local key=$1 out=$2
+	shift 2
+	"$SIGN" manifest --key "$key" "$@" "$out" >/dev/null
+}
+SET_A=(--image "$LOAD_ADDR:hello.bin" --image "$DATA_ADDR:blob-a.bin")
+manifest "$MKEY1" m-a.man --key-id 1 --secver 3 --entry $LOAD_ADDR "${SET_A[@]}"
+manifest "$MKEY1" m-b.man --key-id 1 --secver 3 --image "$LOAD_ADDR:hello.bin" \
+	--image "$DATA_ADDR:blob-b.bin"
+manifest "$MKEY1" m-old.man --key-id 1 --secver 2 "${SET_A[@]}"
+manifest "$KEY" m-forged.man --key-id 1 --secver 3 "${SET_A[@]}"
+manifest "$MKEY1" m-nokey.man --key-id 7 --secver 3 "${SET_A[@]}"
+manifest "$MKEY1" m-entry.man --key-id 1 --secver 3 --entry $((LOAD_ADDR + 8)) "${SET_A[@]}"
+manifest "$MKEY1" m-priv.man --key-id 1 --secver 3 --private-mem --image "$LOAD_ADDR:touch.bin"
+manifest "$MKEY2" m2-v5r.man --key-id 2 --secver 5 --raise-min "${SET_A[@]}"
+manifest "$MKEY2" m2-v4.man --key-id 2 --secver 4 "${SET_A[@]}"
+manifest "$MKEY2" m2-v5.man --key-id 2 --secver 5 "${SET_A[@]}"
+sign "$MKEY1" $LOAD_ADDR hello.bin hello.m1.sig
+log "boot manifests made with build/keys/manifest-{1,2}.pem"
+
 # --- initramfs arguments ----------------------------------------------------------
 FIX=(hello.bin hello.sig hello.tampered.bin hello.other-key.sig hello.other-addr.sig
      hello.padded.bin hello.other-size.sig hello.zero.sig hello.short.sig touch.bin touch.sig
      regs.bin regs.sig smp.bin smp.sig
-     hello.big.bin hello.big.sig)
+     hello.big.bin hello.big.sig
+     blob-a.bin blob-b.bin m-a.man m-b.man m-old.man m-forged.man m-nokey.man m-entry.man
+     m-priv.man m2-v5r.man m2-v4.man m2-v5.man hello.m1.sig)
 RUN_GOOD="bootops-vmm --mem $MEM --image /tests/vmm/hello.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
 RUN_BAD="bootops-vmm --expect-reject --mem $MEM --image /tests/vmm/hello.tampered.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
 write_args() {	# write_args FILE WITH_IMAGES_TEST
@@ -211,6 +249,8 @@ write_args() {	# write_args FILE WITH_IMAGES_TEST
 		if [ "$2" = 1 ]; then
 			echo --add
 			echo "$OUT/bootops_images:/tests/bootops_images"
+			echo --add
+			echo "$OUT/bootops_manifest:/tests/bootops_manifest"
 		fi
 		for f in "${FIX[@]}"; do
 			echo --add
@@ -219,6 +259,8 @@ write_args() {	# write_args FILE WITH_IMAGES_TEST
 		if [ "$2" = 1 ]; then
 			echo --test
 			echo bootops_images
+			echo --test
+			echo bootops_manifest
 		fi
 		echo --test
 		echo "$RUN_GOOD"

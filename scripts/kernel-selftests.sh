@@ -194,6 +194,8 @@ for cpu in "${cpus[@]}"; do
 	# -cpu max says kvm-arm.bootops=on, which must leave boot ops on.
 	append=kvm-arm.bootops=on
 	[ "$cpu" = cortex-a57 ] && append=kvm-arm.bootops_sha256=c
+	# Rollback minimum of manifest key 1 (bootops_manifest checks it).
+	append+=" kvm-arm.bootops_secver=1:3"
 	append+=" bootops.tlbi_quirk=$(tlbi_quirk "$cpu")"
 	# 2 GiB: dirty_log_test maps 1 GiB of guest memory whatever its -m.
 	if INITRD="$OUT" CPU="$cpu" MEM=2G TIMEOUT="${TIMEOUT:-3000}" APPEND="$append" \

@@ -31,6 +31,7 @@
 #include <mbedtls/sha256.h>
 
 #include <bootops/image.h>
+#include <bootops/manifest.h>
 #include <bootops/trust_anchor.h>
 
 #define EXIT_BAD_SIG	1
@@ -46,6 +47,9 @@ static const char usage_text[] =
 "       bootops-sign sign   --key PRIVATE.pem --load-addr ADDR IMAGE SIG\n"
 "       bootops-sign verify --pubkey PUBLIC.pem --load-addr ADDR IMAGE SIG\n"
 "       bootops-sign anchor PUBLIC.pem OUT.c\n"
+"       bootops-sign manifest --key PRIVATE.pem --key-id N [--secver V]\n"
+"                    [--entry ADDR] [--private-mem] [--raise-min]\n"
+"                    --image ADDR:IMAGE [--image ADDR:IMAGE ...] OUT\n"
 "       bootops-sign --help\n";
 
 static const char help_text[] =
@@ -66,6 +70,12 @@ static const char help_text[] =
 "  anchor   write OUT.c, the C definition of bootops_trust_anchor (the\n"
 "           uncompressed public point) that the kernel build compiles into\n"
 "           hyp.  A private key file is accepted too: its public half is used.\n"
+"  manifest write OUT, a boot manifest signed with manifest key N: every\n"
+"           image of the VM in the order the VMM declares them (at most 5),\n"
+"           security version V (hyp refuses versions below its minimum for\n"
+"           key N; --raise-min raises that minimum to V once the VM\n"
+"           verifies), vCPU 0's entry ADDR (0: anywhere in an image), and\n"
+"           --private-mem if the host may not share memory into the VM.\n"
 "\n"
 "Exit status: 0 success, 1 bad signature (verify), 2 any other error.\n";
 
@@ -282,13 +292,12 @@ static int load_public(mbedtls_pk_context *pk, const char *path)
 }
 
 /*
- * SHA-256 of the header for (load_addr, IMAGE), as hyp/verify.c builds it.
+ * SHA-256 of IMAGE and its size, checked as hyp checks a declared image.
  * The image is streamed: it may be large.
  */
-static int header_hash(const char *image, uint64_t load_addr,
-		       unsigned char hash[BOOTOPS_DIGEST_SIZE])
+static int image_digest(const char *image, uint64_t load_addr,
+			unsigned char digest[BOOTOPS_DIGEST_SIZE], uint64_t *size_out)
 {
-	unsigned char hdr[BOOTOPS_HDR_SIZE] = { 0 };
 	static unsigned char chunk[1 << 16];
 	mbedtls_sha256_context ctx;
 	uint64_t size = 0;
@@ -328,18 +337,29 @@ static int header_hash(const char *image, uint64_t load_addr,
 		fprintf(stderr, "%s: warning: %s is %llu bytes; hyp's default limit is %llu\n",
 			prog, image, (unsigned long long)size,
 			(unsigned long long)BOOTOPS_MAX_IMAGE_SIZE);
-
-	memcpy(hdr, BOOTOPS_HDR_MAGIC, 8);
-	put_le64(hdr + BOOTOPS_HDR_OFF_LOAD_ADDR, load_addr);
-	put_le64(hdr + BOOTOPS_HDR_OFF_SIZE, size);
-	if (mbedtls_sha256_finish_ret(&ctx, hdr + BOOTOPS_HDR_OFF_DIGEST) ||
-	    mbedtls_sha256_ret(hdr, sizeof(hdr), hash, 0))
+	if (mbedtls_sha256_finish_ret(&ctx, digest))
 		goto out;
+	*size_out = size;
 	ret = 0;
 out:
 	mbedtls_sha256_free(&ctx);
 	fclose(f);
 	return ret;
+}
+
+/* SHA-256 of the header for (load_addr, IMAGE), as hyp/verify.c builds it. */
+static int header_hash(const char *image, uint64_t load_addr,
+		       unsigned char hash[BOOTOPS_DIGEST_SIZE])
+{
+	unsigned char hdr[BOOTOPS_HDR_SIZE] = { 0 };
+	uint64_t size;
+
+	if (image_digest(image, load_addr, hdr + BOOTOPS_HDR_OFF_DIGEST, &size))
+		return -1;
+	memcpy(hdr, BOOTOPS_HDR_MAGIC, 8);
+	put_le64(hdr + BOOTOPS_HDR_OFF_LOAD_ADDR, load_addr);
+	put_le64(hdr + BOOTOPS_HDR_OFF_SIZE, size);
+	return mbedtls_sha256_ret(hdr, sizeof(hdr), hash, 0) ? -1 : 0;
 }
 
 /* The signature file: exactly 64 bytes. */
@@ -560,55 +580,219 @@ static int parse_sv(const char *cmd, const char *keyopt, int argc, char **argv,
 	return 0;
 }
 
-static int cmd_sign(int argc, char **argv)
+/* ECDSA P-256 of hash with the private key in key_path, raw r || s, checked. */
+static int sign_hash(const char *key_path, const unsigned char hash[BOOTOPS_DIGEST_SIZE],
+		     unsigned char sig[BOOTOPS_SIG_SIZE])
 {
-	unsigned char hash[BOOTOPS_DIGEST_SIZE], sig[BOOTOPS_SIG_SIZE];
 	mbedtls_pk_context pk;
 	mbedtls_ecp_keypair *kp;
 	mbedtls_mpi r, s;
-	struct sv_args a;
 	struct rng rng;
-	int ret, rc;
+	int ret, rc = -1;
 
-	rc = parse_sv("sign", "--key", argc, argv, &a);
-	if (rc)
-		return rc;
-	rc = EXIT_ERR;
 	mbedtls_pk_init(&pk);
 	mbedtls_mpi_init(&r);
 	mbedtls_mpi_init(&s);
-	if (rng_init(&rng) || load_private(&pk, a.key) ||
-	    header_hash(a.image, a.load_addr, hash))
+	if (rng_init(&rng) || load_private(&pk, key_path))
 		goto out;
 	kp = mbedtls_pk_ec(pk);
 	/*
 	 * RFC 6979: the nonce comes from the key and the hash, not from the
 	 * RNG (which only blinds the computation).
 	 */
-	ret = mbedtls_ecdsa_sign_det_ext(&kp->grp, &r, &s, &kp->d, hash, sizeof(hash),
+	ret = mbedtls_ecdsa_sign_det_ext(&kp->grp, &r, &s, &kp->d, hash, BOOTOPS_DIGEST_SIZE,
 					 MBEDTLS_MD_SHA256, mbedtls_ctr_drbg_random,
 					 &rng.drbg);
 	/* Check it the way hyp will before handing it out. */
 	if (!ret)
-		ret = mbedtls_ecdsa_verify(&kp->grp, hash, sizeof(hash), &kp->Q, &r, &s);
+		ret = mbedtls_ecdsa_verify(&kp->grp, hash, BOOTOPS_DIGEST_SIZE, &kp->Q, &r, &s);
 	if (!ret)
 		ret = mbedtls_mpi_write_binary(&r, sig, BOOTOPS_SIG_SIZE / 2);
 	if (!ret)
 		ret = mbedtls_mpi_write_binary(&s, sig + BOOTOPS_SIG_SIZE / 2,
 					       BOOTOPS_SIG_SIZE / 2);
-	if (ret) {
+	if (ret)
 		err("signing failed: %s", mbed_err(ret));
-		goto out;
-	}
-	if (write_file(a.sig, sig, sizeof(sig), 0644, 0))
-		goto out;
-	rc = 0;
+	else
+		rc = 0;
 out:
+	rng_free(&rng);
 	mbedtls_mpi_free(&s);
 	mbedtls_mpi_free(&r);
 	mbedtls_pk_free(&pk);
-	rng_free(&rng);
 	return rc;
+}
+
+static int cmd_sign(int argc, char **argv)
+{
+	unsigned char hash[BOOTOPS_DIGEST_SIZE], sig[BOOTOPS_SIG_SIZE];
+	struct sv_args a;
+	int rc;
+
+	rc = parse_sv("sign", "--key", argc, argv, &a);
+	if (rc)
+		return rc;
+	if (header_hash(a.image, a.load_addr, hash) || sign_hash(a.key, hash, sig) ||
+	    write_file(a.sig, sig, sizeof(sig), 0644, 0))
+		return EXIT_ERR;
+	return 0;
+}
+
+/* ---- manifests (include/bootops/manifest.h) ------------------------- */
+
+struct manifest_args {
+	const char *key, *out;
+	uint64_t key_id, secver, flags, entry;
+	unsigned int nr;
+	uint64_t addr[BOOTOPS_MAX_LOAD_INFO];
+	const char *file[BOOTOPS_MAX_LOAD_INFO];
+};
+
+/* Decimal or 0x-hex, no sign, no junk, no overflow. */
+static int parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		goto bad;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	if (!errno && !*end)
+		return 0;
+bad:
+	err("%s: '%s' is not a decimal or 0x-hex number", opt, s ? s : "");
+	return -1;
+}
+
+/* --image ADDR:FILE */
+static int parse_image(struct manifest_args *a, const char *s)
+{
+	const char *colon = strchr(s, ':');
+	char addr[32];
+
+	if (a->nr == BOOTOPS_MAX_LOAD_INFO) {
+		err("manifest: at most %d images", BOOTOPS_MAX_LOAD_INFO);
+		return -1;
+	}
+	if (!colon || colon == s || !colon[1] || (size_t)(colon - s) >= sizeof(addr)) {
+		err("manifest: --image wants ADDR:FILE, not '%s'", s);
+		return -1;
+	}
+	memcpy(addr, s, colon - s);
+	addr[colon - s] = 0;
+	if (parse_addr(addr, &a->addr[a->nr]))
+		return -1;
+	a->file[a->nr++] = colon + 1;
+	return 0;
+}
+
+/* An option's value: after '=' or as the next argument. */
+static const char *opt_value(int argc, char **argv, int *i)
+{
+	const char *eq = strchr(argv[*i], '=');
+
+	if (eq)
+		return eq + 1;
+	return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+static bool is_opt(const char *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(s, name, n) && (s[n] == 0 || s[n] == '=');
+}
+
+static int parse_manifest_args(int argc, char **argv, struct manifest_args *a)
+{
+	int i, rc = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->key_id = UINT64_MAX;
+	for (i = 0; i < argc && !rc; i++) {
+		const char *s = argv[i], *v = NULL;
+
+		if (!strcmp(s, "--private-mem")) {
+			a->flags |= BOOTOPS_MANIFEST_F_PRIVATE_MEM;
+			continue;
+		}
+		if (!strcmp(s, "--raise-min")) {
+			a->flags |= BOOTOPS_MANIFEST_F_RAISE_MIN;
+			continue;
+		}
+		if (s[0] != '-') {
+			if (a->out)
+				return usage_error("manifest: too many arguments");
+			a->out = s;
+			continue;
+		}
+		if (!is_opt(s, "--key") && !is_opt(s, "--key-id") && !is_opt(s, "--secver") &&
+		    !is_opt(s, "--entry") && !is_opt(s, "--image"))
+			return usage_error("manifest: unknown option %s", s);
+		v = opt_value(argc, argv, &i);
+		if (!v)
+			return usage_error("manifest: %.*s needs a value", (int)strcspn(s, "="), s);
+		if (is_opt(s, "--key"))
+			a->key = v;
+		else if (is_opt(s, "--key-id"))
+			rc = parse_u64("--key-id", v, &a->key_id);
+		else if (is_opt(s, "--secver"))
+			rc = parse_u64("--secver", v, &a->secver);
+		else if (is_opt(s, "--entry"))
+			rc = parse_u64("--entry", v, &a->entry);
+		else
+			rc = parse_image(a, v);
+	}
+	if (rc)
+		return EXIT_ERR;
+	if (!a->key || !a->out || !a->nr)
+		return usage_error("manifest: needs --key, at least one --image and OUT");
+	if (!a->key_id || a->key_id > UINT32_MAX)
+		return usage_error("manifest: --key-id must be 1 to 4294967295 (0 is the image key)");
+	return 0;
+}
+
+/* The manifest's bytes, as hyp/manifest.c reads them; returns the signed length. */
+static int build_manifest(const struct manifest_args *a, unsigned char *buf, size_t *len)
+{
+	unsigned char *img = buf + BOOTOPS_MANIFEST_HDR_SIZE;
+	unsigned int i;
+
+	memset(buf, 0, BOOTOPS_MANIFEST_SIZE(BOOTOPS_MAX_LOAD_INFO));
+	memcpy(buf, BOOTOPS_MANIFEST_MAGIC, 8);
+	put_le64(buf + BOOTOPS_MANIFEST_OFF_KEY_ID, a->key_id | (uint64_t)a->nr << 32);
+	put_le64(buf + BOOTOPS_MANIFEST_OFF_SECVER, a->secver);
+	put_le64(buf + BOOTOPS_MANIFEST_OFF_FLAGS, a->flags);
+	put_le64(buf + BOOTOPS_MANIFEST_OFF_ENTRY, a->entry);
+	for (i = 0; i < a->nr; i++, img += BOOTOPS_MANIFEST_IMAGE_SIZE) {
+		uint64_t size;
+
+		if (image_digest(a->file[i], a->addr[i], img + BOOTOPS_MANIFEST_IMG_OFF_DIGEST,
+				 &size))
+			return -1;
+		put_le64(img, a->addr[i]);
+		put_le64(img + BOOTOPS_MANIFEST_IMG_OFF_SIZE, size);
+	}
+	*len = BOOTOPS_MANIFEST_SIGNED_SIZE(a->nr);
+	return 0;
+}
+
+static int cmd_manifest(int argc, char **argv)
+{
+	unsigned char buf[BOOTOPS_MANIFEST_SIZE(BOOTOPS_MAX_LOAD_INFO)];
+	unsigned char hash[BOOTOPS_DIGEST_SIZE];
+	struct manifest_args a;
+	size_t len;
+	int rc;
+
+	rc = parse_manifest_args(argc, argv, &a);
+	if (rc)
+		return rc;
+	if (build_manifest(&a, buf, &len) || mbedtls_sha256_ret(buf, len, hash, 0) ||
+	    sign_hash(a.key, hash, buf + len) ||
+	    write_file(a.out, buf, len + BOOTOPS_SIG_SIZE, 0644, 0))
+		return EXIT_ERR;
+	return 0;
 }
 
 static int cmd_verify(int argc, char **argv)
@@ -693,7 +877,9 @@ static int cmd_anchor(int argc, char **argv)
 	     "const u8 bootops_trust_anchor[BOOTOPS_PUBKEY_SIZE] = {");
 	for (i = 0; i < BOOTOPS_PUBKEY_SIZE; i++)
 		EMIT("%s0x%02x,", i % 8 ? " " : "\n\t", pt[i]);
-	EMIT("\n};\n");
+	EMIT("\n};\n\n/* No manifest key (the kernel build adds them). */\n"
+	     "const struct bootops_manifest_key bootops_manifest_keys[1];\n"
+	     "const u32 bootops_nr_manifest_keys;\n");
 #undef EMIT
 	if (len >= cap) {
 		err("internal: anchor text too long");
@@ -735,5 +921,7 @@ int main(int argc, char **argv)
 		return cmd_verify(argc - 2, argv + 2);
 	if (!strcmp(cmd, "anchor"))
 		return cmd_anchor(argc - 2, argv + 2);
+	if (!strcmp(cmd, "manifest"))
+		return cmd_manifest(argc - 2, argv + 2);
 	return usage_error("unknown command '%s'", cmd);
 }

@@ -85,6 +85,7 @@ const char *vmm_errname(int err)
 		err = -err;
 	switch (err) {
 	case EKEYREJECTED: return "EKEYREJECTED";
+	case ENOKEY: return "ENOKEY";
 	case ENOEXEC: return "ENOEXEC";
 	case EINVAL: return "EINVAL";
 	case EBUSY: return "EBUSY";
@@ -266,6 +267,14 @@ int vmm_declare(struct vmm *v, uint64_t gpa, uint64_t size,
 	img.size = size;
 	memcpy(img.signature, sig, VMM_SIG_SIZE);
 	return vmm_declare_raw(v, &img);
+}
+
+int vmm_set_manifest(struct vmm *v, const void *data, size_t size)
+{
+	struct kvm_arm_bootops_manifest m = { .addr = (uintptr_t)data, .size = size };
+	int ret = ioctl(v->vm, KVM_ARM_BOOTOPS_SET_MANIFEST, &m);
+
+	return ret < 0 ? -errno : ret;
 }
 
 int vmm_set_pc(struct vmm *v, uint64_t pc)
@@ -714,7 +723,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: " PROG " [--plain | --private-mem] [--expect-reject] [--quiet]\n"
-"                   --mem SIZE@BASE --image FILE@ADDR[,sig=SIGFILE]...\n"
+"                   --mem SIZE@BASE [--manifest FILE]\n"
+"                   --image FILE@ADDR[,sig=SIGFILE]...\n"
 "                   [--entry ADDR] [--x0 VALUE] [--gic-v3] [--timeout-ms N]\n"
 "                   [--smp N] [--expect-output TEXT]\n"
 "\n"
@@ -723,6 +733,8 @@ static void usage(FILE *f)
 "                      copy FILE to guest address ADDR (4 KiB aligned) and\n"
 "                      declare it with the raw 64-byte signature SIGFILE\n"
 "                      (made by bootops-sign sign --load-addr ADDR); up to %d\n"
+"  --manifest FILE     the owner's signed boot manifest (bootops-sign manifest):\n"
+"                      the images, in its order, need no SIGFILE\n"
 "  --entry ADDR        initial PC (default: the first image's address)\n"
 "  --x0 VALUE          initial x0 (a Linux Image: the DTB's guest address)\n"
 "  --gic-v3            in-kernel GICv3: distributor 0x%llx, redistributor\n"
@@ -814,7 +826,9 @@ int main(int argc, char **argv)
 	bool gic_v3 = false, have_x0 = false, private_mem = false;
 	int nimages = 0, timeout_ms = 10000, ret, rc = 1;
 	static struct vmm sec[MAX_SMP - 1];
-	const char *expect_output = NULL;
+	const char *expect_output = NULL, *manifest_file = NULL;
+	void *manifest = NULL;
+	size_t manifest_size = 0;
 	unsigned int smp = 1;
 	struct vmm vm;
 
@@ -858,6 +872,9 @@ int main(int argc, char **argv)
 			if (parse_image(strdup(val) ?: "", &images[nimages]))
 				goto bad_arg;
 			nimages++;
+		} else if (!strcmp(a, "--manifest") && val) {
+			i++;
+			manifest_file = val;
 		} else if (!strcmp(a, "--entry") && val) {
 			i++;
 			if (vmm_parse_u64(val, &entry))
@@ -905,6 +922,14 @@ bad_arg:
 		entry = images[0].addr;
 
 	/* Read everything before touching KVM. */
+	if (manifest_file && !plain) {
+		ret = vmm_read_file(manifest_file, VMM_MANIFEST_MAX, &manifest, &manifest_size);
+		if (ret) {
+			err("%s: %s", manifest_file,
+			    ret == -EFBIG ? "too large for a manifest" : strerror(-ret));
+			return 1;
+		}
+	}
 	for (int i = 0; i < nimages; i++) {
 		struct image_arg *im = &images[i];
 		long sig_size = 0;
@@ -923,7 +948,7 @@ bad_arg:
 			err("%s: empty image", im->file);
 			return 1;
 		}
-		if (plain)
+		if (plain || (manifest && !im->sig_file))
 			continue;
 		if (!im->sig_file) {
 			err("%s: no signature (--image %s@%#llx,sig=SIGFILE; or --plain)",
@@ -968,6 +993,15 @@ bad_arg:
 	    plain ? "plain: no boot ops" : "boot ops: signed images only",
 	    (unsigned long long)mem_size, (unsigned long long)mem_base);
 
+	if (manifest) {
+		ret = vmm_set_manifest(&vm, manifest, manifest_size);
+		if (ret) {
+			err("KVM_ARM_BOOTOPS_SET_MANIFEST %s: refused: %s (%s)", manifest_file,
+			    vmm_errname(ret), strerror(-ret));
+			goto out;
+		}
+		say("manifest %s given (%zu bytes)", manifest_file, manifest_size);
+	}
 	for (int i = 0; i < nimages; i++) {
 		struct image_arg *im = &images[i];
 
@@ -994,7 +1028,7 @@ bad_arg:
 		}
 		say("image %d declared at %#llx (%zu bytes, %s, signature %s)",
 		    ret, (unsigned long long)im->addr, im->size, im->file,
-		    im->sig_file);
+		    im->sig_file ?: "in the manifest");
 	}
 
 	ret = vmm_vcpu_init(&vm, entry);

@@ -139,6 +139,9 @@ int vmm_load(struct vmm *v, uint64_t gpa, const void *data, size_t size);
 int vmm_declare(struct vmm *v, uint64_t gpa, uint64_t size,
 		const uint8_t sig[VMM_SIG_SIZE]);
 int vmm_declare_raw(struct vmm *v, const struct kvm_arm_bootops_image *img);
+/* KVM_ARM_BOOTOPS_SET_MANIFEST: 0 or -errno. */
+#define VMM_MANIFEST_MAX	4096
+int vmm_set_manifest(struct vmm *v, const void *data, size_t size);
 /* vCPU 0: PREFERRED_TARGET + VCPU_INIT with PSCI 0.2, PC = entry. */
 int vmm_vcpu_init(struct vmm *v, uint64_t entry);
 /* The same with more KVM_ARM_VCPU_* feature bits (SVE: finalized too). */
