@@ -13,5 +13,7 @@
 int stress_run(unsigned int threads, double seconds, u64 seed);
 /* One VM, every boot op raced from four CPUs, for that many rounds. */
 int stress_vm_run(u64 rounds);
+/* Threads raise and read a manifest key's rollback minimum (stress_keys.c). */
+int stress_keys_run(u64 rounds);
 
 #endif /* __BOOTOPS_REFINE_H__ */
