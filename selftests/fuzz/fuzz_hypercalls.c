@@ -127,6 +127,33 @@ static int run_path(struct input *in, u64 vmid)
 	}
 }
 
+/*
+ * A manifest, mostly well formed (magic, a key hyp may have, 1-5 images),
+ * the rest from the input, written to a page and handed over; or a raise
+ * of a key's rollback minimum.
+ */
+static int manifest_call(struct input *in, u64 vmid)
+{
+	u8 b[BOOTOPS_MANIFEST_SIZE(BOOTOPS_MAX_LOAD_INFO)];
+	u64 pfn, k;
+
+	if (take(in, 1) % 8 == 0)
+		return bootops_manifest_raise_min(take(in, 1) % 4, take(in, 1) % 8);
+	for (k = 0; k < sizeof(b); k++)
+		b[k] = (u8)take(in, 1);
+	if (b[0] & 1)
+		memcpy(b, BOOTOPS_MANIFEST_MAGIC, 8);
+	b[BOOTOPS_MANIFEST_OFF_KEY_ID] %= 4;
+	memset(b + BOOTOPS_MANIFEST_OFF_KEY_ID + 1, 0, 3);
+	b[BOOTOPS_MANIFEST_OFF_NR] %= BOOTOPS_MAX_LOAD_INFO + 2;
+	memset(b + BOOTOPS_MANIFEST_OFF_NR + 1, 0, 3);
+	if (b[1] & 1)
+		memset(b + BOOTOPS_MANIFEST_OFF_FLAGS + 1, 0, 7 + 32);
+	pfn = pick_pfn(in);
+	sim_host_write(pfn, 0, b, sizeof(b));
+	return bootops_set_manifest(vmid, pfn);
+}
+
 static void one_call(struct input *in)
 {
 	u8 op = take(in, 1), sig[BOOTOPS_SIG_SIZE] = { 0 };
@@ -163,6 +190,10 @@ static void one_call(struct input *in)
 	default: {
 		u8 b = (u8)take(in, 1);
 
+		if (b & 1) {
+			ret = manifest_call(in, vmid);
+			break;
+		}
 		sim_host_write(pick_pfn(in), take(in, 2) % PAGE, &b, 1);
 	}
 	}

@@ -10,6 +10,8 @@
 
 #include <mbedtls/sha256.h>
 
+#include <bootops/trust_anchor.h>
+
 #include "crypto_fast.h"
 #include "model.h"
 
@@ -172,6 +174,7 @@ void m_init(struct model *m)
 		}
 	}
 	m->remapped = 0;
+	memset(m->secver_min, 0, sizeof(m->secver_min));
 	m->cpu = 0;
 	m->remap_fail = m->tables_fail = false;
 	m_clear_dirty(m);
@@ -308,6 +311,7 @@ int m_register_kvm(struct model *m, u64 kvm_handle, int mem_err)
 		vm->kvm = kvm_handle;
 		vm->nload = 0;
 		vm->requires = false;
+		memset(&vm->man, 0, sizeof(vm->man));
 		memset(vm->vcpu, 0, sizeof(vm->vcpu));
 		return (int)vmid;
 	}
@@ -329,6 +333,7 @@ int m_register_kvm_at(struct model *m, u64 vmid, u64 kvm_handle, int mem_err)
 	vm->kvm = kvm_handle;
 	vm->nload = 0;
 	vm->requires = false;
+	memset(&vm->man, 0, sizeof(vm->man));
 	memset(vm->vcpu, 0, sizeof(vm->vcpu));
 	return 0;
 }
@@ -464,7 +469,10 @@ int m_vcpu_first_run(struct model *m, u64 vmid, u64 vcpuid, struct m_entry *entr
 	}
 	if (!vcpu->reset)
 		return 0;
-	if (!m_search_load_info(m, vmid, entry->pc)) {
+	/* "... and be the manifest's entry if it names one" */
+	if (!m_search_load_info(m, vmid, entry->pc) ||
+	    (m->vm[vmid].man.set && m->vm[vmid].man.entry &&
+	     m->vm[vmid].man.entry != entry->pc)) {
 		vcpu->refused = 1;
 		return -EPERM;
 	}
@@ -809,23 +817,14 @@ void m_sign_image(u64 load_addr, u64 size, const u8 *bytes, u8 sig[M_SIG])
 }
 
 /* Does l's signature fit its recorded address, size and the page bytes? */
+static void image_digest(const struct m_load *l, u8 digest[32]);
+
 static bool image_valid(const struct m_load *l)
 {
-	mbedtls_sha256_context ctx;
 	u8 digest[32], hdr[64], hash[32], sig[M_SIG];
-	u64 k, left = l->size;
 
-	mbedtls_sha256_init(&ctx);
-	mbedtls_sha256_starts_ret(&ctx, 0);
 	/* The machine's bytes, page k of the image being pfn[k]. */
-	for (k = 0; k < l->npages; k++) {
-		u64 n = left < M_PAGE ? left : M_PAGE;
-
-		mbedtls_sha256_update_ret(&ctx, sim_page_bytes(l->pfn[k]), n);
-		left -= n;
-	}
-	mbedtls_sha256_finish_ret(&ctx, digest);
-	mbedtls_sha256_free(&ctx);
+	image_digest(l, digest);
 	image_header(l->load_addr, l->size, digest, hdr);
 	mbedtls_sha256_ret(hdr, sizeof(hdr), hash, 0);
 	crypto_fast_sign(0, hash, sig);
@@ -847,6 +846,156 @@ static void give_image_page(struct model *m, u64 vmid, struct m_load *l, u64 k)
 	}
 }
 
+/* ---------------------------------------------------------------------- */
+/* Boot manifests (bootops.rst, "Boot manifests").                        */
+
+/* The platform's manifest keys (the configuration, not hyp's code). */
+static int key_index(u64 key_id)
+{
+	u32 i;
+
+	for (i = 0; key_id && i < bootops_nr_manifest_keys && i < M_MAX_KEYS; i++)
+		if (bootops_manifest_keys[i].id == key_id)
+			return (int)i;
+	return -1;
+}
+
+u64 m_manifest_min(const struct model *m, u64 key_id)
+{
+	int k = key_index(key_id);
+
+	return k < 0 ? ~0ULL : m->secver_min[k];
+}
+
+int m_manifest_raise_min(struct model *m, u64 key_id, u64 secver)
+{
+	int k = key_index(key_id);
+
+	if (k < 0)
+		return -ENOKEY;
+	if (secver > m->secver_min[k])
+		m->secver_min[k] = secver;
+	return 0;
+}
+
+static u64 get_le(const u8 *p, int n)
+{
+	u64 v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/*
+ * "EINVAL for a malformed one: magic, no image or more than 5, unknown
+ * flags, reserved bytes; ENOKEY" -- the format's checks, then the key.
+ */
+static int parse_manifest(const u8 *b, struct m_manifest *man)
+{
+	u32 nr = (u32)get_le(b + 12, 4), i;
+	u64 flags = get_le(b + 24, 8);
+
+	if (memcmp(b, "BOOTMAN1", 8) || get_le(b + 40, 8) || get_le(b + 48, 8) ||
+	    get_le(b + 56, 8) || !nr || nr > M_MAX_LOAD || (flags & ~3ULL))
+		return -EINVAL;
+	if (key_index(get_le(b + 8, 4)) < 0)
+		return -ENOKEY;
+	memset(man, 0, sizeof(*man));
+	man->key_id = (u32)get_le(b + 8, 4);
+	man->nr = nr;
+	man->secver = get_le(b + 16, 8);
+	man->flags = flags;
+	man->entry = get_le(b + 32, 8);
+	for (i = 0; i < nr; i++) {
+		const u8 *img = b + 64 + 48 * i;
+
+		man->addr[i] = get_le(img, 8);
+		man->size[i] = get_le(img + 8, 8);
+		memcpy(man->digest[i], img + 16, 32);
+	}
+	memcpy(man->sig, b + 64 + 48 * nr, M_SIG);
+	mbedtls_sha256_ret(b, 64 + 48 * nr, man->hash, 0);
+	man->set = true;
+	return 0;
+}
+
+/*
+ * SPEC: set_manifest(vmid, pfn): VM READY; no manifest yet (-EEXIST); a
+ * remap slot to read it through (-ENOMEM); pfn host-exclusive (as for an
+ * image page); its first bytes a well-formed manifest under a key hyp has.
+ */
+int m_set_manifest(struct model *m, u64 vmid, u64 pfn)
+{
+	struct m_vm *vm;
+	int ret;
+
+	if (!vmid_in_range(vmid))
+		return -EINVAL;
+	ret = vm_ready(m, vmid);
+	if (ret)
+		return ret;
+	vm = &m->vm[vmid];
+	if (vm->man.set)
+		return -EEXIST;
+	if (!remap_run_free(m, 1))
+		return -ENOMEM;
+	ret = host_page_errno(m, pfn);
+	if (ret)
+		return ret;
+	if (m->remap_fail)
+		return -ENOMEM;
+	return parse_manifest(mem_of(m, pfn), &vm->man);
+}
+
+/* "the images declared are the manifest's, one for one", and not too old. */
+static bool manifest_fits(const struct model *m, const struct m_vm *vm)
+{
+	u32 i;
+
+	if (vm->nload != vm->man.nr)
+		return false;
+	for (i = 0; i < vm->nload; i++)
+		if (vm->load[i].load_addr != vm->man.addr[i] ||
+		    vm->load[i].size != vm->man.size[i])
+			return false;
+	return vm->man.secver >= m_manifest_min(m, vm->man.key_id);
+}
+
+static bool manifest_sig_valid(const struct m_manifest *man)
+{
+	u8 want[M_SIG];
+
+	crypto_fast_sign(man->key_id, man->hash, want);
+	return !memcmp(want, man->sig, M_SIG);
+}
+
+/* SHA-256 of the image's bytes, its pages as the machine holds them. */
+static void image_digest(const struct m_load *l, u8 digest[32])
+{
+	mbedtls_sha256_context ctx;
+	u64 k, left = l->size;
+
+	mbedtls_sha256_init(&ctx);
+	mbedtls_sha256_starts_ret(&ctx, 0);
+	for (k = 0; k < l->npages; k++) {
+		u64 n = left < M_PAGE ? left : M_PAGE;
+
+		mbedtls_sha256_update_ret(&ctx, sim_page_bytes(l->pfn[k]), n);
+		left -= n;
+	}
+	mbedtls_sha256_finish_ret(&ctx, digest);
+	mbedtls_sha256_free(&ctx);
+}
+
+static bool image_matches(const struct m_load *l, const u8 digest[32])
+{
+	u8 d[32];
+
+	image_digest(l, d);
+	return !memcmp(d, digest, 32);
+}
+
 /* Past the last page of image cur->idx: the next image, or step `then`. */
 static void next_image(struct m_cursor *cur, u32 nload, u32 step, u32 then)
 {
@@ -864,13 +1013,20 @@ static int verify_unit(struct model *m, u64 vmid, u64 *budget)
 	struct m_vm *vm = &m->vm[vmid];
 	struct m_cursor *cur = &vm->cur;
 	struct m_load *l = &vm->load[cur->idx];
-	u64 cost = cur->step == M_CHECK ? BOOTOPS_SLICE_UNITS : 1;
+	/* A signature check costs a slice; a manifest digest compare a unit. */
+	u64 cost = cur->step == M_MANIFEST ||
+		   (cur->step == M_CHECK && !vm->man.set) ? BOOTOPS_SLICE_UNITS : 1;
 	bool valid;
 
 	if (cost > *budget)
 		return BOOTOPS_CONTINUE;
 	*budget -= cost;
 	switch (cur->step) {
+	case M_MANIFEST:
+		if (!manifest_sig_valid(&vm->man))
+			return -EKEYREJECTED;
+		cur->step = M_LOAD;
+		return 0;
 	case M_LOAD:
 		give_image_page(m, vmid, l, cur->page);
 		if (++cur->page == l->npages)
@@ -882,7 +1038,7 @@ static int verify_unit(struct model *m, u64 vmid, u64 *budget)
 		return 0;
 	default:
 		/* The bytes are the VM's since LOAD: nothing can change them. */
-		valid = image_valid(l);
+		valid = vm->man.set ? image_matches(l, vm->man.digest[cur->idx]) : image_valid(l);
 		next_image(cur, vm->nload, M_HASH, M_DONE);
 		return valid ? 0 : -EKEYREJECTED;
 	}
@@ -924,15 +1080,22 @@ int m_verify_and_load_images(struct model *m, u64 vmid)
 			vm->state = BOOTOPS_VM_REJECTED;
 			return -ENOEXEC;
 		}
+		if (vm->man.set && !manifest_fits(m, vm)) {
+			vm->state = BOOTOPS_VM_REJECTED;
+			return -EKEYREJECTED;
+		}
 		vm->state = BOOTOPS_VM_VERIFYING;
 		memset(&vm->cur, 0, sizeof(vm->cur));
-		vm->cur.step = vm->nload ? M_LOAD : M_DONE;
+		vm->cur.step = vm->man.set ? M_MANIFEST : vm->nload ? M_LOAD : M_DONE;
 	}
 	while (!ret && vm->cur.step != M_DONE)
 		ret = verify_unit(m, vmid, &budget);
 	if (ret == BOOTOPS_CONTINUE)
 		return ret;
 	vm->state = ret ? BOOTOPS_VM_REJECTED : BOOTOPS_VM_VERIFIED;
+	/* "when a VM whose manifest has flag bit 1 verifies, the minimum rises" */
+	if (!ret && vm->man.set && (vm->man.flags & 2))
+		m_manifest_raise_min(m, vm->man.key_id, vm->man.secver);
 	return ret;
 }
 
@@ -1145,6 +1308,9 @@ int m_share_guest_page(struct model *m, u64 vmid, u64 ipa, u64 pfn)
 
 	if (ret)
 		return ret;
+	/* "a manifest requiring private memory: -EPERM" */
+	if (m->vm[vmid].man.set && (m->vm[vmid].man.flags & 1))
+		return -EPERM;
 	if (m_vec_find(&m->vm[vmid].s2, ipa))
 		return -EEXIST;
 	/* "pfn not a page: -EINVAL; device, hyp's, a VM's, claimed,

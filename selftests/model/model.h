@@ -107,7 +107,22 @@ struct m_entry {
  * VM (a unit each), then per image its pages hashed (a unit each) and its
  * signature checked (a whole slice, alone in its call).
  */
-enum m_step { M_LOAD, M_HASH, M_CHECK, M_DONE };
+enum m_step { M_LOAD, M_HASH, M_CHECK, M_DONE, M_MANIFEST };
+
+/*
+ * A VM's boot manifest, as bootops.rst ("Boot manifests") describes it:
+ * what hyp copied, field by field, and the SHA-256 of the signed bytes.
+ */
+#define M_MAX_KEYS		8
+struct m_manifest {
+	bool set;
+	u32 key_id, nr;
+	u64 secver, flags, entry;
+	u64 addr[M_MAX_LOAD], size[M_MAX_LOAD];
+	u8 digest[M_MAX_LOAD][32];
+	u8 hash[32];
+	u8 sig[M_SIG];
+};
 
 struct m_cursor {
 	u32 step;
@@ -125,6 +140,7 @@ struct m_vm {
 	struct m_vec s2;
 	u64 host_faults;
 	bool requires;		/* require_images: never verified without one */
+	struct m_manifest man;
 };
 
 struct m_page {
@@ -159,6 +175,7 @@ struct model {
 	u8 *mem;		/* bytes of the host RAM pages */
 	struct m_bank bank[M_NSMMU][M_NCB];
 	u64 remapped;		/* pages mapped in the remap area */
+	u64 secver_min[M_MAX_KEYS];	/* per manifest key, in the platform's key order */
 
 	/* The environment of the next call. */
 	u32 cpu;		/* calling physical CPU */
@@ -201,6 +218,10 @@ int m_clear_smmu(struct model *m, u64 vmid, u64 cbndx, u64 index, u64 iova);
 int m_share_guest_page(struct model *m, u64 vmid, u64 ipa, u64 pfn);
 int m_donate_guest_page(struct model *m, u64 vmid, u64 ipa, u64 pfn);
 int m_unshare_guest_page(struct model *m, u64 vmid, u64 ipa);
+int m_set_manifest(struct model *m, u64 vmid, u64 pfn);
+/* The rollback minimum of manifest key key_id (~0 if none), and raising it. */
+u64 m_manifest_min(const struct model *m, u64 key_id);
+int m_manifest_raise_min(struct model *m, u64 key_id, u64 secver);
 
 /* The host's own accesses: -EFAULT unless it owns the page. */
 int m_host_write(struct model *m, u64 pfn, u64 off, const void *src, u64 len);

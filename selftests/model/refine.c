@@ -52,11 +52,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mbedtls/sha256.h>
+
 #include <bootops/bootops.h>
 #include <bootops/pgtable.h>
 #include <bootops/platform.h>
 #include <bootops/state.h>
 
+#include "crypto_fast.h"
 #include "model.h"
 #include "refine.h"
 #include "sim.h"
@@ -74,6 +77,7 @@ enum op {
 	OP_SEARCH, OP_MAP_IO, OP_ALLOC_SMMU, OP_ASSIGN_SMMU, OP_MAP_SMMU,
 	OP_CLEAR_SMMU, OP_SHARE, OP_DONATE, OP_UNSHARE, OP_FIRST_RUN, OP_REQUIRE,
 	OP_CPU_ON, OP_CPU_OFF, OP_SYSTEM_OFF, OP_POWER, OP_HOST_WRITE, OP_HOST_READ,
+	OP_SET_MANIFEST, OP_RAISE_MIN,
 	OP_NR
 };
 
@@ -103,8 +107,14 @@ static const char *const op_name[OP_NR] = {
 	"assign_smmu", "map_smmu", "clear_smmu", "share_guest_page", "donate_guest_page",
 	"unshare_guest_page", "vcpu_first_run", "require_images",
 	"vcpu_cpu_on", "vcpu_cpu_off", "vcpu_system_off", "vcpu_power",
-	"host_write", "host_read",
+	"host_write", "host_read", "set_manifest", "manifest_raise_min",
 };
+
+static bool op_has_vmid(u8 op)
+{
+	return op != OP_REGISTER_KVM && op != OP_HOST_WRITE && op != OP_HOST_READ &&
+	       op != OP_RAISE_MIN;
+}
 
 enum { SIG_RANDOM, SIG_GOOD };
 #define STEP_SIGPFN	16
@@ -260,6 +270,16 @@ static void print_step(FILE *f, const struct step *s)
 		fprintf(f, "sim_host_read(pfn=0x%llx, off=0x%llx, len=0x%llx)",
 			X(s->a[0]), X(s->a[1]), X(s->a[2]));
 		break;
+	case OP_SET_MANIFEST:
+		fprintf(f, "write_manifest(pfn=0x%llx, variant=0x%llx, seed=0x%llx); "
+			"bootops_set_manifest(", X(s->a[1]), X(s->a[2]), X(s->a[3]));
+		print_id(f, "vmid", s->a[0]);
+		fprintf(f, ", pfn=0x%llx)", X(s->a[1]));
+		break;
+	case OP_RAISE_MIN:
+		fprintf(f, "bootops_manifest_raise_min(key_id=0x%llx, secver=%llu)",
+			X(s->a[0]), X(s->a[1]));
+		break;
 	}
 }
 
@@ -383,6 +403,44 @@ static void cmp_vcpu(u64 vmid, u64 i)
 			 X(vmid), X(i), iv->active_cpu, mv->cpu);
 }
 
+/* Hyp's copy of a manifest, field by field, against the model's. */
+static void cmp_manifest(u64 vmid, const struct bootops_manifest *im, const struct m_manifest *mm)
+{
+	u32 i;
+
+	if (!!im->set != mm->set) {
+		mismatch("vm.manifest", "vm %llu manifest set: impl %u, model %u", X(vmid),
+			 im->set, mm->set);
+		return;
+	}
+	if (!mm->set)
+		return;
+	if (im->key_id != mm->key_id || im->nr != mm->nr || im->secver != mm->secver ||
+	    im->flags != mm->flags || im->entry != mm->entry || memcmp(im->hash, mm->hash, 32) ||
+	    memcmp(im->sig, mm->sig, M_SIG))
+		mismatch("vm.manifest", "vm %llu manifest header or signature differs", X(vmid));
+	for (i = 0; i < mm->nr && i < M_MAX_LOAD && !failed; i++)
+		if (im->image[i].load_addr != mm->addr[i] || im->image[i].size != mm->size[i] ||
+		    memcmp(im->image[i].digest, mm->digest[i], 32))
+			mismatch("vm.manifest", "vm %llu manifest image %u differs", X(vmid), i);
+}
+
+/* Every manifest key's rollback minimum, and ids hyp does not have. */
+static void cmp_minima(void)
+{
+	static const u64 ids[] = { 0, 1, 2, 3, 1ULL << 32 | 1, ~0ULL };
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		u64 impl = ids[i] >> 32 ? ~0ULL : bootops_manifest_min((u32)ids[i]);
+		u64 model = m_manifest_min(&M, ids[i]);
+
+		if (impl != model)
+			mismatch("keys.min", "key 0x%llx minimum: impl %lld, model %lld",
+				 X(ids[i]), (long long)impl, (long long)model);
+	}
+}
+
 static void cmp_vm(u64 vmid, bool all_vcpus, u64 vcpuid)
 {
 	const struct bootops_vm_info *iv = impl_vm(vmid);
@@ -406,6 +464,8 @@ static void cmp_vm(u64 vmid, bool all_vcpus, u64 vcpuid)
 	if (mv->state != BOOTOPS_VM_UNUSED && iv->requires_images != mv->requires)
 		mismatch("vm.requires", "vm %llu requires images: impl %u, model %u",
 			 X(vmid), iv->requires_images, mv->requires);
+	if (mv->state != BOOTOPS_VM_UNUSED)
+		cmp_manifest(vmid, &iv->manifest, &mv->man);
 	if (iv->host_faults != mv->host_faults)
 		mismatch("vm.host_faults", "vm %llu host faults: impl %llu, model %llu",
 			 X(vmid), X(iv->host_faults), X(mv->host_faults));
@@ -685,6 +745,7 @@ static void cmp_full(void)
 		cmp_bank_all(b);
 	cmp_remap_count();
 	cmp_remap_bitmap();
+	cmp_minima();
 }
 
 /* ---------------------------------------------------------------------- */
@@ -733,9 +794,120 @@ static u64 smmu_pte_pfn(u64 pte)
 	return (pte >> 12) & ((1ULL << 36) - 1);
 }
 
+static void put_le(u8 *p, u64 v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (u8)(v >> (8 * i));
+}
+
+static u64 get_le64(const u8 *p)
+{
+	u64 v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* SHA-256 of an image's first l->size bytes in its pages l->pfn[]. */
+static void manifest_digest(const struct m_load *l, u8 out[32])
+{
+	mbedtls_sha256_context ctx;
+	u64 k, left = l->size;
+
+	mbedtls_sha256_init(&ctx);
+	mbedtls_sha256_starts_ret(&ctx, 0);
+	for (k = 0; k < l->npages && left; k++) {
+		u64 n = left < M_PAGE ? left : M_PAGE;
+
+		if (m_is_ram(l->pfn[k]))
+			mbedtls_sha256_update_ret(&ctx, sim_page_bytes(l->pfn[k]), n);
+		left -= n;
+	}
+	mbedtls_sha256_finish_ret(&ctx, out);
+	mbedtls_sha256_free(&ctx);
+}
+
+/*
+ * A manifest for VM vmid's images as they are declared and lent now, the
+ * way a VMM would make it, then changed as the variant bits say:
+ *   [1:0] key 1, 2, 0 (the image key) or 3 (none)  [2] signed by another key
+ *   [4:3] as declared, last image left out, one added, first one moved
+ *   [5] image 0's digest flipped  [7:6] secver: the minimum, +1, -1, random
+ *   [8] private memory  [9] raise the minimum  [10] entry in image 0
+ *   [11] entry anywhere  [13:12] bad magic, reserved byte, unknown flag
+ *   [14] images 0 and 1 swapped
+ * Returns its length.
+ */
+static u64 make_manifest(u64 vmid, u64 v, u64 seed, u8 *b)
+{
+	static const u32 keys[4] = { 1, 2, 0, 3 };
+	const struct m_vm *vm = vmid >= 1 && vmid <= M_MAX_VMS ? &M.vm[vmid] : NULL;
+	u32 key = keys[v & 3], nr = vm ? vm->nload : 0, i;
+	u64 min = m_manifest_min(&M, key == 2 ? 2 : 1), len;
+	u8 tmp[48], hash[32];
+
+	memset(b, 0, 64 + 48 * 6 + 64);
+	memcpy(b, "BOOTMAN1", 8);
+	for (i = 0; i < nr; i++) {
+		const struct m_load *l = &vm->load[i];
+		u8 *img = b + 64 + 48 * i;
+		struct m_load part = *l;
+
+		put_le(img, l->load_addr, 8);
+		put_le(img + 8, l->size, 8);
+		/* The bytes of the pages lent so far, as a VMM would hash its copy. */
+		part.npages = l->npfn;
+		part.size = l->npfn * M_PAGE < l->size ? l->npfn * M_PAGE : l->size;
+		manifest_digest(&part, img + 16);
+	}
+	switch (v >> 3 & 3) {
+	case 1: nr -= !!nr; break;
+	case 2: put_le(b + 64 + 48 * nr, 0x40000000ULL + seed % 64 * M_PAGE, 8);
+		put_le(b + 64 + 48 * nr + 8, 1 + seed % (2 * M_PAGE), 8);
+		nr++;
+		break;
+	case 3: put_le(b + 64, (get_le64(b + 64) + (seed & 1 ? M_PAGE : 0)), 8);
+		put_le(b + 72, get_le64(b + 72) + !(seed & 1), 8);
+		break;
+	}
+	if (v & 32)
+		b[64 + 16] ^= 1;
+	if ((v & (1 << 14)) && nr >= 2) {
+		memcpy(tmp, b + 64, 48);
+		memcpy(b + 64, b + 112, 48);
+		memcpy(b + 112, tmp, 48);
+	}
+	put_le(b + 8, key, 4);
+	put_le(b + 12, nr, 4);
+	switch (v >> 6 & 3) {
+	case 0: put_le(b + 16, min, 8); break;
+	case 1: put_le(b + 16, min + 1, 8); break;
+	case 2: put_le(b + 16, min - !!min, 8); break;
+	default: put_le(b + 16, seed % 8, 8); break;
+	}
+	put_le(b + 24, (v >> 8 & 3), 8);
+	if (v & (1 << 10))
+		put_le(b + 32, get_le64(b + 64) + seed % M_PAGE, 8);
+	else if (v & (1 << 11))
+		put_le(b + 32, seed, 8);
+	switch (v >> 12 & 3) {
+	case 1: b[0] ^= 0x20; break;
+	case 2: b[40 + seed % 24] = 1; break;
+	case 3: b[24 + 7] = 0x80; break;
+	}
+	len = 64 + 48 * (u64)nr;
+	mbedtls_sha256_ret(b, len, hash, 0);
+	crypto_fast_sign(v & 4 ? key + 1 : key, hash, b + len);
+	return len + M_SIG;
+}
+
 static int run_step(const struct step *s)
 {
-	u8 sig[M_SIG], ibuf[M_PAGE], mbuf[M_PAGE];
+	u8 sig[M_SIG], ibuf[M_PAGE], mbuf[M_PAGE], man[64 + 48 * 6 + 64];
 	const u64 *a = s->a;
 	bool bank_ids = a[0] <= M_MAX_VMS && a[1] < M_NCB && a[2] < M_NSMMU;
 	u64 i;
@@ -881,6 +1053,20 @@ static int run_step(const struct step *s)
 		model_ret = m_host_write(&M, a[0], a[1], ibuf, a[2]);
 		break;
 	}
+	case OP_SET_MANIFEST: {
+		u64 len = make_manifest(a[0], a[2], a[3], man);
+
+		/* The host writes it where it can; a page it cannot write keeps its bytes. */
+		sim_host_write(a[1], 0, man, len);
+		m_host_write(&M, a[1], 0, man, len);
+		impl_ret = bootops_set_manifest(a[0], a[1]);
+		model_ret = m_set_manifest(&M, a[0], a[1]);
+		break;
+	}
+	case OP_RAISE_MIN:
+		impl_ret = a[0] >> 32 ? -ENOKEY : bootops_manifest_raise_min((u32)a[0], a[1]);
+		model_ret = m_manifest_raise_min(&M, a[0], a[1]);
+		break;
 	case OP_HOST_READ: {
 		u64 len = a[2] <= M_PAGE ? a[2] : M_PAGE;
 
@@ -977,6 +1163,13 @@ static int run_step(const struct step *s)
 		if (s->op != OP_UNSHARE)
 			cmp_page(a[2]);
 		break;
+	case OP_SET_MANIFEST:
+		cmp_vm_named(a[0], false, 0);
+		cmp_page(a[1]);
+		cmp_mem(a[1]);
+		break;
+	case OP_RAISE_MIN:
+		break;
 	case OP_HOST_WRITE: case OP_HOST_READ:
 		cmp_page(a[0]);
 		cmp_mem(a[0]);
@@ -993,6 +1186,7 @@ static int run_step(const struct step *s)
 		cmp_bank_at(M.dbank.e[i][0], M.dbank.e[i][1]);
 	for (i = 0; i < M.dmem.n; i++)
 		cmp_mem(M.dmem.e[i][0]);
+	cmp_minima();
 	return failed ? STEP_MISMATCH : STEP_OK;
 }
 
@@ -1035,8 +1229,7 @@ static void report_failure(FILE *f, const struct step *s, u64 idx)
 		print_step(f, s);
 	fprintf(f, "\n  impl returned %lld, model %lld\n  [%s] %s\n",
 		(long long)impl_ret, (long long)model_ret, fail_cat, fail_msg);
-	if (s && s->op != OP_HOST_WRITE && s->op != OP_HOST_READ && s->op != OP_REGISTER_KVM &&
-	    s->a[0] >= 1 && s->a[0] <= M_MAX_VMS)
+	if (s && op_has_vmid(s->op) && s->a[0] >= 1 && s->a[0] <= M_MAX_VMS)
 		dump_vm(f, s->a[0]);
 	else if (s && s->op == OP_REGISTER_KVM && model_ret > 0)
 		dump_vm(f, (u64)model_ret);
@@ -1400,6 +1593,11 @@ static void plan_boot(int agent, u64 vmid)
 	nimg = chance(150) ? 0 : chance(750) ? 1 : 2 + rn(2);
 	for (k = 0; k < nimg && idx + k < M_MAX_LOAD; k++)
 		plan_image(q, vmid, idx + k);
+	if (chance(300)) {	/* a manifest: mostly the owner's own, of key 1 or 2 */
+		s = mk(OP_SET_MANIFEST, vmid, free_host_pfn(),
+		       chance(600) ? (rn(2) | (chance(200) ? 1 << 9 : 0)) : rnd() & 0x7fff, rnd(), 0);
+		q_push(q, &s);
+	}
 	if (chance(930)) {
 		s = mk(OP_VERIFY, vmid, 0, 0, 0, 0);
 		q_push(q, &s);
@@ -1669,6 +1867,12 @@ static struct step gen_hostile(void)
 			s.a[2] = chance(500) ? M_NSMMU : hostile();
 		return s;
 	}
+	case OP_SET_MANIFEST:
+		return mk(OP_SET_MANIFEST, v, chance(700) ? free_host_pfn() : any_pfn(),
+			  rnd() & 0x7fff, rnd(), 0);
+	case OP_RAISE_MIN:
+		return mk(OP_RAISE_MIN, chance(800) ? 1 + rn(2) : chance(500) ? rn(4) : hostile(),
+			  chance(800) ? rn(6) : rnd(), 0, 0, 0);
 	default:
 		return gen_host();
 	}
@@ -1817,13 +2021,14 @@ struct shared {
 	char cat[64];
 	/* Outcomes per primitive: [op][0] successes, [op][1 + errno] refusals. */
 	u64 stats[OP_NR][1 + 130];
-	u64 deep[8];		/* see deep_name[] */
+	u64 deep[10];		/* see deep_name[] */
 	struct step log[];
 };
 
-static const char *const deep_name[8] = {
+static const char *const deep_name[10] = {
 	"VMs verified", "VMs rejected", "vCPU activations", "teardowns with images",
 	"register_kvm -ENOSPC", "verified with 2+ images", "host SMMU mappings", "VM SMMU mappings",
+	"verified by a manifest", "rejected with a manifest",
 };
 
 static struct shared *sh;
@@ -1903,6 +2108,8 @@ static void count(const struct step *s)
 		sh->deep[r ? 1 : 0]++;
 		if (!r && M.vm[s->a[0]].nload >= 2)
 			sh->deep[5]++;
+		if (M.vm[s->a[0]].man.set)
+			sh->deep[r ? 9 : 8]++;
 		break;
 	case OP_SET_ACTIVE:
 		sh->deep[2]++;
@@ -1920,7 +2127,8 @@ static void print_stats(void)
 {
 	static const char *const en[130] = {
 		[1] = "EPERM", [2] = "ENOENT", [12] = "ENOMEM", [14] = "EFAULT", [16] = "EBUSY",
-		[17] = "EEXIST", [22] = "EINVAL", [28] = "ENOSPC", [129] = "EKEYREJECTED",
+		[17] = "EEXIST", [22] = "EINVAL", [28] = "ENOSPC", [126] = "ENOKEY",
+		[129] = "EKEYREJECTED",
 	};
 	int op, e, i;
 
@@ -1933,7 +2141,7 @@ static void print_stats(void)
 		printf("\n");
 	}
 	printf("refine: reached:");
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 10; i++)
 		printf("%s %s %llu", i ? "," : "", deep_name[i], X(sh->deep[i]));
 	printf("\n");
 }
@@ -2141,10 +2349,6 @@ static u64 shrink(struct step *seq, u64 n, const char *want)
 	return n;
 }
 
-static bool op_has_vmid(u8 op)
-{
-	return op != OP_REGISTER_KVM && op != OP_HOST_WRITE && op != OP_HOST_READ;
-}
 
 /* Keeps candidate cand (a copy of seq, changed) if it still fails. */
 static bool adopt_if_failing(struct step *seq, u64 *n, struct step *cand,

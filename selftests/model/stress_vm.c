@@ -24,10 +24,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <mbedtls/sha256.h>
+
 #include <bootops/bootops.h>
+#include <bootops/manifest.h>
 #include <bootops/platform.h>
 #include <bootops/state.h>
 
+#include "crypto_fast.h"
 #include "model.h"
 #include "refine.h"
 #include "sim.h"
@@ -52,7 +56,7 @@
 
 /* Host pages: each thread's own, at fixed places in the simulated RAM. */
 enum { P_IMG, P_CIMG = P_IMG + OWN_PAGES, P_SMMU, P_CSMMU, P_SHARE, P_DONATE = P_SHARE + 2,
-       P_CMEM, P_DMA, P_NR = P_DMA + 2 };
+       P_CMEM, P_DMA, P_MAN = P_DMA + 2, P_NR };
 #define PFN(t, i)	(SIM_RAM_PFN + 16 + (u64)(t) * P_NR + (u64)(i))
 
 static struct {
@@ -116,6 +120,58 @@ static void one_winner(int s, int want, const char *what)
 		violation("%s: %d winners", what, wins);
 }
 
+/* Thread t's own image. */
+static void own_bytes(int t, u8 bytes[OWN_PAGES * PG])
+{
+	int k;
+
+	for (k = 0; k < (int)(OWN_PAGES * PG); k++)
+		bytes[k] = (u8)(k * 7 + t * 31 + k / PG);
+}
+
+static void put_le(u8 *p, u64 v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (u8)(v >> (8 * i));
+}
+
+/*
+ * The owner's manifest of the images as declared (the contested one and
+ * each thread's own, in the order the race put them), key 1, version t:
+ * written to thread t's page, so each thread hands hyp its own.
+ */
+static void write_manifests(u64 v)
+{
+	u8 b[BOOTOPS_MANIFEST_SIZE(BOOTOPS_MAX_LOAD_INFO)], bytes[C_PAGES * PG], hash[32];
+	u32 idx, nr = bootops_get_vm_next_load_idx(v);
+	int t, o;
+
+	memset(b, 0, sizeof(b));
+	memcpy(b, BOOTOPS_MANIFEST_MAGIC, 8);
+	put_le(b + BOOTOPS_MANIFEST_OFF_KEY_ID, 1, 4);
+	put_le(b + BOOTOPS_MANIFEST_OFF_NR, nr, 4);
+	for (idx = 0; idx < nr; idx++) {
+		u8 *img = b + BOOTOPS_MANIFEST_HDR_SIZE + idx * BOOTOPS_MANIFEST_IMAGE_SIZE;
+		u64 la = bootops_get_vm_load_addr(v, idx), size = bootops_get_vm_load_size(v, idx);
+
+		memset(bytes, 0x5a, sizeof(bytes));
+		for (o = 0; o < T; o++)
+			if (la == OWN_IPA(o))
+				own_bytes(o, bytes);
+		put_le(img, la, 8);
+		put_le(img + BOOTOPS_MANIFEST_IMG_OFF_SIZE, size, 8);
+		mbedtls_sha256_ret(bytes, size, img + BOOTOPS_MANIFEST_IMG_OFF_DIGEST, 0);
+	}
+	for (t = 0; t < T; t++) {
+		put_le(b + BOOTOPS_MANIFEST_OFF_SECVER, (u64)t, 8);
+		mbedtls_sha256_ret(b, BOOTOPS_MANIFEST_SIGNED_SIZE(nr), hash, 0);
+		crypto_fast_sign(1, hash, b + BOOTOPS_MANIFEST_SIGNED_SIZE(nr));
+		memcpy(sim_page_bytes(PFN(t, P_MAN)), b, sizeof(b));
+	}
+}
+
 /* Image bytes and signatures; the pages teardown must scrub, non-zero. */
 static void fill_pages(void)
 {
@@ -125,8 +181,7 @@ static void fill_pages(void)
 	memset(c, 0x5a, sizeof(c));
 	m_sign_image(C_IPA, sizeof(c), c, g.c_sig);
 	for (t = 0; t < T; t++) {
-		for (k = 0; k < (int)sizeof(bytes); k++)
-			bytes[k] = (u8)(k * 7 + t * 31 + k / PG);
+		own_bytes(t, bytes);
 		m_sign_image(OWN_IPA(t), OWN_SIZE, bytes, g.own_sig[t]);
 		for (k = 0; k < OWN_PAGES; k++)
 			memcpy(sim_page_bytes(PFN(t, P_IMG + k)), bytes + k * PG, PG);
@@ -301,6 +356,25 @@ static void step_declare(int t)
 	one_winner(6, -EEXIST, "assign_smmu at one address");
 	if (bootops_get_vm_next_load_idx(v) != T + 1)
 		violation("%u images declared, %d wanted", bootops_get_vm_next_load_idx(v), T + 1);
+	write_manifests(v);
+}
+
+/* Each thread hands hyp its own manifest: one is taken, whole; the others EEXIST. */
+static void step_manifest(int t)
+{
+	int i, winner = -1;
+
+	g.ret[t][0] = bootops_set_manifest(g.vmid, PFN(t, P_MAN));
+	barrier();
+	if (t)
+		return;
+	one_winner(0, -EEXIST, "set_manifest of one VM");
+	for (i = 0; i < T; i++)
+		if (!g.ret[i][0])
+			winner = i;
+	if (winner >= 0 && bootops_vm(g.vmid)->manifest.secver != (u64)winner)
+		violation("manifest: cpu%d's was taken, hyp holds version %llu", winner,
+			  (unsigned long long)bootops_vm(g.vmid)->manifest.secver);
 }
 
 /* Lend: own pages in two batches, and one page each of the shared image. */
@@ -510,6 +584,8 @@ static void *thread_fn(void *arg)
 		step_register(th->t);
 		barrier();
 		step_declare(th->t);
+		barrier();
+		step_manifest(th->t);
 		barrier();
 		step_lend(th->t);
 		barrier();
