@@ -242,6 +242,10 @@ FIX=(hello.bin hello.sig hello.tampered.bin hello.other-key.sig hello.other-addr
      m-priv.man m2-v5r.man m2-v4.man m2-v5.man hello.m1.sig)
 RUN_GOOD="bootops-vmm --mem $MEM --image /tests/vmm/hello.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
 RUN_BAD="bootops-vmm --expect-reject --mem $MEM --image /tests/vmm/hello.tampered.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
+# The owner's manifest of hello.bin and release A's data image; then the
+# same manifest with release B's data image in its place.
+RUN_MAN="bootops-vmm --mem $MEM --manifest /tests/vmm/m-a.man --image /tests/vmm/hello.bin@$LOAD_ADDR --image /tests/vmm/blob-a.bin@$DATA_ADDR"
+RUN_MIXED="bootops-vmm --expect-reject --mem $MEM --manifest /tests/vmm/m-a.man --image /tests/vmm/hello.bin@$LOAD_ADDR --image /tests/vmm/blob-b.bin@$DATA_ADDR"
 write_args() {	# write_args FILE WITH_IMAGES_TEST
 	{
 		echo --add
@@ -266,6 +270,10 @@ write_args() {	# write_args FILE WITH_IMAGES_TEST
 		echo "$RUN_GOOD"
 		echo --test
 		echo "$RUN_BAD"
+		echo --test
+		echo "$RUN_MAN"
+		echo --test
+		echo "$RUN_MIXED"
 	} >"$1.tmp"
 	mv "$1.tmp" "$1"
 }

@@ -7,7 +7,11 @@
 #      (bootops-vmm exits 0);
 #   2. the same image with one bit flipped, with the same signature: hyp
 #      refuses it at the first KVM_RUN (EKEYREJECTED; bootops-vmm exits 3,
-#      which --expect-reject turns into the test's pass).
+#      which --expect-reject turns into the test's pass);
+#   3. hello.bin and a data image booted from the owner's signed boot
+#      manifest (manifest key 1), and 4. the same manifest with another
+#      release's data image in place of its own: refused;
+#   5-7. a signed Linux guest, a tampered one, and one with private memory.
 #
 # Then it prints what the guest said, the verdict for each VM and what the
 # kernel (kvm-bootops) logged.  Environment: CPU (default max).
@@ -30,9 +34,11 @@ bash "$ROOT/scripts/build-initramfs.sh" -o "$INITRD" --no-smoke "${vmm_args[@]}"
 echo "demo: booting the patched kernel (cpu=$CPU, kvm-arm.mode=protected)"
 echo "demo: guest 1: hello.bin, signed for 0x80000000 by build/keys/bootops-dev.pem"
 echo "demo: guest 2: hello.tampered.bin (one bit flipped), same signature"
-echo "demo: guest 3: Linux (build/Image) + DTB + initramfs, each signed for its load address"
-echo "demo: guest 4: the same, one bit of the initramfs flipped, same signatures"
-echo "demo: guest 5: guest 3 again with private memory (--private-mem): its RAM is the VM's"
+echo "demo: guest 3: hello.bin + blob-a.bin, as the owner's boot manifest m-a.man lists them"
+echo "demo: guest 4: the same manifest, with blob-b.bin (another release's) in place of blob-a.bin"
+echo "demo: guest 5: Linux (build/Image) + DTB + initramfs, each signed for its load address"
+echo "demo: guest 6: the same, one bit of the initramfs flipped, same signatures"
+echo "demo: guest 7: guest 5 again with private memory (--private-mem): its RAM is the VM's"
 set +e
 INITRD="$INITRD" CPU=$CPU LOG="$LOG" bash "$ROOT/scripts/run-qemu.sh" >/dev/null
 rc=$?
@@ -75,21 +81,27 @@ echo "demo:"
 echo "demo: guest 2 (tampered, must be refused): $(verdict 2)"
 guest 2
 echo "demo:"
-echo "demo: guest 3 (Linux: signed Image + DTB + initramfs, must boot): $(verdict 3)"
-linux_guest 3
+echo "demo: guest 3 (the owner's manifest, must run): $(verdict 3)"
+guest 3
 echo "demo:"
-echo "demo: guest 4 (Linux, one bit of the initramfs flipped, must be refused): $(verdict 4)"
+echo "demo: guest 4 (images mixed from two releases, must be refused): $(verdict 4)"
 guest 4
 echo "demo:"
-echo "demo: guest 5 (Linux with private memory, must boot): $(verdict 5)"
+echo "demo: guest 5 (Linux: signed Image + DTB + initramfs, must boot): $(verdict 5)"
 linux_guest 5
+echo "demo:"
+echo "demo: guest 6 (Linux, one bit of the initramfs flipped, must be refused): $(verdict 6)"
+guest 6
+echo "demo:"
+echo "demo: guest 7 (Linux with private memory, must boot): $(verdict 7)"
+linux_guest 7
 echo "demo:"
 echo "demo: what the kernel logged (kvm-bootops):"
 grep -E '^# dmesg: .*kvm-bootops' "$LOG" | sed 's/^# dmesg: /demo:   /' ||
 	echo "demo:   (nothing)"
 echo "demo:"
 if [ "$rc" = 0 ]; then
-	echo "demo: PASS: the signed guests ran, the tampered ones never did (log: ${LOG#"$ROOT"/})"
+	echo "demo: PASS: the signed guests ran, the tampered and mixed ones never did (log: ${LOG#"$ROOT"/})"
 else
 	echo "demo: FAIL: run-qemu.sh exited $rc (log: ${LOG#"$ROOT"/})"
 fi

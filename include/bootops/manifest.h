@@ -37,9 +37,9 @@
 #define BOOTOPS_MANIFEST_IMG_OFF_DIGEST	16
 
 /* The owner requires private memory: the host may not share its pages in. */
-#define BOOTOPS_MANIFEST_F_PRIVATE_MEM	(1ULL << 0)
+#define BOOTOPS_MANIFEST_F_PRIVATE_MEM	0x1ULL
 /* Once verified, hyp raises its minimum for the key to this secver. */
-#define BOOTOPS_MANIFEST_F_RAISE_MIN	(1ULL << 1)
+#define BOOTOPS_MANIFEST_F_RAISE_MIN	0x2ULL
 #define BOOTOPS_MANIFEST_F_ALL		(BOOTOPS_MANIFEST_F_PRIVATE_MEM | \
 					 BOOTOPS_MANIFEST_F_RAISE_MIN)
 

@@ -53,10 +53,11 @@ struct blob {
 static const char *dir = "/tests/vmm";
 static struct blob hello = { .name = "hello.bin" }, blob_a = { .name = "blob-a.bin" },
 		   blob_b = { .name = "blob-b.bin" }, touch = { .name = "touch.bin" },
-		   m_a = { .name = "m-a.man" }, m_b = { .name = "m-b.man" }, m_old = { .name = "m-old.man" },
-		   m_forged = { .name = "m-forged.man" }, m_nokey = { .name = "m-nokey.man" },
-		   m_entry = { .name = "m-entry.man" }, m_priv = { .name = "m-priv.man" },
-		   m2_v5r = { .name = "m2-v5r.man" }, m2_v4 = { .name = "m2-v4.man" }, m2_v5 = { .name = "m2-v5.man" },
+		   m_a = { .name = "m-a.man" }, m_b = { .name = "m-b.man" },
+		   m_old = { .name = "m-old.man" }, m_forged = { .name = "m-forged.man" },
+		   m_nokey = { .name = "m-nokey.man" }, m_entry = { .name = "m-entry.man" },
+		   m_priv = { .name = "m-priv.man" }, m2_v5r = { .name = "m2-v5r.man" },
+		   m2_v4 = { .name = "m2-v4.man" }, m2_v5 = { .name = "m2-v5.man" },
 		   sig_m1 = { .name = "hello.m1.sig" };
 static const uint8_t no_sig[VMM_SIG_SIZE];
 static int kvm = -1, tests_run, tests_failed;
@@ -297,8 +298,9 @@ static void test_set_manifest_refusals(void)
 	check(r[0] == -EINVAL && r[1] == -EINVAL && r[2] == -EINVAL && r[3] == -EINVAL &&
 	      r[4] == -EFAULT && r[5] == -EINVAL && r[6] == -ENOKEY && !r[7] && ret == -EEXIST,
 	      "SET_MANIFEST: flags, reserved, sizes, address, junk, unknown key refused; then once only",
-	      "%s %s %s %s %s %s %s, then %s, again %s", err_name(r[0]), err_name(r[1]), err_name(r[2]),
-	      err_name(r[3]), err_name(r[4]), err_name(r[5]), err_name(r[6]), err_name(r[7]), err_name(ret));
+	      "%s %s %s %s %s %s %s, then %s, again %s", err_name(r[0]), err_name(r[1]),
+	      err_name(r[2]), err_name(r[3]), err_name(r[4]), err_name(r[5]), err_name(r[6]),
+	      err_name(r[7]), err_name(ret));
 	for (i = 0; i < 2; i++)
 		put(&v, set_a[i].b, set_a[i].addr);
 	ret = run(&v, LOAD_ADDR);

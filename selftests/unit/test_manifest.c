@@ -315,7 +315,8 @@ TEST(a_manifest_key_does_not_sign_single_images)
 TEST(rollback_minimum_refuses_older_sets_and_only_rises)
 {
 	struct test_manifest m;
-	u64 vmid;
+	u64 vmid, min;
+	u32 id;
 
 	sim_reset();
 	CHECK_EQ(bootops_manifest_min(1), 0);
@@ -327,6 +328,13 @@ TEST(rollback_minimum_refuses_older_sets_and_only_rises)
 	CHECK_EQ(bootops_manifest_raise_min(1, 2), 0);		/* never lowers */
 	CHECK_EQ(bootops_manifest_min(1), 5);
 	CHECK_EQ(bootops_manifest_min(2), 0);			/* per key */
+	/* The host's list: each key hyp has, in order, then -ENOENT. */
+	CHECK_EQ(bootops_manifest_key_info(0, &id, &min), 0);
+	CHECK(id == 1 && min == 5);
+	CHECK_EQ(bootops_manifest_key_info(1, &id, &min), 0);
+	CHECK(id == 2 && min == 0);
+	CHECK_EQ(bootops_manifest_key_info(2, &id, &min), -ENOENT);
+	CHECK_EQ(bootops_manifest_key_info(U64_MAX_, &id, &min), -ENOENT);
 
 	m = owner_manifest(4);
 	vmid = vm_with_images();
@@ -426,4 +434,25 @@ TEST(set_manifest_without_a_hyp_mapping_changes_nothing)
 	CHECK_EQ(bootops_set_manifest(vmid, MAN_PFN), 0);
 	CHECK_EQ(teardown_vm(vmid), 0);
 	CHECK_EQ(sim_check_invariants(), 0);
+}
+
+/* The manifest is read through a remap slot: none free is -ENOMEM, nothing taken. */
+TEST(set_manifest_with_the_remap_area_full_changes_nothing)
+{
+	struct test_manifest m = owner_manifest(1);
+	u64 v, vmid;
+	int ret = 0;
+
+	sim_reset();
+	vmid = vm_with_images();
+	write_manifest(MAN_PFN, &m);
+	/* 256 MiB images fill the remap area, to the last slot. */
+	for (v = 0; ret >= 0; v++) {
+		CHECK(bootops_register_kvm(0, sim_vm_memory()) > 0);
+		ret = bootops_set_boot_info(vmid + 1 + v, 0, BOOTOPS_MAX_IMAGE_SIZE, zero_sig);
+	}
+	CHECK_EQ(ret, -ENOMEM);
+	CHECK_REFUSED(bootops_set_manifest(vmid, MAN_PFN), -ENOMEM);
+	CHECK_EQ(teardown_vm(vmid + 1), 0);
+	CHECK_EQ(bootops_set_manifest(vmid, MAN_PFN), 0);
 }

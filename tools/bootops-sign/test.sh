@@ -233,6 +233,48 @@ expect 0 '' "anchor.c compiles (-Wall -Wextra -Werror)" -- \
 cmp -s <(grep 0x anchor.c) <(grep 0x anchor-from-priv.c) &&
 	ok "anchor from the private key file is the same point" || notok "anchor from private key differs"
 
+# --- manifest ---------------------------------------------------------
+expect 0 '' "manifest of two images" -- "$TOOL" manifest --key key.pem --key-id 3 \
+	--secver 7 --entry $A --raise-min --image "$A:img" --image 0x40200000:page m.man
+[ "$(stat -c %s m.man)" = $((64 + 2 * 48 + 64)) ] && ok "manifest is 64 + 48 n + 64 bytes" ||
+	notok "manifest size $(stat -c %s m.man)"
+# Every field, and the signature, checked independently (python3 + openssl).
+if command -v openssl >/dev/null && command -v python3 >/dev/null; then
+	python3 - m.man img page $A man.signed man.der <<'PY'
+import hashlib, struct, sys
+man, img, page, addr, signed_out, der_out = sys.argv[1:]
+m = open(man, 'rb').read()
+want = b'BOOTMAN1' + struct.pack('<IIQQQ', 3, 2, 7, 2, int(addr, 0)) + bytes(24)
+for a, f in ((int(addr, 0), img), (0x40200000, page)):
+    d = open(f, 'rb').read()
+    want += struct.pack('<QQ', a, len(d)) + hashlib.sha256(d).digest()
+assert m[:len(want)] == want, "manifest fields differ"
+open(signed_out, 'wb').write(m[:len(want)])
+raw = m[len(want):]
+def der_int(b):
+    b = b.lstrip(b'\0') or b'\0'
+    if b[0] & 0x80:
+        b = b'\0' + b
+    return b'\x02' + bytes([len(b)]) + b
+body = der_int(raw[:32]) + der_int(raw[32:])
+open(der_out, 'wb').write(b'\x30' + bytes([len(body)]) + body)
+PY
+	expect 0 'Verified OK' "manifest: every field as specified, OpenSSL verifies its signature" -- \
+		openssl dgst -sha256 -verify key.pub -signature man.der man.signed
+else
+	echo "ok $((pass + fail + 1)) - # SKIP manifest fields and OpenSSL (no openssl or python3)"
+	pass=$((pass + 1))
+fi
+expect 2 'key-id must be' "manifest: key id 0 (the image key) refused" -- \
+	"$TOOL" manifest --key key.pem --key-id 0 --image "$A:img" m0.man
+expect 2 'at most 5 images' "manifest: a sixth image refused" -- \
+	"$TOOL" manifest --key key.pem --key-id 1 --image "$A:img" --image "$A:img" \
+	--image "$A:img" --image "$A:img" --image "$A:img" --image "$A:img" m6.man
+expect 2 'ADDR:FILE' "manifest: --image without an address refused" -- \
+	"$TOOL" manifest --key key.pem --key-id 1 --image img m7.man
+[ ! -e m0.man ] && [ ! -e m6.man ] && [ ! -e m7.man ] && ok "no manifest is left behind by a refusal" ||
+	notok "a refused manifest was written"
+
 echo "cli: $pass passed, $fail failed"
 cli_fail=$fail
 
