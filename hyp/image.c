@@ -225,13 +225,28 @@ static void hash_pages(struct bootops_load_info *li, struct bootops_sha256 *sha,
  */
 static void finish_hash(u64 vmid, struct bootops_load_info *li, struct bootops_cursor *c)
 {
-	u8 digest[BOOTOPS_DIGEST_SIZE];
-
-	bootops_sha256_final(&c->sha, digest);
+	bootops_sha256_final(&c->sha, li->digest);
+	li->verdict = BOOTOPS_IMAGE_HASHED;
 	if (bootops_vm_has_manifest(vmid))
-		memcpy(c->hash, digest, BOOTOPS_DIGEST_SIZE);
+		memcpy(c->hash, li->digest, BOOTOPS_DIGEST_SIZE);
 	else
-		bootops_image_signed_hash(li->load_addr, li->size, digest, c->hash);
+		bootops_image_signed_hash(li->load_addr, li->size, li->digest, c->hash);
+}
+
+/* Why verification rejected the VM, for the load log. */
+static void set_why(u64 vmid, u32 why, u32 idx)
+{
+	bootops_vm(vmid)->why = why;
+	bootops_vm(vmid)->why_idx = idx;
+}
+
+/* The image's verdict in the load log, and the VM's if it is the bad one. */
+static void image_checked(u64 vmid, struct bootops_load_info *li, u32 idx, int ret)
+{
+	li->verdict = ret ? BOOTOPS_IMAGE_REJECTED : BOOTOPS_IMAGE_VERIFIED;
+	if (ret)
+		set_why(vmid, bootops_vm_has_manifest(vmid) ? BOOTOPS_WHY_IMAGE_DIGEST :
+							       BOOTOPS_WHY_IMAGE_SIG, idx);
 }
 
 /* An image's check: its signature (a slice or more), or its manifest digest. */
@@ -279,9 +294,13 @@ static int verify_one(u64 vmid, struct bootops_cursor *c, u64 *budget)
 		ret = bootops_manifest_check_sig(vmid);
 		if (!ret)
 			c->step = BOOTOPS_STEP_LOAD;
+		else if (ret != BOOTOPS_CONTINUE)
+			set_why(vmid, BOOTOPS_WHY_MANIFEST_SIG, 0);
 		break;
 	case BOOTOPS_STEP_LOAD:
 		ret = load_page(vmid, li, c->page);
+		if (ret)
+			set_why(vmid, BOOTOPS_WHY_LOAD, c->idx);
 		if (!ret && ++c->page == npages)
 			next_image(c, nr, BOOTOPS_STEP_LOAD, BOOTOPS_STEP_HASH);
 		/* Nothing is hashed while the host may still write a page. */
@@ -300,6 +319,8 @@ static int verify_one(u64 vmid, struct bootops_cursor *c, u64 *budget)
 		break;
 	case BOOTOPS_STEP_CHECK:
 		ret = check_image(vmid, li, c);
+		if (ret != BOOTOPS_CONTINUE)
+			image_checked(vmid, li, c->idx, ret);
 		if (ret != BOOTOPS_CONTINUE)
 			next_image(c, nr, BOOTOPS_STEP_HASH, BOOTOPS_STEP_DONE);
 		break;
@@ -331,6 +352,7 @@ static int do_verify_and_load_images(u64 vmid)
 	u64 budget = BOOTOPS_SLICE_UNITS;
 	struct bootops_cursor *c;
 	int ret = 0;
+	u32 idx;
 
 	if (bootops_get_vm_state(vmid) != BOOTOPS_VM_VERIFYING) {
 		ret = bootops_check_vm_ready(vmid);
@@ -339,13 +361,19 @@ static int do_verify_and_load_images(u64 vmid)
 		if (!images_complete(vmid))
 			return -EPERM;
 		if (bootops_vm(vmid)->requires_images && !bootops_get_vm_next_load_idx(vmid)) {
+			set_why(vmid, BOOTOPS_WHY_NO_IMAGE, 0);
 			bootops_set_vm_state(vmid, BOOTOPS_VM_REJECTED);
 			return -ENOEXEC;
 		}
 		/* Not the owner's set, or too old: as final as a bad signature. */
-		if (bootops_vm_has_manifest(vmid) && bootops_manifest_check_images(vmid)) {
-			bootops_set_vm_state(vmid, BOOTOPS_VM_REJECTED);
-			return -EKEYREJECTED;
+		if (bootops_vm_has_manifest(vmid)) {
+			u32 why = bootops_manifest_check_images(vmid, &idx);
+
+			if (why) {
+				set_why(vmid, why, idx);
+				bootops_set_vm_state(vmid, BOOTOPS_VM_REJECTED);
+				return -EKEYREJECTED;
+			}
 		}
 		start_verify(vmid);
 	}
@@ -435,4 +463,63 @@ int bootops_release_images(u64 vmid, u64 *budget)
 	}
 	bootops_set_vm_next_load_idx(vmid, 0);
 	return 0;
+}
+
+static u64 le64(const u8 *p)
+{
+	u64 v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void log_vm(u64 vmid, u64 out[BOOTOPS_LOG_WORDS])
+{
+	struct bootops_vm_info *vm = bootops_vm(vmid);
+
+	out[0] = vm->state;
+	out[1] = vm->why | (u64)vm->why_idx << 32;
+	out[2] = vm->manifest.set ? vm->manifest.key_id : BOOTOPS_INVALID64;
+	out[3] = vm->manifest.set ? vm->manifest.secver : 0;
+	out[4] = vm->nr_load;
+}
+
+static void log_image(struct bootops_load_info *li, u64 out[BOOTOPS_LOG_WORDS])
+{
+	int i;
+
+	out[0] = li->load_addr;
+	out[1] = li->size;
+	out[2] = li->verdict;
+	for (i = 0; i < 4; i++)
+		out[3 + i] = li->verdict == BOOTOPS_IMAGE_PENDING ? 0 : le64(li->digest + 8 * i);
+}
+
+static int do_get_load_log(u64 vmid, u64 idx, u64 out[BOOTOPS_LOG_WORDS])
+{
+	if (bootops_get_vm_state(vmid) == BOOTOPS_VM_UNUSED)
+		return -ENOENT;
+	if (idx == BOOTOPS_LOG_VM) {
+		log_vm(vmid, out);
+		return 0;
+	}
+	if (idx >= bootops_get_vm_next_load_idx(vmid))
+		return -ENOENT;
+	log_image(bootops_load(vmid, idx), out);
+	return 0;
+}
+
+int bootops_get_load_log(u64 vmid, u64 idx, u64 out[BOOTOPS_LOG_WORDS])
+{
+	int ret;
+
+	memset(out, 0, BOOTOPS_LOG_WORDS * sizeof(u64));
+	if (!bootops_vmid_valid(vmid))
+		return -EINVAL;
+	bootops_lock_vm(vmid);
+	ret = do_get_load_log(vmid, idx, out);
+	bootops_unlock_vm(vmid);
+	return ret;
 }

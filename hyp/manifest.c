@@ -187,21 +187,23 @@ int bootops_manifest_key_info(u64 idx, u32 *key_id, u64 *min)
 
 /*
  * Before verification starts: the declared images are the manifest's,
- * one for one, and its version is not below the key's minimum.
+ * one for one, and its version is not below the key's minimum.  0, or
+ * BOOTOPS_WHY_* with the first image that differs in *idx.
  */
-int bootops_manifest_check_images(u64 vmid)
+u32 bootops_manifest_check_images(u64 vmid, u32 *idx)
 {
 	struct bootops_manifest *m = &bootops_vm(vmid)->manifest;
-	u32 idx, nr = bootops_get_vm_next_load_idx(vmid);
+	u32 nr = bootops_get_vm_next_load_idx(vmid);
 
+	for (*idx = 0; *idx < nr && *idx < m->nr; ++*idx)
+		if (bootops_get_vm_load_addr(vmid, *idx) != m->image[*idx].load_addr ||
+		    bootops_get_vm_load_size(vmid, *idx) != m->image[*idx].size)
+			return BOOTOPS_WHY_NOT_THE_SET;
 	if (nr != m->nr)
-		return -EKEYREJECTED;
-	for (idx = 0; idx < nr; idx++)
-		if (bootops_get_vm_load_addr(vmid, idx) != m->image[idx].load_addr ||
-		    bootops_get_vm_load_size(vmid, idx) != m->image[idx].size)
-			return -EKEYREJECTED;
+		return BOOTOPS_WHY_NOT_THE_SET;
+	*idx = 0;
 	if (m->secver < bootops_manifest_min(m->key_id))
-		return -EKEYREJECTED;
+		return BOOTOPS_WHY_ROLLBACK;
 	return 0;
 }
 

@@ -5,7 +5,8 @@
  * hands hyp its pfn (hyp copies it once, from a page it knows is the
  * host's); kvm-arm.bootops_secver= gives hyp its rollback minima before
  * it is initialised; /sys/kernel/debug/kvm-bootops-manifest/keys shows
- * the manifest keys hyp has and their minima now.
+ * the manifest keys hyp has and their minima now, and each VM's
+ * bootops_load_log what hyp verified and why it refused.
  */
 #define pr_fmt(fmt) "kvm-bootops: " fmt
 
@@ -150,3 +151,88 @@ static int __init bootops_manifest_init(void)
 	return 0;
 }
 late_initcall(bootops_manifest_init);
+
+/* One line of the load log from hyp (x2..x8): 0, or -ENOENT past the last. */
+static int load_log(struct kvm *kvm, u64 idx, u64 out[BOOTOPS_LOG_WORDS])
+{
+	struct arm_smccc_1_2_regs args = {
+		.a0 = KVM_HOST_SMCCC_FUNC(__bootops_get_load_log),
+		.a1 = kvm->arch.pkvm.handle, .a2 = idx,
+	};
+	struct arm_smccc_1_2_regs res;
+
+	arm_smccc_1_2_hvc(&args, &res);
+	memcpy(out, &res.a2, BOOTOPS_LOG_WORDS * sizeof(u64));
+	return res.a1;
+}
+
+static const char *const vm_state[] = {
+	[BOOTOPS_VM_UNUSED] = "unused", [BOOTOPS_VM_READY] = "ready",
+	[BOOTOPS_VM_VERIFIED] = "verified", [BOOTOPS_VM_REJECTED] = "rejected",
+	[BOOTOPS_VM_VERIFYING] = "verifying", [BOOTOPS_VM_DYING] = "dying",
+};
+
+static const char *const image_verdict[] = {
+	[BOOTOPS_IMAGE_PENDING] = "pending", [BOOTOPS_IMAGE_HASHED] = "hashed",
+	[BOOTOPS_IMAGE_VERIFIED] = "verified", [BOOTOPS_IMAGE_REJECTED] = "rejected",
+};
+
+static const char *const why[] = {
+	[BOOTOPS_WHY_NONE] = "none",
+	[BOOTOPS_WHY_NO_IMAGE] = "the VM requires images and declared none",
+	[BOOTOPS_WHY_NOT_THE_SET] = "the images declared are not the manifest's, from image",
+	[BOOTOPS_WHY_ROLLBACK] = "the manifest's security version is below the key's minimum",
+	[BOOTOPS_WHY_MANIFEST_SIG] = "the manifest's signature does not verify",
+	[BOOTOPS_WHY_IMAGE_SIG] = "the signature does not verify of image",
+	[BOOTOPS_WHY_IMAGE_DIGEST] = "the digest is not the manifest's of image",
+	[BOOTOPS_WHY_LOAD] = "a page could not be taken or mapped, of image",
+};
+
+#define NAME(table, i)	((i) < ARRAY_SIZE(table) && (table)[i] ? (table)[i] : "?")
+
+static void show_vm(struct seq_file *m, const u64 *vm)
+{
+	u64 reason = vm[1] & U32_MAX, idx = vm[1] >> 32;
+
+	seq_printf(m, "state %s\n", NAME(vm_state, vm[0]));
+	if (vm[2] == ~0ULL)
+		seq_puts(m, "manifest none\n");
+	else
+		seq_printf(m, "manifest key %llu secver %llu\n", vm[2], vm[3]);
+	seq_printf(m, "why %s", NAME(why, reason));
+	if (reason == BOOTOPS_WHY_NOT_THE_SET || reason >= BOOTOPS_WHY_IMAGE_SIG)
+		seq_printf(m, " %llu", idx);
+	seq_puts(m, "\n");
+}
+
+/*
+ * What hyp checked: the VM's state, its manifest, why it was rejected,
+ * then one line per image: index, address, size, verdict, SHA-256.
+ */
+static int load_log_show(struct seq_file *m, void *unused)
+{
+	struct kvm *kvm = m->private;
+	u64 vm[BOOTOPS_LOG_WORDS], img[BOOTOPS_LOG_WORDS], idx;
+	int i;
+
+	if (load_log(kvm, BOOTOPS_LOG_VM, vm))
+		return -ENOENT;
+	show_vm(m, vm);
+	for (idx = 0; idx < vm[4] && !load_log(kvm, idx, img); idx++) {
+		seq_printf(m, "image %llu 0x%llx %llu %s ", idx, img[0], img[1],
+			   NAME(image_verdict, img[2]));
+		/* The digest's bytes in order: hyp packs them 8 to a word, LE. */
+		for (i = 0; i < 32; i++)
+			seq_printf(m, "%02x", (u8)(img[3 + i / 8] >> (8 * (i % 8))));
+		seq_puts(m, "\n");
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(load_log);
+
+void kvm_bootops_manifest_create_debugfs(struct kvm *kvm)
+{
+	if (kvm->arch.bootops_registered)
+		debugfs_create_file("bootops_load_log", 0444, kvm->debugfs_dentry, kvm,
+				    &load_log_fops);
+}

@@ -13,7 +13,10 @@
 extern u64 kvm_nvhe_sym(bootops_secver_boot)[8][2];
 void kvm_bootops_secver_to_hyp(void);
 int kvm_bootops_set_manifest(struct kvm *kvm, void __user *argp);
+/* The VM's bootops_load_log in debugfs. */
+void kvm_bootops_manifest_create_debugfs(struct kvm *kvm);
 #else
+static inline void kvm_bootops_manifest_create_debugfs(struct kvm *kvm) { }
 static inline void kvm_bootops_secver_to_hyp(void) { }
 static inline int kvm_bootops_set_manifest(struct kvm *kvm, void __user *argp)
 {

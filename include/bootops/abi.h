@@ -80,6 +80,26 @@
 #define BOOTOPS_POWER_OFF		1
 #define BOOTOPS_POWER_ON_PENDING	2
 
+/*
+ * The load log (get_load_log): each image's verdict, and why a VM was
+ * rejected.  BOOTOPS_LOG_VM as the index asks for the VM's own line.
+ */
+#define BOOTOPS_LOG_VM			(~0ULL)
+#define BOOTOPS_LOG_WORDS		7	/* words of one line: x2..x8 */
+#define BOOTOPS_IMAGE_PENDING		0	/* not hashed yet */
+#define BOOTOPS_IMAGE_HASHED		1	/* digest known, not yet checked */
+#define BOOTOPS_IMAGE_VERIFIED		2
+#define BOOTOPS_IMAGE_REJECTED		3
+
+#define BOOTOPS_WHY_NONE		0	/* not rejected */
+#define BOOTOPS_WHY_NO_IMAGE		1	/* requires images, declared none */
+#define BOOTOPS_WHY_NOT_THE_SET		2	/* declared images differ from the manifest's at idx */
+#define BOOTOPS_WHY_ROLLBACK		3	/* security version below the key's minimum */
+#define BOOTOPS_WHY_MANIFEST_SIG	4	/* the manifest's signature */
+#define BOOTOPS_WHY_IMAGE_SIG		5	/* image idx's signature */
+#define BOOTOPS_WHY_IMAGE_DIGEST	6	/* image idx's digest is not the manifest's */
+#define BOOTOPS_WHY_LOAD		7	/* image idx's page could not be taken or mapped */
+
 /* SMMU context bank with no owner: DMA through it is blocked. */
 #define BOOTOPS_SMMU_NO_OWNER		0xffffffffU
 

@@ -17,7 +17,8 @@
  *   m2-v5r.man    key 2, version 5, raise the minimum: m-a's images
  *   m2-v4.man, m2-v5.man  key 2, versions 4 and 5, no raise
  *   hello.m1.sig  hello.bin signed one image at a time with manifest key 1
- * The kernel boots with kvm-arm.bootops_secver=1:3.
+ * The kernel boots with kvm-arm.bootops_secver=1:3.  Each VM's load log
+ * (debugfs bootops_load_log) is read back after its first run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -68,10 +69,14 @@ static void check(int ok, const char *name, const char *fmt, ...)
 {
 	char detail[256] = "";
 	va_list ap;
+	char *nl;
 
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
+	/* One TAP line: a load log's lines are joined with " | ". */
+	while ((nl = strchr(detail, '\n')))
+		*nl = '|';
 	tests_run++;
 	tests_failed += !ok;
 	printf("%sok %d - %s%s%s\n", ok ? "" : "not ", tests_run, name,
@@ -384,6 +389,93 @@ static void test_private_memory_required(void)
 	      res(private), private_out);
 }
 
+/* The VM's load log (debugfs), whole, into buf. */
+static void read_log(struct vmm *v, char *buf, size_t len)
+{
+	char path[128];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d/bootops_load_log",
+		 getpid(), v->vm);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = 0;
+}
+
+/* "image IDX ADDR SIZE VERDICT" and, if want is set, the manifest's digest of IDX. */
+static bool log_has_image(const char *log, const struct blob *m, int idx, uint64_t addr,
+			  size_t size, const char *verdict, bool digest_is_manifests)
+{
+	const uint8_t *d = (const uint8_t *)m->data + 64 + 48 * idx + 16;
+	char line[200], hex[65];
+	int i;
+
+	for (i = 0; i < 32; i++)
+		sprintf(hex + 2 * i, "%02x", d[i]);
+	snprintf(line, sizeof(line), "image %d 0x%llx %zu %s %s", idx, (unsigned long long)addr,
+		 size, verdict, digest_is_manifests ? hex : "");
+	return strstr(log, line) && (digest_is_manifests || !strstr(log, hex));
+}
+
+/* What hyp checked, as the host reads it: verdicts, digests, the reason. */
+static void test_load_log(void)
+{
+	const struct image_at mixed[] = { { &hello, LOAD_ADDR }, { &blob_b, DATA_ADDR } };
+	const struct image_at omitted[] = { { &hello, LOAD_ADDR } };
+	char log[2048];
+	struct vmm v;
+	int ret;
+
+	ret = setup(&v, VMM_BOOTOPS, &m_a, set_a, 2);
+	if (!ret)
+		ret = run(&v, LOAD_ADDR);
+	read_log(&v, log, sizeof(log));
+	check(ran_hello(&v, ret) && strstr(log, "state verified\n") &&
+	      strstr(log, "manifest key 1 secver 3\n") && strstr(log, "why none\n") &&
+	      log_has_image(log, &m_a, 0, LOAD_ADDR, hello.size, "verified", true) &&
+	      log_has_image(log, &m_a, 1, DATA_ADDR, blob_a.size, "verified", true),
+	      "load log of the owner's set: key 1, version 3, both images verified with the manifest's digests",
+	      "run %s; log \"%.300s\"", res(ret), log);
+	vmm_destroy(&v);
+
+	ret = setup(&v, VMM_BOOTOPS, &m_a, mixed, 2);
+	if (!ret)
+		ret = run(&v, LOAD_ADDR);
+	read_log(&v, log, sizeof(log));
+	check(ret == -EKEYREJECTED && strstr(log, "state rejected\n") &&
+	      strstr(log, "why the digest is not the manifest's of image 1\n") &&
+	      log_has_image(log, &m_a, 0, LOAD_ADDR, hello.size, "verified", true) &&
+	      log_has_image(log, &m_a, 1, DATA_ADDR, blob_b.size, "rejected", false),
+	      "load log of a mixed set: image 1 rejected, its digest not the manifest's, and why",
+	      "run %s; log \"%.300s\"", res(ret), log);
+	vmm_destroy(&v);
+
+	ret = setup(&v, VMM_BOOTOPS, &m_a, omitted, 1);
+	if (!ret)
+		ret = run(&v, LOAD_ADDR);
+	read_log(&v, log, sizeof(log));
+	check(ret == -EKEYREJECTED &&
+	      strstr(log, "why the images declared are not the manifest's, from image 1\n") &&
+	      strstr(log, "image 0 0x80000000") && strstr(log, " pending "),
+	      "load log of a set with an image left out: not the manifest's set, nothing hashed",
+	      "run %s; log \"%.300s\"", res(ret), log);
+	vmm_destroy(&v);
+
+	ret = setup(&v, VMM_BOOTOPS, &m_old, set_a, 2);
+	if (!ret)
+		ret = run(&v, LOAD_ADDR);
+	read_log(&v, log, sizeof(log));
+	check(ret == -EKEYREJECTED && strstr(log, "manifest key 1 secver 2\n") &&
+	      strstr(log, "why the manifest's security version is below the key's minimum\n"),
+	      "load log of a set below the rollback minimum: says so", "run %s; log \"%.300s\"",
+	      res(ret), log);
+	vmm_destroy(&v);
+}
+
 int main(int argc, char **argv)
 {
 	struct blob *all[] = { &hello, &blob_a, &blob_b, &touch, &m_a, &m_b, &m_old, &m_forged,
@@ -411,6 +503,7 @@ int main(int argc, char **argv)
 	test_set_manifest_refusals();
 	test_entry();
 	test_private_memory_required();
+	test_load_log();
 	test_rollback();
 	close(kvm);
 	printf("1..%d\n", tests_run);

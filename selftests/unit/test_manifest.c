@@ -456,3 +456,121 @@ TEST(set_manifest_with_the_remap_area_full_changes_nothing)
 	CHECK_EQ(teardown_vm(vmid + 1), 0);
 	CHECK_EQ(bootops_set_manifest(vmid, MAN_PFN), 0);
 }
+
+static u64 digest_word(const u8 *d, int i)
+{
+	u64 v = 0;
+	int k;
+
+	for (k = 7; k >= 0; k--)
+		v = v << 8 | d[8 * i + k];
+	return v;
+}
+
+/* The load log says which image failed and why, and each image's digest. */
+TEST(load_log_names_the_image_and_the_reason)
+{
+	struct test_manifest a = owner_manifest(1);
+	u64 out[BOOTOPS_LOG_WORDS], vmid;
+	int i;
+
+	sim_reset();
+	vmid = vm_with_images();
+	CHECK_EQ(set_manifest(vmid, &a), 0);
+	CHECK_EQ(declare(vmid, LA, 2 * PAGE, ram(0)), 0);
+	fill_page(ram(3), 99);
+	CHECK_EQ(declare(vmid, LB, 100, ram(3)), 0);		/* another release's B */
+	CHECK_EQ(bootops_get_load_log(vmid, 1, out), 0);
+	CHECK_EQ(out[2], BOOTOPS_IMAGE_PENDING);
+	CHECK_EQ(out[3], 0);
+	CHECK_EQ(verify_images(vmid), -EKEYREJECTED);
+	CHECK_REFUSED(bootops_get_load_log(vmid, BOOTOPS_LOG_VM, out), 0);
+	CHECK_EQ(out[0], BOOTOPS_VM_REJECTED);
+	CHECK_EQ(out[1], BOOTOPS_WHY_IMAGE_DIGEST | 1ULL << 32);
+	CHECK(out[2] == 1 && out[3] == 1 && out[4] == 2);
+	CHECK_EQ(bootops_get_load_log(vmid, 0, out), 0);
+	CHECK(out[0] == LA && out[1] == 2 * PAGE && out[2] == BOOTOPS_IMAGE_VERIFIED);
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(out[3 + i], digest_word(a.img[0].digest, i));
+	CHECK_EQ(bootops_get_load_log(vmid, 1, out), 0);
+	CHECK(out[0] == LB && out[1] == 100 && out[2] == BOOTOPS_IMAGE_REJECTED);
+	CHECK(out[3] != digest_word(a.img[1].digest, 0));
+	CHECK_REFUSED(bootops_get_load_log(vmid, 2, out), -ENOENT);
+	CHECK_REFUSED(bootops_get_load_log(vmid, 1ULL << 32, out), -ENOENT);
+	CHECK_REFUSED(bootops_get_load_log(0, BOOTOPS_LOG_VM, out), -EINVAL);
+	CHECK_REFUSED(bootops_get_load_log(BOOTOPS_MAX_VMS + 1, 0, out), -EINVAL);
+	CHECK_REFUSED(bootops_get_load_log(vmid + 1, BOOTOPS_LOG_VM, out), -ENOENT);
+	CHECK_EQ(teardown_vm(vmid), 0);
+	CHECK_REFUSED(bootops_get_load_log(vmid, BOOTOPS_LOG_VM, out), -ENOENT);
+}
+
+static u64 log_why(u64 vmid)
+{
+	u64 out[BOOTOPS_LOG_WORDS];
+
+	CHECK_EQ(bootops_get_load_log(vmid, BOOTOPS_LOG_VM, out), 0);
+	return out[1];
+}
+
+TEST(load_log_reasons)
+{
+	struct test_manifest m = owner_manifest(1);
+	u64 vmid;
+
+	sim_reset();
+	vmid = vm_with_images();				/* B left out */
+	CHECK_EQ(set_manifest(vmid, &m), 0);
+	CHECK_EQ(declare(vmid, LA, 2 * PAGE, ram(0)), 0);
+	CHECK_EQ(verify_images(vmid), -EKEYREJECTED);
+	CHECK_EQ(log_why(vmid), BOOTOPS_WHY_NOT_THE_SET | 1ULL << 32);
+	CHECK_EQ(teardown_vm(vmid), 0);
+
+	vmid = vm_with_images();				/* A moved */
+	CHECK_EQ(set_manifest(vmid, &m), 0);
+	CHECK_EQ(declare(vmid, LA + 4 * PAGE, 2 * PAGE, ram(0)), 0);
+	CHECK_EQ(declare(vmid, LB, 100, ram(2)), 0);
+	CHECK_EQ(verify_images(vmid), -EKEYREJECTED);
+	CHECK_EQ(log_why(vmid), BOOTOPS_WHY_NOT_THE_SET);
+	CHECK_EQ(teardown_vm(vmid), 0);
+
+	CHECK_EQ(bootops_manifest_raise_min(1, 2), 0);		/* too old */
+	vmid = vm_with_images();
+	CHECK_EQ(boot_owner_set(vmid, &m), -EKEYREJECTED);
+	CHECK_EQ(log_why(vmid), BOOTOPS_WHY_ROLLBACK);
+	CHECK_EQ(teardown_vm(vmid), 0);
+
+	m = owner_manifest(2);					/* another signer */
+	m.signer = 1;
+	vmid = vm_with_images();
+	CHECK_EQ(boot_owner_set(vmid, &m), -EKEYREJECTED);
+	CHECK_EQ(log_why(vmid), BOOTOPS_WHY_MANIFEST_SIG);
+	CHECK_EQ(teardown_vm(vmid), 0);
+
+	vmid = vm_with_images();				/* per image: a bad one */
+	CHECK_EQ(load_image_pages(vmid, LA, PAGE, ram(0), 1), 0);
+	fill_page(ram(0), 2);
+	CHECK_EQ(verify_images(vmid), -EKEYREJECTED);
+	CHECK_EQ(log_why(vmid), BOOTOPS_WHY_IMAGE_SIG);
+	CHECK_EQ(teardown_vm(vmid), 0);
+
+	vmid = vm_with_images();				/* requires images, none */
+	CHECK_EQ(bootops_require_images(vmid), 0);
+	CHECK_EQ(verify_images(vmid), -ENOEXEC);
+	CHECK_EQ(log_why(vmid), BOOTOPS_WHY_NO_IMAGE);
+	CHECK_EQ(teardown_vm(vmid), 0);
+
+	vmid = vm_with_images();				/* no table memory */
+	CHECK_EQ(load_image_pages(vmid, LA, PAGE, ram(0), 1), 0);
+	sim_fail_tables_after(0);
+	CHECK_EQ(verify_images(vmid), -ENOMEM);
+	sim_fail_tables_after(-1);
+	CHECK_EQ(log_why(vmid), BOOTOPS_WHY_LOAD);
+	CHECK_EQ(teardown_vm(vmid), 0);
+
+	vmid = vm_with_images();				/* and a good one: none */
+	CHECK_EQ(load_image_pages(vmid, LA, PAGE, ram(0), 1), 0);
+	CHECK_EQ(verify_images(vmid), 0);
+	CHECK_EQ(log_why(vmid), BOOTOPS_WHY_NONE);
+	CHECK_EQ(teardown_vm(vmid), 0);
+	CHECK_EQ(sim_check_invariants(), 0);
+}

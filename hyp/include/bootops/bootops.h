@@ -71,6 +71,13 @@ int bootops_verify_and_load_images(u64 vmid);
 u64 bootops_search_load_info(u64 vmid, u64 addr);
 /* Does [ipa, ipa + size) touch a declared image?  Caller holds the VM lock. */
 bool bootops_range_in_image(u64 vmid, u64 ipa, u64 size);
+/*
+ * The load log: for idx BOOTOPS_LOG_VM, out[] = {state, why | why_idx << 32,
+ * manifest key id (BOOTOPS_INVALID64 without one), its secver, images};
+ * for image idx, {load_addr, size, verdict, digest as 4 LE words}.
+ * -EINVAL vmid out of range, -ENOENT no such VM or image.
+ */
+int bootops_get_load_log(u64 vmid, u64 idx, u64 out[BOOTOPS_LOG_WORDS]);
 /* Teardown helper: returns image pages and remap slots, within *budget. */
 int bootops_release_images(u64 vmid, u64 *budget);
 
@@ -82,7 +89,7 @@ int bootops_release_images(u64 vmid, u64 *budget);
 int bootops_set_manifest(u64 vmid, u64 pfn);
 /* The rest: caller holds the VM lock, the VM has a record. */
 bool bootops_vm_has_manifest(u64 vmid);
-int bootops_manifest_check_images(u64 vmid);
+u32 bootops_manifest_check_images(u64 vmid, u32 *idx);
 int bootops_manifest_check_sig(u64 vmid);
 int bootops_manifest_check_digest(u64 vmid, u32 idx, const u8 digest[BOOTOPS_DIGEST_SIZE]);
 void bootops_manifest_verified(u64 vmid);

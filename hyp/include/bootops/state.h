@@ -20,6 +20,8 @@ struct bootops_load_info {
 	u64 remap_slot;		/* first page slot in the remap area */
 	u64 mapped_pages;	/* pages remapped so far */
 	u8 sig[BOOTOPS_SIG_SIZE];
+	u8 verdict;		/* BOOTOPS_IMAGE_*, for the load log */
+	u8 digest[BOOTOPS_DIGEST_SIZE];	/* SHA-256 of the bytes, once hashed */
 };
 
 struct bootops_vcpu_info {
@@ -90,6 +92,7 @@ struct bootops_vm_info {
 	u8 requires_images;	/* runs only with verified images: never without */
 	struct bootops_load_info load[BOOTOPS_MAX_LOAD_INFO];
 	struct bootops_manifest manifest;
+	u32 why, why_idx;	/* BOOTOPS_WHY_*: why verification rejected the VM */
 	struct bootops_vcpu_info vcpu[BOOTOPS_MAX_VCPUS];
 };
 
