@@ -74,7 +74,7 @@ static void check(int ok, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	/* One TAP line: a load log's lines are joined with " | ". */
+	/* One TAP line: a load log's lines are joined with '|'. */
 	while ((nl = strchr(detail, '\n')))
 		*nl = '|';
 	tests_run++;
