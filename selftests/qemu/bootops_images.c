@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "vmm.h"
 
 #ifndef LOAD_ADDR
@@ -55,12 +56,6 @@
 #define RUN_TIMEOUT_MS	10000
 #define MESSAGE		"hello from a verified guest\n"
 
-struct blob {
-	const char *name;
-	void *data;
-	size_t size;
-};
-
 static const char *dir = "/tests/vmm";
 static struct blob hello = { .name = "hello.bin" },
 		   tampered = { .name = "hello.tampered.bin" },
@@ -74,36 +69,7 @@ static uint8_t sig_touch[VMM_SIG_SIZE], sig_regs[VMM_SIG_SIZE], sig_smp[VMM_SIG_
 static uint8_t sig_good[VMM_SIG_SIZE], sig_other_key[VMM_SIG_SIZE],
 	       sig_other_addr[VMM_SIG_SIZE], sig_other_size[VMM_SIG_SIZE],
 	       sig_zero[VMM_SIG_SIZE];
-static int kvm = -1, tests_run, tests_failed;
-
-static void check(int ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void check(int ok, const char *name, const char *fmt, ...)
-{
-	char detail[256] = "";
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	tests_run++;
-	tests_failed += !ok;
-	printf("%sok %d - %s%s%s\n", ok ? "" : "not ", tests_run, name,
-	       *detail ? " # " : "", detail);
-	fflush(stdout);
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+static int kvm = -1;
 
 /* "0", "3", "EINVAL": a declaration/run result for the TAP line. */
 static const char *res(int ret)
@@ -131,16 +97,7 @@ static const char *exit_name(int ret)
 
 static void load_blob_max(struct blob *b, size_t max)
 {
-	char path[512];
-	int ret;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, b->name);
-	ret = vmm_read_file(path, max, &b->data, &b->size);
-	if (ret) {
-		printf("Bail out! fixture %s: %s (run scripts/build-vmm.sh)\n", path,
-		       strerror(-ret));
-		exit(1);
-	}
+	load_blob_from(dir, b, max);
 }
 
 static void load_blob(struct blob *b)

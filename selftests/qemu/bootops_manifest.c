@@ -29,6 +29,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "vmm.h"
 
 #ifndef LOAD_ADDR
@@ -45,12 +46,6 @@
 #define TOUCH_OK	"touch ok\n"
 #define KEYS_FILE	"/sys/kernel/debug/kvm-bootops-manifest/keys"
 
-struct blob {
-	const char *name;
-	void *data;
-	size_t size;
-};
-
 static const char *dir = "/tests/vmm";
 static struct blob hello = { .name = "hello.bin" }, blob_a = { .name = "blob-a.bin" },
 		   blob_b = { .name = "blob-b.bin" }, touch = { .name = "touch.bin" },
@@ -61,28 +56,7 @@ static struct blob hello = { .name = "hello.bin" }, blob_a = { .name = "blob-a.b
 		   m2_v4 = { .name = "m2-v4.man" }, m2_v5 = { .name = "m2-v5.man" },
 		   sig_m1 = { .name = "hello.m1.sig" };
 static const uint8_t no_sig[VMM_SIG_SIZE];
-static int kvm = -1, tests_run, tests_failed;
-
-static void check(int ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void check(int ok, const char *name, const char *fmt, ...)
-{
-	char detail[256] = "";
-	va_list ap;
-	char *nl;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	/* One TAP line: a load log's lines are joined with '|'. */
-	while ((nl = strchr(detail, '\n')))
-		*nl = '|';
-	tests_run++;
-	tests_failed += !ok;
-	printf("%sok %d - %s%s%s\n", ok ? "" : "not ", tests_run, name,
-	       *detail ? " # " : "", detail);
-	fflush(stdout);
-}
+static int kvm = -1;
 
 static const char *res(int ret)
 {
@@ -111,16 +85,7 @@ static const char *err_name(int ret)
 
 static void load(struct blob *b)
 {
-	char path[512];
-	int ret;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, b->name);
-	ret = vmm_read_file(path, MEM_SIZE, &b->data, &b->size);
-	if (ret) {
-		printf("Bail out! fixture %s: %s (run scripts/build-vmm.sh)\n", path,
-		       strerror(-ret));
-		exit(1);
-	}
+	load_blob_from(dir, b, MEM_SIZE);
 }
 
 static void new_vm(struct vmm *v, unsigned int mode)

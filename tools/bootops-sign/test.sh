@@ -27,6 +27,21 @@ fail=0
 ok() { pass=$((pass + 1)); echo "ok $((pass + fail)) - $*"; }
 notok() { fail=$((fail + 1)); echo "not ok $((pass + fail)) - $*"; }
 
+# sig_der RAW OUT: a raw r || s signature as the DER that openssl reads.
+sig_der() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+raw = open(sys.argv[1], 'rb').read()
+def der_int(b):
+    b = b.lstrip(b'\0') or b'\0'
+    if b[0] & 0x80:
+        b = b'\0' + b
+    return b'\x02' + bytes([len(b)]) + b
+body = der_int(raw[:32]) + der_int(raw[32:])
+open(sys.argv[2], 'wb').write(b'\x30' + bytes([len(body)]) + body)
+PY
+}
+
 # expect CODE PATTERN DESC -- CMD...: exit status CODE and PATTERN (grep -E)
 # in its stdout+stderr.
 expect() {
@@ -194,22 +209,15 @@ expect 0 'usage: bootops-sign' "sign --help" -- "$TOOL" sign --help
 # The header is rebuilt here independently (python3), the raw r || s is
 # DER-encoded, and openssl verifies ECDSA-SHA256 over the header.
 if command -v openssl >/dev/null && command -v python3 >/dev/null; then
-	python3 - img $A img.sig hdr.bin sig.der <<'PY'
+	python3 - img $A hdr.bin <<'PY'
 import hashlib, struct, sys
-img, addr, sig, hdr_out, der_out = sys.argv[1:]
+img, addr, hdr_out = sys.argv[1:]
 data = open(img, 'rb').read()
 hdr = b'BOOTOPS1' + struct.pack('<QQQ', int(addr, 0), len(data), 0) + hashlib.sha256(data).digest()
 assert len(hdr) == 64
 open(hdr_out, 'wb').write(hdr)
-raw = open(sig, 'rb').read()
-def der_int(b):
-    b = b.lstrip(b'\0') or b'\0'
-    if b[0] & 0x80:
-        b = b'\0' + b
-    return b'\x02' + bytes([len(b)]) + b
-body = der_int(raw[:32]) + der_int(raw[32:])
-open(der_out, 'wb').write(b'\x30' + bytes([len(body)]) + body)
 PY
+	sig_der img.sig sig.der
 	expect 0 'Verified OK' "OpenSSL verifies the signature over an independently built header" -- \
 		openssl dgst -sha256 -verify key.pub -signature sig.der hdr.bin
 else
@@ -240,9 +248,9 @@ expect 0 '' "manifest of two images" -- "$TOOL" manifest --key key.pem --key-id 
 	notok "manifest size $(stat -c %s m.man)"
 # Every field, and the signature, checked independently (python3 + openssl).
 if command -v openssl >/dev/null && command -v python3 >/dev/null; then
-	python3 - m.man img page $A man.signed man.der <<'PY'
+	python3 - m.man img page $A man.signed man.sig <<'PY'
 import hashlib, struct, sys
-man, img, page, addr, signed_out, der_out = sys.argv[1:]
+man, img, page, addr, signed_out, sig_out = sys.argv[1:]
 m = open(man, 'rb').read()
 want = b'BOOTMAN1' + struct.pack('<IIQQQ', 3, 2, 7, 2, int(addr, 0)) + bytes(24)
 for a, f in ((int(addr, 0), img), (0x40200000, page)):
@@ -250,15 +258,9 @@ for a, f in ((int(addr, 0), img), (0x40200000, page)):
     want += struct.pack('<QQ', a, len(d)) + hashlib.sha256(d).digest()
 assert m[:len(want)] == want, "manifest fields differ"
 open(signed_out, 'wb').write(m[:len(want)])
-raw = m[len(want):]
-def der_int(b):
-    b = b.lstrip(b'\0') or b'\0'
-    if b[0] & 0x80:
-        b = b'\0' + b
-    return b'\x02' + bytes([len(b)]) + b
-body = der_int(raw[:32]) + der_int(raw[32:])
-open(der_out, 'wb').write(b'\x30' + bytes([len(body)]) + body)
+open(sig_out, 'wb').write(m[len(want):])
 PY
+	sig_der man.sig man.der
 	expect 0 'Verified OK' "manifest: every field as specified, OpenSSL verifies its signature" -- \
 		openssl dgst -sha256 -verify key.pub -signature man.der man.signed
 else
