@@ -59,6 +59,9 @@
 
 /* The anchor crypto_mbedtls.c reads (see -Dbootops_trust_anchor above). */
 const u8 (*bootops_measure_anchor)[BOOTOPS_PUBKEY_SIZE];
+/* No manifest key: only image signatures are measured. */
+const struct bootops_manifest_key bootops_manifest_keys[1];
+const u32 bootops_nr_manifest_keys;
 
 struct check {
 	const u8 *anchor;	/* BOOTOPS_PUBKEY_SIZE bytes */
