@@ -117,8 +117,9 @@ for f in $FILES; do
 	"$CC" "${EL2[@]}" -c "$MBED/library/$f.c" -o "obj/$f.o"
 	objs+=("obj/$f.o")
 done
+# hyp-*.o: hyp/sha256.c must not overwrite mbedTLS's library/sha256.c object.
 for src in hyp/crypto_mbedtls.c hyp/verify.c hyp/sha256.c; do
-	o=obj/$(basename "$src" .c).o
+	o=obj/hyp-$(basename "$src" .c).o
 	"$CC" "${EL2[@]}" "${OURS[@]}" -c "$ROOT/$src" -o "$o"
 	objs+=("$o")
 done
