@@ -319,10 +319,10 @@ static int verify_one(u64 vmid, struct bootops_cursor *c, u64 *budget)
 		break;
 	case BOOTOPS_STEP_CHECK:
 		ret = check_image(vmid, li, c);
-		if (ret != BOOTOPS_CONTINUE)
+		if (ret != BOOTOPS_CONTINUE) {
 			image_checked(vmid, li, c->idx, ret);
-		if (ret != BOOTOPS_CONTINUE)
 			next_image(c, nr, BOOTOPS_STEP_HASH, BOOTOPS_STEP_DONE);
+		}
 		break;
 	}
 	return ret;
@@ -341,6 +341,36 @@ static void start_verify(u64 vmid)
 	bootops_set_vm_state(vmid, BOOTOPS_VM_VERIFYING);
 }
 
+/* The VM is REJECTED, for good, and the load log says why. */
+static int reject(u64 vmid, u32 why, u32 idx, int err)
+{
+	set_why(vmid, why, idx);
+	bootops_set_vm_state(vmid, BOOTOPS_VM_REJECTED);
+	return err;
+}
+
+/*
+ * What a READY VM must pass before verification starts: every image
+ * complete, an image if it requires one, and with a manifest exactly
+ * the manifest's set at a version not below the key's minimum.
+ */
+static int check_before_verify(u64 vmid)
+{
+	u32 why, idx = 0;
+	int ret;
+
+	ret = bootops_check_vm_ready(vmid);
+	if (ret)
+		return ret;
+	if (!images_complete(vmid))
+		return -EPERM;
+	if (bootops_vm(vmid)->requires_images && !bootops_get_vm_next_load_idx(vmid))
+		return reject(vmid, BOOTOPS_WHY_NO_IMAGE, 0, -ENOEXEC);
+	/* Not the owner's set, or too old: as final as a bad signature. */
+	why = bootops_vm_has_manifest(vmid) ? bootops_manifest_check_images(vmid, &idx) : 0;
+	return why ? reject(vmid, why, idx, -EKEYREJECTED) : 0;
+}
+
 /*
  * Every page of every image leaves the host before any byte is hashed, so
  * what is verified is what the VM runs.  At most one slice of work per
@@ -352,29 +382,11 @@ static int do_verify_and_load_images(u64 vmid)
 	u64 budget = BOOTOPS_SLICE_UNITS;
 	struct bootops_cursor *c;
 	int ret = 0;
-	u32 idx;
 
 	if (bootops_get_vm_state(vmid) != BOOTOPS_VM_VERIFYING) {
-		ret = bootops_check_vm_ready(vmid);
+		ret = check_before_verify(vmid);
 		if (ret)
 			return ret;
-		if (!images_complete(vmid))
-			return -EPERM;
-		if (bootops_vm(vmid)->requires_images && !bootops_get_vm_next_load_idx(vmid)) {
-			set_why(vmid, BOOTOPS_WHY_NO_IMAGE, 0);
-			bootops_set_vm_state(vmid, BOOTOPS_VM_REJECTED);
-			return -ENOEXEC;
-		}
-		/* Not the owner's set, or too old: as final as a bad signature. */
-		if (bootops_vm_has_manifest(vmid)) {
-			u32 why = bootops_manifest_check_images(vmid, &idx);
-
-			if (why) {
-				set_why(vmid, why, idx);
-				bootops_set_vm_state(vmid, BOOTOPS_VM_REJECTED);
-				return -EKEYREJECTED;
-			}
-		}
 		start_verify(vmid);
 	}
 	c = &bootops_vm(vmid)->cursor;

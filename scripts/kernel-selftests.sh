@@ -88,6 +88,15 @@ declare -A KNOWN_FAILURES=(
 	[aarch64/set_id_regs]="pKVM's writable ID register masks lack bits the test writes (set_id_regs.c:434)"
 	[aarch64/vgic_init]="KVM_RUN with too few redistributors is not refused with E2BIG under pKVM (vgic_init.c:178)"
 )
+# Kernel warnings a test may leave, tolerated only while that test runs and
+# reported with the reason (selftests/qemu/init.c); any other fails "kernel
+# log clean".  debug-exceptions, a plain VM: now and then KVM's own
+# user_mem_abort() finds no running vCPU in mark_page_dirty_in_slot()
+# (kvm_main.c:3668) under TCG; seen in 2 of about 6 CI runs on -cpu max
+# (stop 23, and session 25), never in boot-ops code.  Cause not yet found.
+declare -A KNOWN_WARNINGS=(
+	[aarch64/debug-exceptions]="intermittent WARN in mark_page_dirty_in_slot (no running vCPU) from KVM's user_mem_abort under TCG; cause not yet found"
+)
 
 run=0
 cpus=()
@@ -141,6 +150,7 @@ for t in "${tests[@]}"; do
 	fi
 	aarch64-linux-gnu-strip -o "$BINDIR/$t" "$OUTDIR/$t"
 	line="$t${TEST_ARGS[$t]:+ ${TEST_ARGS[$t]}}"
+	line+="${KNOWN_WARNINGS[$t]:+ #known-warning ${KNOWN_WARNINGS[$t]}}"
 	line+="${KNOWN_FAILURES[$t]:+ #known-failure ${KNOWN_FAILURES[$t]}}"
 	args+=(--add "$BINDIR/$t:/tests/$t" --test "$line")
 done
