@@ -220,16 +220,14 @@ static void hash_pages(struct bootops_load_info *li, struct bootops_sha256 *sha,
 }
 
 /*
- * The image is hashed: what its owner signed is the header with that
- * digest, or with a manifest the digest itself.
+ * The image is hashed: its digest is what a manifest lists; without one,
+ * what its owner signed is the header with that digest.
  */
 static void finish_hash(u64 vmid, struct bootops_load_info *li, struct bootops_cursor *c)
 {
 	bootops_sha256_final(&c->sha, li->digest);
 	li->verdict = BOOTOPS_IMAGE_HASHED;
-	if (bootops_vm_has_manifest(vmid))
-		memcpy(c->hash, li->digest, BOOTOPS_DIGEST_SIZE);
-	else
+	if (!bootops_vm_has_manifest(vmid))
 		bootops_image_signed_hash(li->load_addr, li->size, li->digest, c->hash);
 }
 
@@ -253,7 +251,7 @@ static void image_checked(u64 vmid, struct bootops_load_info *li, u32 idx, int r
 static int check_image(u64 vmid, struct bootops_load_info *li, struct bootops_cursor *c)
 {
 	if (bootops_vm_has_manifest(vmid))
-		return bootops_manifest_check_digest(vmid, c->idx, c->hash);
+		return bootops_manifest_check_digest(vmid, c->idx, li->digest);
 	/* A check may take several slices (EL2: restartable ECDSA). */
 	return bootops_crypto_verify_step(vmid, 0, c->hash, li->sig);
 }
@@ -477,16 +475,6 @@ int bootops_release_images(u64 vmid, u64 *budget)
 	return 0;
 }
 
-static u64 le64(const u8 *p)
-{
-	u64 v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static void log_vm(u64 vmid, u64 out[BOOTOPS_LOG_WORDS])
 {
 	struct bootops_vm_info *vm = bootops_vm(vmid);
@@ -505,8 +493,9 @@ static void log_image(struct bootops_load_info *li, u64 out[BOOTOPS_LOG_WORDS])
 	out[0] = li->load_addr;
 	out[1] = li->size;
 	out[2] = li->verdict;
+	/* Zero until hashed: the record starts zeroed. */
 	for (i = 0; i < 4; i++)
-		out[3 + i] = li->verdict == BOOTOPS_IMAGE_PENDING ? 0 : le64(li->digest + 8 * i);
+		out[3 + i] = bootops_get_le(li->digest + 8 * i, 8);
 }
 
 static int do_get_load_log(u64 vmid, u64 idx, u64 out[BOOTOPS_LOG_WORDS])

@@ -22,15 +22,6 @@
 
 static_assert(MANIFEST_MAX <= BOOTOPS_PAGE_SIZE, "a manifest fits in one page");
 
-static u64 get_le(const u8 *p, int bytes)
-{
-	u64 v = 0;
-
-	while (bytes--)
-		v = v << 8 | p[bytes];
-	return v;
-}
-
 static bool zero_bytes(const u8 *p, u64 n)
 {
 	while (n--)
@@ -42,23 +33,19 @@ static bool zero_bytes(const u8 *p, u64 n)
 /* The fixed header; -EINVAL for a malformed one, -ENOKEY for a key hyp lacks. */
 static int parse_header(const u8 *buf, struct bootops_manifest *m)
 {
-	int idx;
-
 	if (memcmp(buf, BOOTOPS_MANIFEST_MAGIC, 8) ||
 	    !zero_bytes(buf + BOOTOPS_MANIFEST_OFF_RESERVED,
 			BOOTOPS_MANIFEST_HDR_SIZE - BOOTOPS_MANIFEST_OFF_RESERVED))
 		return -EINVAL;
-	m->nr = get_le(buf + BOOTOPS_MANIFEST_OFF_NR, 4);
-	m->flags = get_le(buf + BOOTOPS_MANIFEST_OFF_FLAGS, 8);
+	m->nr = bootops_get_le(buf + BOOTOPS_MANIFEST_OFF_NR, 4);
+	m->flags = bootops_get_le(buf + BOOTOPS_MANIFEST_OFF_FLAGS, 8);
 	if (!m->nr || m->nr > BOOTOPS_MAX_LOAD_INFO || (m->flags & ~BOOTOPS_MANIFEST_F_ALL))
 		return -EINVAL;
-	m->key_id = get_le(buf + BOOTOPS_MANIFEST_OFF_KEY_ID, 4);
-	idx = bootops_crypto_manifest_key(m->key_id);
-	if (idx < 0)
-		return idx;
-	m->key_idx = idx;
-	m->secver = get_le(buf + BOOTOPS_MANIFEST_OFF_SECVER, 8);
-	m->entry = get_le(buf + BOOTOPS_MANIFEST_OFF_ENTRY, 8);
+	m->key_id = bootops_get_le(buf + BOOTOPS_MANIFEST_OFF_KEY_ID, 4);
+	if (bootops_crypto_manifest_key(m->key_id) < 0)
+		return -ENOKEY;
+	m->secver = bootops_get_le(buf + BOOTOPS_MANIFEST_OFF_SECVER, 8);
+	m->entry = bootops_get_le(buf + BOOTOPS_MANIFEST_OFF_ENTRY, 8);
 	return 0;
 }
 
@@ -73,8 +60,8 @@ static int parse_manifest(const u8 *buf, struct bootops_manifest *m)
 	if (ret)
 		return ret;
 	for (i = 0; i < m->nr; i++, img += BOOTOPS_MANIFEST_IMAGE_SIZE) {
-		m->image[i].load_addr = get_le(img, 8);
-		m->image[i].size = get_le(img + BOOTOPS_MANIFEST_IMG_OFF_SIZE, 8);
+		m->image[i].load_addr = bootops_get_le(img, 8);
+		m->image[i].size = bootops_get_le(img + BOOTOPS_MANIFEST_IMG_OFF_SIZE, 8);
 		memcpy(m->image[i].digest, img + BOOTOPS_MANIFEST_IMG_OFF_DIGEST,
 		       BOOTOPS_DIGEST_SIZE);
 	}

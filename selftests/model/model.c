@@ -878,40 +878,31 @@ int m_manifest_raise_min(struct model *m, u64 key_id, u64 secver)
 	return 0;
 }
 
-static u64 get_le(const u8 *p, int n)
-{
-	u64 v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
-
 /*
  * "EINVAL for a malformed one: magic, no image or more than 5, unknown
  * flags, reserved bytes; ENOKEY" -- the format's checks, then the key.
  */
 static int parse_manifest(const u8 *b, struct m_manifest *man)
 {
-	u32 nr = (u32)get_le(b + 12, 4), i;
-	u64 flags = get_le(b + 24, 8);
+	u32 nr = (u32)bootops_get_le(b + 12, 4), i;
+	u64 flags = bootops_get_le(b + 24, 8);
 
-	if (memcmp(b, "BOOTMAN1", 8) || get_le(b + 40, 8) || get_le(b + 48, 8) ||
-	    get_le(b + 56, 8) || !nr || nr > M_MAX_LOAD || (flags & ~3ULL))
+	if (memcmp(b, "BOOTMAN1", 8) || bootops_get_le(b + 40, 8) || bootops_get_le(b + 48, 8) ||
+	    bootops_get_le(b + 56, 8) || !nr || nr > M_MAX_LOAD || (flags & ~3ULL))
 		return -EINVAL;
-	if (key_index(get_le(b + 8, 4)) < 0)
+	if (key_index(bootops_get_le(b + 8, 4)) < 0)
 		return -ENOKEY;
 	memset(man, 0, sizeof(*man));
-	man->key_id = (u32)get_le(b + 8, 4);
+	man->key_id = (u32)bootops_get_le(b + 8, 4);
 	man->nr = nr;
-	man->secver = get_le(b + 16, 8);
+	man->secver = bootops_get_le(b + 16, 8);
 	man->flags = flags;
-	man->entry = get_le(b + 32, 8);
+	man->entry = bootops_get_le(b + 32, 8);
 	for (i = 0; i < nr; i++) {
 		const u8 *img = b + 64 + 48 * i;
 
-		man->addr[i] = get_le(img, 8);
-		man->size[i] = get_le(img + 8, 8);
+		man->addr[i] = bootops_get_le(img, 8);
+		man->size[i] = bootops_get_le(img + 8, 8);
 		memcpy(man->digest[i], img + 16, 32);
 	}
 	memcpy(man->sig, b + 64 + 48 * nr, M_SIG);

@@ -802,16 +802,6 @@ static void put_le(u8 *p, u64 v, int n)
 		p[i] = (u8)(v >> (8 * i));
 }
 
-static u64 get_le64(const u8 *p)
-{
-	u64 v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* SHA-256 of an image's first l->size bytes in its pages l->pfn[]. */
 static void manifest_digest(const struct m_load *l, u8 out[32])
 {
@@ -870,8 +860,8 @@ static u64 make_manifest(u64 vmid, u64 v, u64 seed, u8 *b)
 		put_le(b + 64 + 48 * nr + 8, 1 + seed % (2 * M_PAGE), 8);
 		nr++;
 		break;
-	case 3: put_le(b + 64, (get_le64(b + 64) + (seed & 1 ? M_PAGE : 0)), 8);
-		put_le(b + 72, get_le64(b + 72) + !(seed & 1), 8);
+	case 3: put_le(b + 64, (bootops_get_le(b + 64, 8) + (seed & 1 ? M_PAGE : 0)), 8);
+		put_le(b + 72, bootops_get_le(b + 72, 8) + !(seed & 1), 8);
 		break;
 	}
 	if (v & 32)
@@ -891,7 +881,7 @@ static u64 make_manifest(u64 vmid, u64 v, u64 seed, u8 *b)
 	}
 	put_le(b + 24, (v >> 8 & 3), 8);
 	if (v & (1 << 10))
-		put_le(b + 32, get_le64(b + 64) + seed % M_PAGE, 8);
+		put_le(b + 32, bootops_get_le(b + 64, 8) + seed % M_PAGE, 8);
 	else if (v & (1 << 11))
 		put_le(b + 32, seed, 8);
 	switch (v >> 12 & 3) {

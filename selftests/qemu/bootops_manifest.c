@@ -386,6 +386,18 @@ static bool log_has_image(const char *log, const struct blob *m, int idx, uint64
 	return strstr(log, line) && (digest_is_manifests || !strstr(log, hex));
 }
 
+/* A VM with m and the images, run once; its load log in log.  KVM_RUN's result. */
+static int run_and_log(const struct blob *m, const struct image_at *img, int n, char *log,
+		       size_t len, struct vmm *v)
+{
+	int ret = setup(v, VMM_BOOTOPS, m, img, n);
+
+	if (!ret)
+		ret = run(v, LOAD_ADDR);
+	read_log(v, log, len);
+	return ret;
+}
+
 /* What hyp checked, as the host reads it: verdicts, digests, the reason. */
 static void test_load_log(void)
 {
@@ -395,10 +407,7 @@ static void test_load_log(void)
 	struct vmm v;
 	int ret;
 
-	ret = setup(&v, VMM_BOOTOPS, &m_a, set_a, 2);
-	if (!ret)
-		ret = run(&v, LOAD_ADDR);
-	read_log(&v, log, sizeof(log));
+	ret = run_and_log(&m_a, set_a, 2, log, sizeof(log), &v);
 	check(ran_hello(&v, ret) && strstr(log, "state verified\n") &&
 	      strstr(log, "manifest key 1 secver 3\n") && strstr(log, "why none\n") &&
 	      log_has_image(log, &m_a, 0, LOAD_ADDR, hello.size, "verified", true) &&
@@ -407,10 +416,7 @@ static void test_load_log(void)
 	      "run %s; log \"%.300s\"", res(ret), log);
 	vmm_destroy(&v);
 
-	ret = setup(&v, VMM_BOOTOPS, &m_a, mixed, 2);
-	if (!ret)
-		ret = run(&v, LOAD_ADDR);
-	read_log(&v, log, sizeof(log));
+	ret = run_and_log(&m_a, mixed, 2, log, sizeof(log), &v);
 	check(ret == -EKEYREJECTED && strstr(log, "state rejected\n") &&
 	      strstr(log, "why the digest is not the manifest's of image 1\n") &&
 	      log_has_image(log, &m_a, 0, LOAD_ADDR, hello.size, "verified", true) &&
@@ -419,10 +425,7 @@ static void test_load_log(void)
 	      "run %s; log \"%.300s\"", res(ret), log);
 	vmm_destroy(&v);
 
-	ret = setup(&v, VMM_BOOTOPS, &m_a, omitted, 1);
-	if (!ret)
-		ret = run(&v, LOAD_ADDR);
-	read_log(&v, log, sizeof(log));
+	ret = run_and_log(&m_a, omitted, 1, log, sizeof(log), &v);
 	check(ret == -EKEYREJECTED &&
 	      strstr(log, "why the images declared are not the manifest's, from image 1\n") &&
 	      strstr(log, "image 0 0x80000000") && strstr(log, " pending "),
@@ -430,10 +433,7 @@ static void test_load_log(void)
 	      "run %s; log \"%.300s\"", res(ret), log);
 	vmm_destroy(&v);
 
-	ret = setup(&v, VMM_BOOTOPS, &m_old, set_a, 2);
-	if (!ret)
-		ret = run(&v, LOAD_ADDR);
-	read_log(&v, log, sizeof(log));
+	ret = run_and_log(&m_old, set_a, 2, log, sizeof(log), &v);
 	check(ret == -EKEYREJECTED && strstr(log, "manifest key 1 secver 2\n") &&
 	      strstr(log, "why the manifest's security version is below the key's minimum\n"),
 	      "load log of a set below the rollback minimum: says so", "run %s; log \"%.300s\"",

@@ -75,6 +75,16 @@ static inline void bootops_unlock(bootops_lock_t *l)
 #define BOOTOPS_PAGE_MASK	(~(BOOTOPS_PAGE_SIZE - 1))
 #define BOOTOPS_INVALID64	(~0ULL)
 
+/* The little-endian integer of the bytes at p (at most 8). */
+static inline u64 bootops_get_le(const u8 *p, int bytes)
+{
+	u64 v = 0;
+
+	while (bytes--)
+		v = v << 8 | p[bytes];
+	return v;
+}
+
 static inline u64 bootops_min(u64 a, u64 b)
 {
 	return a < b ? a : b;

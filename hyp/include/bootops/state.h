@@ -46,7 +46,6 @@ struct bootops_manifest_image {
 
 struct bootops_manifest {
 	u8 set;
-	u8 key_idx;		/* among the manifest keys */
 	u32 key_id;
 	u32 nr;
 	u64 secver;
@@ -78,8 +77,7 @@ struct bootops_cursor {
 	u32 idx;
 	u64 page;
 	struct bootops_sha256 sha;
-	/* What image idx's signature signs, or with a manifest its digest. */
-	u8 hash[BOOTOPS_DIGEST_SIZE];
+	u8 hash[BOOTOPS_DIGEST_SIZE];	/* what image idx's signature signs */
 };
 
 /* Hyp's record of a VM: in the BOOTOPS_VM_STATE_PAGES the host donated. */
