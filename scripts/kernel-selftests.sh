@@ -172,6 +172,8 @@ aarch64-linux-gnu-gcc -static -O2 -Wall -Werror -o "$BINDIR/bootops_hcalls" \
 args+=(--add "$BINDIR/bootops_hcalls:/tests/bootops_hcalls" --test bootops_hcalls)
 # Hyp's self-test of a verified vCPU's exit protocol (bootops-vcpu.c).
 args+=(--test "bootops_hcalls /sys/kernel/debug/kvm-bootops-vcpu/selftest")
+# The manifest hypercalls as a hostile host makes them, two CPUs racing included.
+args+=(--test "bootops_hcalls /sys/kernel/debug/kvm-bootops-manifest/selftest")
 
 "$ROOT/scripts/build-initramfs.sh" -o "$OUT" "${args[@]}" | grep -v ': added '
 log "initramfs ready: ${OUT#"$ROOT"/}"
