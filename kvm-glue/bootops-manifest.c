@@ -324,7 +324,8 @@ static void st_race(struct mst *t, struct page *p0, struct page *p1)
 		if (st_end_vm(h, record))
 			fails++;
 	}
-	mexpect(t, "50 times two CPUs set one VM's manifest at once: one wins, whole; the other EEXIST",
+	mexpect(t, "50 times two CPUs set one VM's manifest at once: "
+		"one wins, whole; the other EEXIST",
 		!fails && wins == 50 && eexist == 50 && num_online_cpus() > 1, 1);
 }
 
