@@ -9,8 +9,12 @@
 #include <bootops/sha256_ce.h>
 #include <bootops/trust_anchor.h>
 
+#include <mbedtls/asn1.h>
 #include <mbedtls/asn1write.h>
 #include <mbedtls/ecdsa.h>
+#include <mbedtls/hmac_drbg.h>
+#include <mbedtls/md.h>
+#include <mbedtls/platform_util.h>
 #include <mbedtls/sha256.h>
 
 static bool sha256_insns;
@@ -242,3 +246,237 @@ void bootops_crypto_verify_abort(u64 owner)
 	(void)owner;
 }
 #endif
+
+/*
+ * Attestation: hyp's key, from the seed at init.  The seed is expanded
+ * by HMAC-DRBG (SHA-256) under a label of its own, so that the key is a
+ * function of the seed alone and nothing else ever uses those bytes.
+ */
+static const char attest_label[] = "bootops attestation key v1";
+
+static struct {
+	bool have;
+	u8 d[BOOTOPS_DIGEST_SIZE];		/* the private scalar, big endian */
+	u8 pub[BOOTOPS_ATTEST_PUB_SIZE];
+} attest_key;
+
+static bool all_zero(const u8 *p, u64 n)
+{
+	u8 acc = 0;
+
+	while (n--)
+		acc |= *p++;
+	return !acc;
+}
+
+static int derive_key(mbedtls_hmac_drbg_context *drbg)
+{
+	mbedtls_ecp_group grp;
+	mbedtls_ecp_point q;
+	mbedtls_mpi d;
+	size_t olen;
+	int ret;
+
+	mbedtls_ecp_group_init(&grp);
+	mbedtls_ecp_point_init(&q);
+	mbedtls_mpi_init(&d);
+	ret = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
+	if (!ret)
+		ret = mbedtls_ecp_gen_keypair(&grp, &d, &q, mbedtls_hmac_drbg_random, drbg);
+	if (!ret)
+		ret = mbedtls_mpi_write_binary(&d, attest_key.d, sizeof(attest_key.d));
+	if (!ret)
+		ret = mbedtls_ecp_point_write_binary(&grp, &q, MBEDTLS_ECP_PF_UNCOMPRESSED, &olen,
+						     attest_key.pub, sizeof(attest_key.pub));
+	mbedtls_mpi_free(&d);
+	mbedtls_ecp_point_free(&q);
+	mbedtls_ecp_group_free(&grp);
+	return ret;
+}
+
+int bootops_crypto_attest_init(const u8 seed[BOOTOPS_ATTEST_SEED_SIZE])
+{
+	mbedtls_hmac_drbg_context drbg;
+	int ret;
+
+	attest_key.have = false;
+	if (all_zero(seed, BOOTOPS_ATTEST_SEED_SIZE))
+		return -ENOKEY;
+	mbedtls_hmac_drbg_init(&drbg);
+	ret = mbedtls_hmac_drbg_seed_buf(&drbg, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256),
+					 seed, BOOTOPS_ATTEST_SEED_SIZE);
+	if (!ret)
+		ret = mbedtls_hmac_drbg_update_ret(&drbg, (const u8 *)attest_label,
+						   sizeof(attest_label) - 1);
+	if (!ret)
+		ret = derive_key(&drbg);
+	mbedtls_hmac_drbg_free(&drbg);		/* zeroises the DRBG's state */
+	if (ret) {
+		mbedtls_platform_zeroize(&attest_key, sizeof(attest_key));
+		return -EIO;
+	}
+	attest_key.have = true;
+	return 0;
+}
+
+int bootops_crypto_attest_pub(u8 pub[BOOTOPS_ATTEST_PUB_SIZE])
+{
+	if (!attest_key.have)
+		return -ENOKEY;
+	memcpy(pub, attest_key.pub, BOOTOPS_ATTEST_PUB_SIZE);
+	return 0;
+}
+
+#define HALF_SIG	(BOOTOPS_SIG_SIZE / 2)
+
+/* The DER SEQUENCE { r, s } mbedTLS writes, as raw r || s. */
+static int der_to_raw(const u8 *der, size_t len, u8 sig[BOOTOPS_SIG_SIZE])
+{
+	u8 *p = (u8 *)der;
+	const u8 *end = der + len;
+	mbedtls_mpi r, s;
+	size_t seq;
+	int ret;
+
+	mbedtls_mpi_init(&r);
+	mbedtls_mpi_init(&s);
+	ret = mbedtls_asn1_get_tag(&p, end, &seq, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE);
+	if (!ret)
+		ret = mbedtls_asn1_get_mpi(&p, end, &r);
+	if (!ret)
+		ret = mbedtls_asn1_get_mpi(&p, end, &s);
+	if (!ret)
+		ret = mbedtls_mpi_write_binary(&r, sig, HALF_SIG);
+	if (!ret)
+		ret = mbedtls_mpi_write_binary(&s, sig + HALF_SIG, HALF_SIG);
+	mbedtls_mpi_free(&s);
+	mbedtls_mpi_free(&r);
+	return ret ? -EIO : 0;
+}
+
+#define SIG_DER_BUF	MBEDTLS_ECDSA_MAX_SIG_LEN(256)
+
+static bootops_lock_t sign_lock;
+
+#ifdef MBEDTLS_ECP_RESTARTABLE
+/*
+ * One signature in progress, in steps of BOOTOPS_ECP_MAX_OPS (as a
+ * check), its contexts in mbedTLS's arena between steps.
+ */
+static struct {
+	u64 owner;			/* 0: none in progress */
+	u32 waiting;			/* calls of others since the owner's last step */
+	mbedtls_ecdsa_context key;
+	mbedtls_ecdsa_restart_ctx rs;
+	u8 hash[BOOTOPS_DIGEST_SIZE];
+} sign;
+
+static void end_sign(void)
+{
+	mbedtls_ecdsa_restart_free(&sign.rs);
+	mbedtls_ecdsa_free(&sign.key);		/* zeroises the scalar */
+	sign.owner = 0;
+	sign.waiting = 0;
+}
+
+static int start_sign(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE])
+{
+	int ret;
+
+	mbedtls_ecdsa_init(&sign.key);
+	mbedtls_ecdsa_restart_init(&sign.rs);
+	ret = mbedtls_ecp_group_load(&sign.key.grp, MBEDTLS_ECP_DP_SECP256R1);
+	if (!ret)
+		ret = mbedtls_mpi_read_binary(&sign.key.d, attest_key.d, sizeof(attest_key.d));
+	if (ret) {
+		end_sign();
+		return -EIO;
+	}
+	memcpy(sign.hash, hash, BOOTOPS_DIGEST_SIZE);
+	sign.owner = owner;
+	return 0;
+}
+
+/* May owner step now?  Drops what must go; sign_lock held. */
+static bool sign_admit(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE])
+{
+	if (sign.owner && sign.owner != owner) {
+		if (++sign.waiting <= BOOTOPS_SIGN_PATIENCE)
+			return false;
+		end_sign();			/* its owner stopped calling */
+	}
+	if (sign.owner && memcmp(sign.hash, hash, BOOTOPS_DIGEST_SIZE))
+		end_sign();			/* the owner asks for something else now */
+	return true;
+}
+
+/* Off the stack, which is one page at EL2; under sign_lock. */
+static u8 sign_der[SIG_DER_BUF];
+
+static int sign_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE], u8 sig[BOOTOPS_SIG_SIZE])
+{
+	size_t der_len;
+	int ret;
+
+	if (!sign_admit(owner, hash))
+		return BOOTOPS_CONTINUE;
+	/* Setting up is a step of its own, as for a check. */
+	if (!sign.owner)
+		return start_sign(owner, hash) ?: BOOTOPS_CONTINUE;
+	sign.waiting = 0;
+	mbedtls_ecp_set_max_ops(BOOTOPS_ECP_MAX_OPS);
+	ret = mbedtls_ecdsa_write_signature_restartable(&sign.key, MBEDTLS_MD_SHA256, sign.hash,
+							BOOTOPS_DIGEST_SIZE, sign_der, &der_len,
+							NULL, NULL, &sign.rs);
+	if (ret == MBEDTLS_ERR_ECP_IN_PROGRESS)
+		return BOOTOPS_CONTINUE;
+	end_sign();
+	return ret ? -EIO : der_to_raw(sign_der, der_len, sig);
+}
+
+void bootops_crypto_sign_abort(u64 first, u64 last)
+{
+	bootops_lock(&sign_lock);
+	if (sign.owner && sign.owner >= first && sign.owner <= last)
+		end_sign();
+	bootops_unlock(&sign_lock);
+}
+#else /* one step: hosts whose mbedTLS has no restartable ECC */
+static int sign_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE], u8 sig[BOOTOPS_SIG_SIZE])
+{
+	mbedtls_ecdsa_context key;
+	u8 der[SIG_DER_BUF];
+	size_t der_len;
+	int ret;
+
+	(void)owner;
+	mbedtls_ecdsa_init(&key);
+	ret = mbedtls_ecp_group_load(&key.grp, MBEDTLS_ECP_DP_SECP256R1);
+	if (!ret)
+		ret = mbedtls_mpi_read_binary(&key.d, attest_key.d, sizeof(attest_key.d));
+	if (!ret)
+		ret = mbedtls_ecdsa_write_signature(&key, MBEDTLS_MD_SHA256, hash,
+						    BOOTOPS_DIGEST_SIZE, der, &der_len, NULL, NULL);
+	mbedtls_ecdsa_free(&key);
+	return ret ? -EIO : der_to_raw(der, der_len, sig);
+}
+
+void bootops_crypto_sign_abort(u64 first, u64 last)
+{
+	(void)first;
+	(void)last;
+}
+#endif
+
+int bootops_crypto_sign_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+			     u8 sig[BOOTOPS_SIG_SIZE])
+{
+	int ret;
+
+	if (!owner)
+		return -EINVAL;
+	bootops_lock(&sign_lock);
+	ret = attest_key.have ? sign_step(owner, hash, sig) : -ENOKEY;
+	bootops_unlock(&sign_lock);
+	return ret;
+}

@@ -271,6 +271,14 @@ static struct bootops_vcpu_info *running_vcpu(u64 vmid, u64 vcpuid, int *ret)
 	return vcpu;
 }
 
+int bootops_vcpu_running_here(u64 vmid, u64 vcpuid)
+{
+	int ret;
+
+	running_vcpu(vmid, vcpuid, &ret);
+	return ret;
+}
+
 /*
  * vCPU 0's first run: its first PC must lie in a verified image
  * (SeKVM's check, by search_load_info), and be the manifest's entry if it
@@ -470,6 +478,7 @@ static int start_teardown(u64 vmid)
 	/* Devices first: no DMA may reach a page after it is scrubbed. */
 	bootops_release_smmu(vmid);
 	bootops_crypto_verify_abort(vmid);
+	bootops_attest_abort(vmid);
 	memset(&bootops_vm(vmid)->cursor, 0, sizeof(bootops_vm(vmid)->cursor));
 	bootops_set_vm_state(vmid, BOOTOPS_VM_DYING);
 	return 0;

@@ -2,7 +2,7 @@
 # the executable model, and the libFuzzer target.  Included by ../Makefile.
 
 HOST_OUT	:= build/host
-HYP_CORE	:= state vm image manifest io smmu pgtable verify sha256 memory
+HYP_CORE	:= state vm image manifest io smmu pgtable verify sha256 memory attest cbor
 # A small slice, so that tests with images of a few pages see verification
 # and teardown go on across calls.
 HOST_INC	:= -Ihyp/include -Iinclude -Iselftests/sim -Iselftests/unit \

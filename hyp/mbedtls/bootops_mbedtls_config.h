@@ -2,8 +2,9 @@
 /*
  * mbedTLS 2.28 configuration for bootops at EL2 (MBEDTLS_CONFIG_FILE).
  *
- * Only what hyp/crypto_mbedtls.c needs: SHA-256 and ECDSA P-256
- * *verification*.  No libc, no files, no clock, no entropy, no
+ * Only what hyp/crypto_mbedtls.c needs: SHA-256, ECDSA P-256
+ * verification, and deterministic ECDSA P-256 signing (RFC 6979) for
+ * attestation reports, whose key HMAC-DRBG derives from a seed.  No libc, no files, no clock, no entropy, no
  * floating point: the nVHE hypervisor has none of them.  The same file
  * configures the host program that measured the heap
  * (tools/bootops-sign/measure_heap.c), so the numbers in
@@ -35,10 +36,9 @@
 /* Not defined on purpose:
  *   MBEDTLS_HAVE_TIME, MBEDTLS_HAVE_TIME_DATE  no clock at EL2
  *   MBEDTLS_FS_IO                             no files
- *   MBEDTLS_ENTROPY_C, MBEDTLS_TIMING_C, MBEDTLS_NET_C, *_DRBG_C
+ *   MBEDTLS_ENTROPY_C, MBEDTLS_TIMING_C, MBEDTLS_NET_C, CTR_DRBG_C
  *   MBEDTLS_SELF_TEST, MBEDTLS_ERROR_C, MBEDTLS_DEBUG_C, MBEDTLS_VERSION_C
  *   MBEDTLS_CHECK_PARAMS                      would need a callback
- *   MBEDTLS_ECDSA_DETERMINISTIC               signing only (needs HMAC-DRBG)
  *   MBEDTLS_SHA256_SMALLER                    images are hashed at EL2: keep
  *                                             the fast, unrolled SHA-256
  */
@@ -66,6 +66,14 @@
 /* ---- Algorithms ----------------------------------------------------- */
 
 #define MBEDTLS_SHA256_C
+/*
+ * Attestation: signatures are deterministic (RFC 6979), so hyp needs no
+ * entropy source at run time; HMAC-DRBG over SHA-256 (through the MD
+ * layer) makes the per-signature nonce and derives hyp's key from its seed.
+ */
+#define MBEDTLS_MD_C
+#define MBEDTLS_HMAC_DRBG_C
+#define MBEDTLS_ECDSA_DETERMINISTIC
 
 #define MBEDTLS_BIGNUM_C
 /*
@@ -91,8 +99,8 @@
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM	0
 /*
  * ecp.c randomises the projective coordinates with an internal DRBG when
- * the caller gives no RNG.  Verification only handles public values, and
- * there is no DRBG here.
+ * the caller gives no RNG.  Verification only handles public values;
+ * signing and key derivation pass their HMAC-DRBG, which blinds them.
  */
 #define MBEDTLS_ECP_NO_INTERNAL_RNG
 

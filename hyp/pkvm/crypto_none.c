@@ -40,3 +40,24 @@ int bootops_crypto_verify_step(u64 owner, u32 key_id, const u8 hash[BOOTOPS_DIGE
 void bootops_crypto_verify_abort(u64 owner)
 {
 }
+
+/* No attestation key: hyp vouches for nothing. */
+int bootops_crypto_attest_init(const u8 seed[BOOTOPS_ATTEST_SEED_SIZE])
+{
+	return -ENOKEY;
+}
+
+int bootops_crypto_attest_pub(u8 pub[BOOTOPS_ATTEST_PUB_SIZE])
+{
+	return -ENOKEY;
+}
+
+int bootops_crypto_sign_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+			     u8 sig[BOOTOPS_SIG_SIZE])
+{
+	return -ENOKEY;
+}
+
+void bootops_crypto_sign_abort(u64 first, u64 last)
+{
+}

@@ -18,6 +18,9 @@
 #define CRYPTO_FAST_HASH_SIZE	32
 #define CRYPTO_FAST_SIG_SIZE	64
 
+/* The key id under which the stand-in signs attestation reports. */
+#define CRYPTO_FAST_ATTEST_KEY	0xa77e57
+
 /* The test signer: the only signature of hash that verifies. */
 void crypto_fast_sign(u32 key_id, const u8 hash[CRYPTO_FAST_HASH_SIZE],
 		      u8 sig[CRYPTO_FAST_SIG_SIZE]);

@@ -57,6 +57,19 @@ int bootops_vcpu_system_off(u64 vmid, u64 caller);
 int bootops_vcpu_power(u64 vmid, u64 vcpuid);
 /* 0, -errno, or BOOTOPS_CONTINUE: one slice done, call again. */
 int bootops_teardown_vm(u64 vmid);
+/* 0 if vcpuid is ACTIVE on this CPU (its own call), else -ENOENT/-EPERM; VM lock held. */
+int bootops_vcpu_running_here(u64 vmid, u64 vcpuid);
+
+/*
+ * Attestation (attest.c, include/bootops/attest.h): one step of vcpuid's
+ * call for a report into its page at ipa.  0 with the report's length in
+ * *len, BOOTOPS_CONTINUE (call again: the signature is not done), -EINVAL
+ * for a page that is not the VM's RAM, -EPERM for a VM hyp did not verify
+ * or a vCPU not running here, -ENOKEY without an attestation key.
+ */
+int bootops_attest(u64 vmid, u64 vcpuid, u64 ipa, u64 *len);
+/* Teardown: drops a signature in progress for the VM. */
+void bootops_attest_abort(u64 vmid);
 
 /* Boot images (image.c). */
 int bootops_set_boot_info(u64 vmid, u64 load_addr, u64 size,

@@ -11,6 +11,7 @@
 
 #include <bootops/port.h>
 #include <bootops/image.h>
+#include <bootops/attest.h>
 
 #define BOOTOPS_SHA256_BLOCK	64
 
@@ -45,6 +46,30 @@ int bootops_crypto_verify_step(u64 owner, u32 key_id, const u8 hash[BOOTOPS_DIGE
 			       const u8 sig[BOOTOPS_SIG_SIZE]);
 /* Drops owner's check in progress, if any (teardown). */
 void bootops_crypto_verify_abort(u64 owner);
+
+/*
+ * Attestation.  Hyp's key is derived once, at init, from a seed the host
+ * gave while it was still trusted (Documentation/bootops.rst); an all-zero
+ * seed leaves hyp without a key, and every call below -ENOKEY.
+ */
+#define BOOTOPS_ATTEST_SEED_SIZE	32
+int bootops_crypto_attest_init(const u8 seed[BOOTOPS_ATTEST_SEED_SIZE]);
+/* The public key, SEC1 uncompressed (0x04 || X || Y). */
+int bootops_crypto_attest_pub(u8 pub[BOOTOPS_ATTEST_PUB_SIZE]);
+/*
+ * ECDSA P-256 of hash with the key, in bounded steps for owner:
+ * BOOTOPS_CONTINUE until done, then 0 with sig (raw r || s), or -errno.
+ * One signature at a time; it goes on only for the same owner and hash
+ * (another hash from the same owner starts over).  Another owner waits
+ * (CONTINUE) unless the one in progress stopped calling: after
+ * BOOTOPS_SIGN_PATIENCE calls of others without a step of its own, it is
+ * dropped, so that no guest can keep the signer for itself.
+ */
+#define BOOTOPS_SIGN_PATIENCE		8
+int bootops_crypto_sign_step(u64 owner, const u8 hash[BOOTOPS_DIGEST_SIZE],
+			     u8 sig[BOOTOPS_SIG_SIZE]);
+/* Drops the signature in progress if its owner is in [first, last]. */
+void bootops_crypto_sign_abort(u64 first, u64 last);
 
 /* hyp/sha256.c */
 void bootops_sha256_init(struct bootops_sha256 *ctx);

@@ -38,6 +38,7 @@ typedef int64_t s64;
 /* Linux's errno values, so that results compare equal across builds. */
 #define EPERM		1
 #define ENOENT		2
+#define EIO		5
 #define ENOEXEC		8
 #define ENOMEM		12
 #define EFAULT		14
