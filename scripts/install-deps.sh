@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # What each part of the project needs.
-HOST_TEST_PKGS="build-essential clang llvm libclang-rt-14-dev gcovr libmbedtls-dev qemu-user"
+HOST_TEST_PKGS="build-essential clang llvm libclang-rt-14-dev gcovr libmbedtls-dev libcbor-dev qemu-user"
 KERNEL_PKGS="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	bc flex bison libssl-dev libelf-dev cpio ccache kmod rsync python3 xz-utils \
 	git patch openssl device-tree-compiler"

@@ -7,11 +7,15 @@
  *   sign    --key PRIVATE.pem --load-addr A IMAGE SIG
  *   verify  --pubkey PUBLIC.pem --load-addr A IMAGE SIG
  *   anchor  PUBLIC.pem OUT.c                  trust anchor for the kernel
+ *   manifest --key PRIVATE.pem --key-id N ... OUT   boot manifest
+ *   report  --key PRIVATE.pem --nonce HEX ... OUT   attestation report
+ *   verify-report --key KEY --nonce HEX ... REPORT  check one
  *
  * What is signed is the 64-byte header of include/bootops/image.h, built
  * here exactly as hyp/verify.c rebuilds it; the signature file is the raw
- * 64-byte r || s.  Exit status: 0 success, 1 BAD SIGNATURE (verify only),
- * 2 any other error.
+ * 64-byte r || s.  Reports are include/bootops/attest.h's COSE_Sign1,
+ * made and read with libcbor.  Exit status: 0 success, 1 BAD SIGNATURE
+ * (verify) or a refused report (verify-report), 2 any other error.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +34,9 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/sha256.h>
 
+#include <cbor.h>
+
+#include <bootops/attest.h>
 #include <bootops/image.h>
 #include <bootops/manifest.h>
 #include <bootops/trust_anchor.h>
@@ -50,6 +57,12 @@ static const char usage_text[] =
 "       bootops-sign manifest --key PRIVATE.pem --key-id N [--secver V]\n"
 "                    [--entry ADDR] [--private-mem] [--raise-min]\n"
 "                    --image ADDR:IMAGE [--image ADDR:IMAGE ...] OUT\n"
+"       bootops-sign report --key PRIVATE.pem --nonce HEX\n"
+"                    (--manifest MANIFEST [--image ADDR:IMAGE ...] |\n"
+"                     --image ADDR:IMAGE [--image ADDR:IMAGE ...]) OUT\n"
+"       bootops-sign verify-report --key KEY --nonce HEX\n"
+"                    (--manifest MANIFEST [--image ADDR:IMAGE ...] |\n"
+"                     --image ADDR:IMAGE [--image ADDR:IMAGE ...]) REPORT\n"
 "       bootops-sign --help\n";
 
 static const char help_text[] =
@@ -76,8 +89,19 @@ static const char help_text[] =
 "           key N; --raise-min raises that minimum to V once the VM\n"
 "           verifies), vCPU 0's entry ADDR (0: anywhere in an image), and\n"
 "           --private-mem if the host may not share memory into the VM.\n"
+"  report   write OUT, an attestation report (include/bootops/attest.h) as hyp\n"
+"           makes it, signed with PRIVATE.pem: nonce HEX (128 hex digits), the\n"
+"           key id, security version, flags, digest and images of MANIFEST, or\n"
+"           without one the images given (key id 0, no manifest digest).  With\n"
+"           both, the images' digests are those of the files.  For tests.\n"
+"  verify-report  check REPORT (binary, or hex text) with hyp's attestation\n"
+"           KEY (PEM/DER, or 130 hex digits: 04 || X || Y): its signature, its\n"
+"           encoding, nonce HEX, and every claim against MANIFEST and/or the\n"
+"           images.  Prints a summary and exits 0, or one line saying what\n"
+"           differs and exits 1.\n"
 "\n"
-"Exit status: 0 success, 1 bad signature (verify), 2 any other error.\n";
+"Exit status: 0 success, 1 bad signature (verify) or report refused\n"
+"(verify-report), 2 any other error.\n";
 
 static void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...)
 {
@@ -640,12 +664,17 @@ static int cmd_sign(int argc, char **argv)
 
 /* ---- manifests (include/bootops/manifest.h) ------------------------- */
 
-struct manifest_args {
-	const char *key, *out;
-	uint64_t key_id, secver, flags, entry;
+/* The --image ADDR:FILE options, in order. */
+struct image_args {
 	unsigned int nr;
 	uint64_t addr[BOOTOPS_MAX_LOAD_INFO];
 	const char *file[BOOTOPS_MAX_LOAD_INFO];
+};
+
+struct manifest_args {
+	const char *key, *out;
+	uint64_t key_id, secver, flags, entry;
+	struct image_args img;
 };
 
 /* Decimal or 0x-hex, no sign, no junk, no overflow. */
@@ -664,18 +693,18 @@ bad:
 	return -1;
 }
 
-/* --image ADDR:FILE */
-static int parse_image(struct manifest_args *a, const char *s)
+/* --image ADDR:FILE of command cmd */
+static int parse_image(const char *cmd, struct image_args *a, const char *s)
 {
 	const char *colon = strchr(s, ':');
 	char addr[32];
 
 	if (a->nr == BOOTOPS_MAX_LOAD_INFO) {
-		err("manifest: at most %d images", BOOTOPS_MAX_LOAD_INFO);
+		err("%s: at most %d images", cmd, BOOTOPS_MAX_LOAD_INFO);
 		return -1;
 	}
 	if (!colon || colon == s || !colon[1] || (size_t)(colon - s) >= sizeof(addr)) {
-		err("manifest: --image wants ADDR:FILE, not '%s'", s);
+		err("%s: --image wants ADDR:FILE, not '%s'", cmd, s);
 		return -1;
 	}
 	memcpy(addr, s, colon - s);
@@ -741,11 +770,11 @@ static int parse_manifest_args(int argc, char **argv, struct manifest_args *a)
 		else if (is_opt(s, "--entry"))
 			rc = parse_u64("--entry", v, &a->entry);
 		else
-			rc = parse_image(a, v);
+			rc = parse_image("manifest", &a->img, v);
 	}
 	if (rc)
 		return EXIT_ERR;
-	if (!a->key || !a->out || !a->nr)
+	if (!a->key || !a->out || !a->img.nr)
 		return usage_error("manifest: needs --key, at least one --image and OUT");
 	if (!a->key_id || a->key_id > UINT32_MAX)
 		return usage_error("manifest: --key-id must be 1 to 4294967295 (0 is the image key)");
@@ -760,20 +789,20 @@ static int build_manifest(const struct manifest_args *a, unsigned char *buf, siz
 
 	memset(buf, 0, BOOTOPS_MANIFEST_SIZE(BOOTOPS_MAX_LOAD_INFO));
 	memcpy(buf, BOOTOPS_MANIFEST_MAGIC, 8);
-	put_le64(buf + BOOTOPS_MANIFEST_OFF_KEY_ID, a->key_id | (uint64_t)a->nr << 32);
+	put_le64(buf + BOOTOPS_MANIFEST_OFF_KEY_ID, a->key_id | (uint64_t)a->img.nr << 32);
 	put_le64(buf + BOOTOPS_MANIFEST_OFF_SECVER, a->secver);
 	put_le64(buf + BOOTOPS_MANIFEST_OFF_FLAGS, a->flags);
 	put_le64(buf + BOOTOPS_MANIFEST_OFF_ENTRY, a->entry);
-	for (i = 0; i < a->nr; i++, img += BOOTOPS_MANIFEST_IMAGE_SIZE) {
+	for (i = 0; i < a->img.nr; i++, img += BOOTOPS_MANIFEST_IMAGE_SIZE) {
 		uint64_t size;
 
-		if (image_digest(a->file[i], a->addr[i], img + BOOTOPS_MANIFEST_IMG_OFF_DIGEST,
-				 &size))
+		if (image_digest(a->img.file[i], a->img.addr[i],
+				 img + BOOTOPS_MANIFEST_IMG_OFF_DIGEST, &size))
 			return -1;
-		put_le64(img, a->addr[i]);
+		put_le64(img, a->img.addr[i]);
 		put_le64(img + BOOTOPS_MANIFEST_IMG_OFF_SIZE, size);
 	}
-	*len = BOOTOPS_MANIFEST_SIGNED_SIZE(a->nr);
+	*len = BOOTOPS_MANIFEST_SIGNED_SIZE(a->img.nr);
 	return 0;
 }
 
@@ -898,6 +927,1026 @@ out:
 	return rc;
 }
 
+/* ---- attestation reports (include/bootops/attest.h) ----------------- */
+
+/*
+ * All CBOR here goes through libcbor, an encoder and decoder independent
+ * of hyp's own, so that the two check each other.  libcbor keeps the
+ * width an integer was built or decoded with: the preferred encoding is
+ * chosen by hand (cb_uint), and a decoded report is checked against its
+ * re-encoding.
+ */
+
+#define REPORT_FILE_MAX	(64 * 1024)	/* a report in hex, with line breaks */
+#define NONCE_HEX	(2 * BOOTOPS_ATTEST_NONCE_SIZE)
+#define NR_CLAIMS	8
+
+static const unsigned char cose_protected[BOOTOPS_COSE_PROTECTED_SIZE] =
+	BOOTOPS_COSE_PROTECTED;
+
+/* The claim keys in the order attest.h lists them, and their names. */
+static const int64_t claim_keys[NR_CLAIMS] = {
+	BOOTOPS_CLAIM_PROFILE, BOOTOPS_CLAIM_NONCE, BOOTOPS_CLAIM_KEY_ID,
+	BOOTOPS_CLAIM_SECVER, BOOTOPS_CLAIM_FLAGS, BOOTOPS_CLAIM_MANIFEST,
+	BOOTOPS_CLAIM_IMAGES, BOOTOPS_CLAIM_HASH_ALG,
+};
+static const char *const claim_names[NR_CLAIMS] = {
+	"eat_profile", "eat_nonce", "key id", "security version", "flags",
+	"manifest", "images", "hash algorithm",
+};
+
+struct report_image {
+	uint64_t addr, size;
+	unsigned char digest[BOOTOPS_DIGEST_SIZE];
+};
+
+/* What a report claims, but for the two constant strings. */
+struct claims {
+	unsigned char nonce[BOOTOPS_ATTEST_NONCE_SIZE];
+	uint64_t key_id, secver, flags;
+	bool has_manifest;
+	unsigned char manifest[BOOTOPS_DIGEST_SIZE];
+	unsigned int nr;
+	struct report_image image[BOOTOPS_MAX_LOAD_INFO];
+};
+
+/* A boot manifest file, as hyp/manifest.c parses it (its signature unchecked). */
+struct manifest {
+	uint64_t key_id, secver, flags;
+	unsigned int nr;
+	unsigned char hash[BOOTOPS_DIGEST_SIZE];	/* of the signed bytes */
+	struct report_image image[BOOTOPS_MAX_LOAD_INFO];
+};
+
+/* The arguments of report and verify-report. */
+struct report_args {
+	const char *key, *manifest, *report;
+	unsigned char nonce[BOOTOPS_ATTEST_NONCE_SIZE];
+	struct image_args img;
+};
+
+/* The parts of a decoded COSE_Sign1: pointers into root's items. */
+struct cose {
+	cbor_item_t *root;
+	const unsigned char *payload, *sig;
+	size_t plen;
+};
+
+/*
+ * verify-report's verdict on a report that is not the one expected: one
+ * line saying what differs.  Returns the exit status.
+ */
+static int __attribute__((format(printf, 1, 2))) refuse(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: verify-report: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_BAD_SIG;
+}
+
+static int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Every byte a hex digit or whitespace: text, not binary. */
+static bool is_hex_text(const unsigned char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (hex_digit(buf[i]) < 0 && !is_space(buf[i]))
+			return false;
+	return true;
+}
+
+/* Hex text to bytes in place, whitespace skipped; -1 for an odd number of digits. */
+static long hex_decode(unsigned char *buf, size_t len)
+{
+	size_t i, out = 0;
+	int hi = -1;
+
+	for (i = 0; i < len; i++) {
+		int d = hex_digit(buf[i]);
+
+		if (d < 0)
+			continue;
+		if (hi < 0) {
+			hi = d;
+		} else {
+			buf[out++] = hi << 4 | d;
+			hi = -1;
+		}
+	}
+	return hi < 0 ? (long)out : -1;
+}
+
+static void print_hex(const unsigned char *p, size_t len)
+{
+	while (len--)
+		printf("%02x", *p++);
+}
+
+/* --nonce: exactly 128 hex digits, the 64 bytes the guest chose. */
+static int parse_nonce(const char *cmd, const char *s,
+		       unsigned char nonce[BOOTOPS_ATTEST_NONCE_SIZE])
+{
+	size_t i, n = strlen(s);
+
+	if (n != NONCE_HEX) {
+		err("%s: --nonce wants %d hex digits (%d bytes), not %zu characters", cmd,
+		    NONCE_HEX, BOOTOPS_ATTEST_NONCE_SIZE, n);
+		return -1;
+	}
+	for (i = 0; i < n; i += 2) {
+		int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			err("%s: --nonce: '%c' is not a hex digit", cmd, s[hi < 0 ? i : i + 1]);
+			return -1;
+		}
+		nonce[i / 2] = hi << 4 | lo;
+	}
+	return 0;
+}
+
+static int parse_report_args(const char *cmd, const char *out_name, int argc, char **argv,
+			     struct report_args *a)
+{
+	bool nonce = false;
+	int i, rc = 0;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < argc && !rc; i++) {
+		const char *s = argv[i], *v;
+
+		if (s[0] != '-') {
+			if (a->report)
+				return usage_error("%s: too many arguments", cmd);
+			a->report = s;
+			continue;
+		}
+		if (!is_opt(s, "--key") && !is_opt(s, "--nonce") && !is_opt(s, "--manifest") &&
+		    !is_opt(s, "--image"))
+			return usage_error("%s: unknown option %s", cmd, s);
+		v = opt_value(argc, argv, &i);
+		if (!v)
+			return usage_error("%s: %.*s needs a value", cmd, (int)strcspn(s, "="), s);
+		if (is_opt(s, "--key")) {
+			a->key = v;
+		} else if (is_opt(s, "--nonce")) {
+			rc = parse_nonce(cmd, v, a->nonce);
+			nonce = true;
+		} else if (is_opt(s, "--manifest")) {
+			a->manifest = v;
+		} else {
+			rc = parse_image(cmd, &a->img, v);
+		}
+	}
+	if (rc)
+		return EXIT_ERR;
+	if (!a->key || !nonce || !a->report)
+		return usage_error("%s: needs --key, --nonce and %s", cmd, out_name);
+	if (!a->manifest && !a->img.nr)
+		return usage_error("%s: needs --manifest or at least one --image", cmd);
+	return 0;
+}
+
+/* A manifest file, checked as hyp checks one (but for its signature). */
+static int read_manifest(const char *path, struct manifest *m)
+{
+	unsigned char buf[BOOTOPS_MANIFEST_SIZE(BOOTOPS_MAX_LOAD_INFO) + 1];
+	const unsigned char *img = buf + BOOTOPS_MANIFEST_HDR_SIZE;
+	FILE *f = fopen(path, "rb");
+	unsigned int i;
+	size_t n;
+
+	if (!f) {
+		err("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	if (ferror(f)) {
+		err("cannot read %s: %s", path, strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	if (n < BOOTOPS_MANIFEST_HDR_SIZE || memcmp(buf, BOOTOPS_MANIFEST_MAGIC, 8)) {
+		err("%s: not a boot manifest (no %s header)", path, BOOTOPS_MANIFEST_MAGIC);
+		return -1;
+	}
+	m->key_id = bootops_get_le(buf + BOOTOPS_MANIFEST_OFF_KEY_ID, 4);
+	m->nr = bootops_get_le(buf + BOOTOPS_MANIFEST_OFF_NR, 4);
+	m->secver = bootops_get_le(buf + BOOTOPS_MANIFEST_OFF_SECVER, 8);
+	m->flags = bootops_get_le(buf + BOOTOPS_MANIFEST_OFF_FLAGS, 8);
+	if (!m->nr || m->nr > BOOTOPS_MAX_LOAD_INFO) {
+		err("%s: %u images: a manifest has 1 to %d", path, m->nr, BOOTOPS_MAX_LOAD_INFO);
+		return -1;
+	}
+	if (n != BOOTOPS_MANIFEST_SIZE(m->nr)) {
+		err("%s: %s%zu bytes: a manifest of %u images is %d", path,
+		    n == sizeof(buf) ? "over " : "", n, m->nr, BOOTOPS_MANIFEST_SIZE(m->nr));
+		return -1;
+	}
+	if (!m->key_id || (m->flags & ~BOOTOPS_MANIFEST_F_ALL)) {
+		err("%s: key id %llu, flags 0x%llx: not a manifest hyp accepts", path,
+		    (unsigned long long)m->key_id, (unsigned long long)m->flags);
+		return -1;
+	}
+	for (i = BOOTOPS_MANIFEST_OFF_RESERVED; i < BOOTOPS_MANIFEST_HDR_SIZE; i++) {
+		if (buf[i]) {
+			err("%s: reserved byte %u is not zero", path, i);
+			return -1;
+		}
+	}
+	for (i = 0; i < m->nr; i++, img += BOOTOPS_MANIFEST_IMAGE_SIZE) {
+		m->image[i].addr = bootops_get_le(img, 8);
+		m->image[i].size = bootops_get_le(img + BOOTOPS_MANIFEST_IMG_OFF_SIZE, 8);
+		memcpy(m->image[i].digest, img + BOOTOPS_MANIFEST_IMG_OFF_DIGEST,
+		       BOOTOPS_DIGEST_SIZE);
+	}
+	return mbedtls_sha256_ret(buf, BOOTOPS_MANIFEST_SIGNED_SIZE(m->nr), m->hash, 0) ? -1 : 0;
+}
+
+/* Address, size and SHA-256 of each --image file. */
+static int hash_images(const struct image_args *a, struct report_image *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nr; i++) {
+		out[i].addr = a->addr[i];
+		if (image_digest(a->file[i], a->addr[i], out[i].digest, &out[i].size))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- CBOR with libcbor ---- */
+
+/* An unsigned integer in its shortest form: libcbor encodes the width it is given. */
+static cbor_item_t *cb_uint(uint64_t v)
+{
+	if (v <= UINT8_MAX)
+		return cbor_build_uint8(v);
+	if (v <= UINT16_MAX)
+		return cbor_build_uint16(v);
+	if (v <= UINT32_MAX)
+		return cbor_build_uint32(v);
+	return cbor_build_uint64(v);
+}
+
+/* A claim key: major type 0, or 1 (-1 - n) for the negative ones. */
+static cbor_item_t *cb_key(int64_t key)
+{
+	cbor_item_t *it = cb_uint(key < 0 ? (uint64_t)(-1 - key) : (uint64_t)key);
+
+	if (it && key < 0)
+		cbor_mark_negint(it);
+	return it;
+}
+
+/* A definite byte string (libcbor copies the bytes). */
+static cbor_item_t *cb_bytes(const unsigned char *p, size_t len)
+{
+	return len ? cbor_build_bytestring(p, len) : cbor_new_definite_bytestring();
+}
+
+/*
+ * Add item (NULL: its build failed) to an array or map, dropping our
+ * reference: libcbor takes its own.
+ */
+static bool cb_push(cbor_item_t *array, cbor_item_t *item)
+{
+	bool ok = item && cbor_array_push(array, item);
+
+	if (item)
+		cbor_decref(&item);
+	return ok;
+}
+
+static bool cb_put(cbor_item_t *map, cbor_item_t *key, cbor_item_t *value)
+{
+	bool ok = key && value &&
+		  cbor_map_add(map, (struct cbor_pair){ .key = key, .value = value });
+
+	if (key)
+		cbor_decref(&key);
+	if (value)
+		cbor_decref(&value);
+	return ok;
+}
+
+/* Serializes item (NULL: its build failed) and frees it; the bytes are malloc'ed. */
+static unsigned char *cb_encode(cbor_item_t *item, size_t *len)
+{
+	unsigned char *buf = NULL;
+	size_t size;
+
+	*len = item ? cbor_serialize_alloc(item, &buf, &size) : 0;
+	if (item)
+		cbor_decref(&item);
+	if (!*len) {
+		free(buf);
+		err("out of memory encoding CBOR");
+		return NULL;
+	}
+	return buf;
+}
+
+/* A definite byte string's bytes (never NULL, even when empty). */
+static bool cb_bstr(const cbor_item_t *it, const unsigned char **p, size_t *len)
+{
+	if (!cbor_isa_bytestring(it) || !cbor_bytestring_is_definite(it))
+		return false;
+	*len = cbor_bytestring_length(it);
+	*p = *len ? cbor_bytestring_handle(it) : (const unsigned char *)"";
+	return true;
+}
+
+static bool cb_bstr_of(const cbor_item_t *it, const unsigned char **p, size_t len)
+{
+	size_t n;
+
+	return cb_bstr(it, p, &n) && n == len;
+}
+
+static bool cb_text_is(const cbor_item_t *it, const char *s)
+{
+	size_t n = strlen(s);
+
+	return cbor_isa_string(it) && cbor_string_is_definite(it) &&
+	       cbor_string_length(it) == n && !memcmp(cbor_string_handle(it), s, n);
+}
+
+/* cbor_is_null() asserts (and aborts) on a float: a report must not make it. */
+static bool cb_is_null(const cbor_item_t *it)
+{
+	return cbor_isa_float_ctrl(it) && cbor_float_get_width(it) == CBOR_FLOAT_0 &&
+	       cbor_ctrl_value(it) == CBOR_CTRL_NULL;
+}
+
+static bool cb_u64(const cbor_item_t *it, uint64_t *v)
+{
+	if (!cbor_isa_uint(it))
+		return false;
+	*v = cbor_get_int(it);
+	return true;
+}
+
+/*
+ * cbor_load() of exactly one item.  libcbor 0.8 refuses tags 6 to 20 in
+ * their one-byte form (0xc6-0xd4; PJK/libcbor#307, fixed in 0.11), tag
+ * 18 among them: the head is widened to 0xd8 NN for it, and the caller's
+ * re-encoding check still requires the one-byte form.
+ */
+static cbor_item_t *cb_load(const unsigned char *buf, size_t len, struct cbor_load_result *res)
+{
+	unsigned char *wide;
+	cbor_item_t *it;
+
+	if (!len || buf[0] < 0xc6 || buf[0] > 0xd4)
+		return cbor_load(buf, len, res);
+	wide = malloc(len + 1);
+	if (!wide) {
+		res->error.code = CBOR_ERR_MEMERROR;
+		return NULL;
+	}
+	wide[0] = 0xd8;
+	wide[1] = buf[0] - 0xc0;
+	memcpy(wide + 2, buf + 1, len - 1);
+	it = cbor_load(wide, len + 1, res);
+	free(wide);
+	if (res->read)
+		res->read--;
+	if (res->error.position)
+		res->error.position--;
+	return it;
+}
+
+/* Why cbor_load() failed, as a refusal (a report is small: no real lack of memory). */
+static int load_refusal(const char *what, const struct cbor_load_result *res)
+{
+	if (res->error.code == CBOR_ERR_NOTENOUGHDATA || res->error.code == CBOR_ERR_NODATA)
+		return refuse("%s is truncated (its CBOR ends early)", what);
+	return refuse("%s is not well-formed CBOR (at byte %zu)", what, res->error.position);
+}
+
+/* The tagged item, borrowed: the tag keeps its own reference. */
+static cbor_item_t *cb_tagged(cbor_item_t *tag)
+{
+	cbor_item_t *it = cbor_tag_item(tag);
+
+	cbor_intermediate_decref(it);
+	return it;
+}
+
+static cbor_item_t *image_item(const struct report_image *img)
+{
+	cbor_item_t *a = cbor_new_definite_array(3);
+
+	if (a && cb_push(a, cb_uint(img->addr)) && cb_push(a, cb_uint(img->size)) &&
+	    cb_push(a, cb_bytes(img->digest, BOOTOPS_DIGEST_SIZE)))
+		return a;
+	if (a)
+		cbor_decref(&a);
+	return NULL;
+}
+
+/* The claims map, keys in attest.h's order. */
+static cbor_item_t *claims_item(const struct claims *c)
+{
+	cbor_item_t *map = cbor_new_definite_map(NR_CLAIMS);
+	cbor_item_t *images = cbor_new_definite_array(c->nr);
+	bool ok = map && images;
+	unsigned int i;
+
+	for (i = 0; ok && i < c->nr; i++)
+		ok = cb_push(images, image_item(&c->image[i]));
+	ok = ok && cb_put(map, cb_key(BOOTOPS_CLAIM_PROFILE),
+			  cbor_build_string(BOOTOPS_ATTEST_PROFILE));
+	ok = ok && cb_put(map, cb_key(BOOTOPS_CLAIM_NONCE), cb_bytes(c->nonce, sizeof(c->nonce)));
+	ok = ok && cb_put(map, cb_key(BOOTOPS_CLAIM_KEY_ID), cb_uint(c->key_id));
+	ok = ok && cb_put(map, cb_key(BOOTOPS_CLAIM_SECVER), cb_uint(c->secver));
+	ok = ok && cb_put(map, cb_key(BOOTOPS_CLAIM_FLAGS), cb_uint(c->flags));
+	ok = ok && cb_put(map, cb_key(BOOTOPS_CLAIM_MANIFEST), c->has_manifest ?
+			  cb_bytes(c->manifest, sizeof(c->manifest)) : cbor_new_null());
+	ok = ok && cb_put(map, cb_key(BOOTOPS_CLAIM_IMAGES), cbor_incref(images));
+	ok = ok && cb_put(map, cb_key(BOOTOPS_CLAIM_HASH_ALG),
+			  cbor_build_string(BOOTOPS_ATTEST_HASH_ALG));
+	if (images)
+		cbor_decref(&images);
+	if (!ok && map)
+		cbor_decref(&map);
+	return ok ? map : NULL;
+}
+
+/* 18([h'A10126', {}, payload, signature]) */
+static cbor_item_t *cose_item(const unsigned char *payload, size_t plen,
+			      const unsigned char sig[BOOTOPS_SIG_SIZE])
+{
+	cbor_item_t *a = cbor_new_definite_array(4), *tag;
+
+	if (!a || !cb_push(a, cb_bytes(cose_protected, sizeof(cose_protected))) ||
+	    !cb_push(a, cbor_new_definite_map(0)) || !cb_push(a, cb_bytes(payload, plen)) ||
+	    !cb_push(a, cb_bytes(sig, BOOTOPS_SIG_SIZE))) {
+		if (a)
+			cbor_decref(&a);
+		return NULL;
+	}
+	tag = cbor_build_tag(BOOTOPS_COSE_SIGN1_TAG, a);
+	cbor_decref(&a);
+	return tag;
+}
+
+/* SHA-256 of the Sig_structure ["Signature1", h'A10126', h'', payload]. */
+static int tbs_hash(const unsigned char *payload, size_t plen,
+		    unsigned char hash[BOOTOPS_DIGEST_SIZE])
+{
+	cbor_item_t *a = cbor_new_definite_array(4);
+	unsigned char *tbs;
+	size_t len;
+	int ret;
+
+	/* On failure cbor_decref() frees a and sets it to NULL, which cb_encode() reports. */
+	if (a && !(cb_push(a, cbor_build_string("Signature1")) &&
+		   cb_push(a, cb_bytes(cose_protected, sizeof(cose_protected))) &&
+		   cb_push(a, cb_bytes(NULL, 0)) && cb_push(a, cb_bytes(payload, plen))))
+		cbor_decref(&a);
+	tbs = cb_encode(a, &len);
+	if (!tbs)
+		return -1;
+	ret = mbedtls_sha256_ret(tbs, len, hash, 0);
+	free(tbs);
+	return ret ? -1 : 0;
+}
+
+/* ---- report ---- */
+
+/* What hyp would claim for the manifest and/or the images given. */
+static int report_claims(const struct report_args *a, struct claims *c)
+{
+	struct report_image files[BOOTOPS_MAX_LOAD_INFO];
+	struct manifest m;
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	memcpy(c->nonce, a->nonce, sizeof(c->nonce));
+	if (hash_images(&a->img, files))
+		return -1;
+	if (!a->manifest) {
+		c->nr = a->img.nr;
+		memcpy(c->image, files, sizeof(files));
+		return 0;
+	}
+	if (read_manifest(a->manifest, &m))
+		return -1;
+	c->key_id = m.key_id;
+	c->secver = m.secver;
+	c->flags = m.flags;
+	c->has_manifest = true;
+	memcpy(c->manifest, m.hash, sizeof(m.hash));
+	c->nr = m.nr;
+	memcpy(c->image, m.image, sizeof(m.image));
+	if (!a->img.nr)
+		return 0;
+	/* Digests of the files given, where the manifest declares them. */
+	if (a->img.nr != m.nr) {
+		err("report: %s has %u images, --image gives %u", a->manifest, m.nr, a->img.nr);
+		return -1;
+	}
+	for (i = 0; i < m.nr; i++) {
+		if (files[i].addr != m.image[i].addr || files[i].size != m.image[i].size) {
+			err("report: image %u: %s at 0x%llx is %llu bytes, the manifest's at 0x%llx %llu",
+			    i, a->img.file[i], (unsigned long long)files[i].addr,
+			    (unsigned long long)files[i].size, (unsigned long long)m.image[i].addr,
+			    (unsigned long long)m.image[i].size);
+			return -1;
+		}
+		memcpy(c->image[i].digest, files[i].digest, BOOTOPS_DIGEST_SIZE);
+	}
+	return 0;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	unsigned char hash[BOOTOPS_DIGEST_SIZE], sig[BOOTOPS_SIG_SIZE];
+	unsigned char *payload = NULL, *cose = NULL;
+	struct report_args a;
+	struct claims c;
+	size_t plen, clen;
+	int rc;
+
+	rc = parse_report_args("report", "OUT", argc, argv, &a);
+	if (rc)
+		return rc;
+	rc = EXIT_ERR;
+	if (report_claims(&a, &c))
+		goto out;
+	payload = cb_encode(claims_item(&c), &plen);
+	if (!payload || tbs_hash(payload, plen, hash) || sign_hash(a.key, hash, sig))
+		goto out;
+	cose = cb_encode(cose_item(payload, plen, sig), &clen);
+	if (!cose)
+		goto out;
+	if (clen > BOOTOPS_ATTEST_MAX_SIZE) {
+		err("report: %zu bytes, more than a guest's page", clen);
+		goto out;
+	}
+	if (write_file(a.report, cose, clen, 0644, 0))
+		goto out;
+	rc = 0;
+out:
+	free(cose);
+	free(payload);
+	return rc;
+}
+
+/* ---- verify-report ---- */
+
+/*
+ * verify-report's KEY: a PEM/DER P-256 key, or the 130 hex digits of
+ * 04 || X || Y (how the kernel shows hyp's attestation key), then at most
+ * whitespace.
+ */
+static int load_attest_key(mbedtls_pk_context *pk, const char *path)
+{
+	unsigned char pt[BOOTOPS_ATTEST_PUB_SIZE];
+	mbedtls_ecp_keypair *kp;
+	unsigned char *buf;
+	size_t len, digits;
+	int ret;
+
+	buf = read_small_file(path, &len);
+	if (!buf)
+		return -1;
+	if (!is_hex_text(buf, len)) {
+		free(buf);
+		return load_public(pk, path);
+	}
+	for (digits = 0; hex_digit(buf[digits]) >= 0; digits++)
+		;
+	if (digits != 2 * BOOTOPS_ATTEST_PUB_SIZE || (buf[digits] && !is_space(buf[digits]))) {
+		err("%s: not a key: a key in hex is %d hex digits (04 || X || Y) and a newline",
+		    path, 2 * BOOTOPS_ATTEST_PUB_SIZE);
+		free(buf);
+		return -1;
+	}
+	buf[digits] = 0;
+	hex_decode(buf, digits);
+	memcpy(pt, buf, sizeof(pt));
+	free(buf);
+	ret = mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY));
+	if (ret) {
+		err("%s: %s", path, mbed_err(ret));
+		return -1;
+	}
+	kp = mbedtls_pk_ec(*pk);
+	ret = mbedtls_ecp_group_load(&kp->grp, MBEDTLS_ECP_DP_SECP256R1);
+	if (!ret)
+		ret = mbedtls_ecp_point_read_binary(&kp->grp, &kp->Q, pt, sizeof(pt));
+	if (!ret)
+		ret = mbedtls_ecp_check_pubkey(&kp->grp, &kp->Q);
+	if (ret) {
+		err("%s: not a P-256 point 04 || X || Y (%s)", path, mbed_err(ret));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * REPORT: binary, or hex (as a guest prints it over a UART) when every
+ * byte is a hex digit or whitespace; a COSE_Sign1 starts with 0xd2,
+ * which is neither.
+ */
+static int read_report(const char *path, unsigned char **out, size_t *len)
+{
+	unsigned char *buf;
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	if (!f) {
+		err("cannot open %s: %s", path, strerror(errno));
+		return EXIT_ERR;
+	}
+	buf = malloc(REPORT_FILE_MAX + 1);
+	if (!buf) {
+		fclose(f);
+		err("out of memory");
+		return EXIT_ERR;
+	}
+	*out = buf;
+	n = fread(buf, 1, REPORT_FILE_MAX + 1, f);
+	if (ferror(f)) {
+		err("cannot read %s: %s", path, strerror(errno));
+		fclose(f);
+		return EXIT_ERR;
+	}
+	fclose(f);
+	if (n > REPORT_FILE_MAX)
+		return refuse("%s: larger than %d bytes: not a report", path, REPORT_FILE_MAX);
+	if (is_hex_text(buf, n)) {
+		n = hex_decode(buf, n);
+		if (n < 0)
+			return refuse("%s: an odd number of hex digits", path);
+	}
+	if (!n)
+		return refuse("%s: empty: not a report", path);
+	if (n > BOOTOPS_ATTEST_MAX_SIZE)
+		return refuse("%s: %ld bytes: a report is at most %d", path, n,
+			      BOOTOPS_ATTEST_MAX_SIZE);
+	*len = n;
+	return 0;
+}
+
+/* Re-encoding what was decoded must give the very bytes: the preferred encoding. */
+static int check_encoding(const char *what, cbor_item_t *item, const unsigned char *buf,
+			  size_t len)
+{
+	unsigned char *enc;
+	size_t elen;
+	bool same;
+
+	enc = cb_encode(item, &elen);
+	if (!enc)
+		return EXIT_ERR;
+	same = elen == len && !memcmp(enc, buf, len);
+	free(enc);
+	return same ? 0 : refuse("%s is not in the preferred CBOR encoding", what);
+}
+
+/* 18([h'A10126', {}, payload, bstr(64)]), and nothing after it. */
+static int cose_decode(const unsigned char *buf, size_t len, struct cose *c)
+{
+	struct cbor_load_result res;
+	const unsigned char *prot;
+	cbor_item_t *a, **it;
+
+	c->root = cb_load(buf, len, &res);
+	if (!c->root)
+		return load_refusal("report", &res);
+	if (!cbor_isa_tag(c->root) || cbor_tag_value(c->root) != BOOTOPS_COSE_SIGN1_TAG)
+		return refuse("not a COSE_Sign1 (tag %d)", BOOTOPS_COSE_SIGN1_TAG);
+	if (res.read != len)
+		return refuse("%zu bytes after the COSE_Sign1", len - res.read);
+	a = cb_tagged(c->root);
+	if (!cbor_isa_array(a) || !cbor_array_is_definite(a) || cbor_array_size(a) != 4)
+		return refuse("COSE_Sign1 is not an array of 4 items");
+	it = cbor_array_handle(a);
+	if (!cb_bstr_of(it[0], &prot, sizeof(cose_protected)) ||
+	    memcmp(prot, cose_protected, sizeof(cose_protected)))
+		return refuse("protected header is not h'A10126' ({1: -7}, ES256)");
+	if (!cbor_isa_map(it[1]) || !cbor_map_is_definite(it[1]) || cbor_map_size(it[1]))
+		return refuse("unprotected header is not an empty map");
+	if (!cb_bstr(it[2], &c->payload, &c->plen))
+		return refuse("payload is not a byte string");
+	if (!cb_bstr_of(it[3], &c->sig, BOOTOPS_SIG_SIZE))
+		return refuse("signature is not a byte string of %d bytes", BOOTOPS_SIG_SIZE);
+	return check_encoding("COSE_Sign1", cose_item(c->payload, c->plen, c->sig), buf, len);
+}
+
+/* ES256 over the Sig_structure, as hyp signs it. */
+static int cose_verify(const struct cose *c, mbedtls_pk_context *pk, const char *key)
+{
+	unsigned char hash[BOOTOPS_DIGEST_SIZE];
+	mbedtls_ecp_keypair *kp = mbedtls_pk_ec(*pk);
+	mbedtls_mpi r, s;
+	int ret;
+
+	if (tbs_hash(c->payload, c->plen, hash))
+		return EXIT_ERR;
+	mbedtls_mpi_init(&r);
+	mbedtls_mpi_init(&s);
+	ret = mbedtls_mpi_read_binary(&r, c->sig, BOOTOPS_SIG_SIZE / 2);
+	if (!ret)
+		ret = mbedtls_mpi_read_binary(&s, c->sig + BOOTOPS_SIG_SIZE / 2,
+					      BOOTOPS_SIG_SIZE / 2);
+	if (!ret)
+		ret = mbedtls_ecdsa_verify(&kp->grp, hash, sizeof(hash), &kp->Q, &r, &s);
+	mbedtls_mpi_free(&s);
+	mbedtls_mpi_free(&r);
+	return ret ? refuse("signature does not verify with %s", key) : 0;
+}
+
+/* Index in claim_keys[] of the claim key names; -1 unknown, -2 not an integer. */
+static int claim_index(const cbor_item_t *key, long long *k)
+{
+	uint64_t v;
+	int i;
+
+	if (!cbor_isa_uint(key) && !cbor_isa_negint(key))
+		return -2;
+	v = cbor_get_int(key);
+	if (v > INT64_MAX)
+		return -1;
+	*k = cbor_isa_uint(key) ? (long long)v : -1 - (long long)v;
+	for (i = 0; i < NR_CLAIMS; i++)
+		if (claim_keys[i] == *k)
+			return i;
+	return -1;
+}
+
+/* The images claim: [+ [addr, size, bstr(32)]], at most as many as hyp loads. */
+static int decode_images(const cbor_item_t *list, struct claims *c)
+{
+	cbor_item_t **img;
+	unsigned int i;
+
+	if (!cbor_isa_array(list) || !cbor_array_is_definite(list) || !cbor_array_size(list) ||
+	    cbor_array_size(list) > BOOTOPS_MAX_LOAD_INFO)
+		return refuse("images claim is not an array of 1 to %d images",
+			      BOOTOPS_MAX_LOAD_INFO);
+	c->nr = cbor_array_size(list);
+	img = cbor_array_handle(list);
+	for (i = 0; i < c->nr; i++) {
+		const unsigned char *d;
+		cbor_item_t **f;
+
+		if (!cbor_isa_array(img[i]) || !cbor_array_is_definite(img[i]) ||
+		    cbor_array_size(img[i]) != 3)
+			goto bad;
+		f = cbor_array_handle(img[i]);
+		if (!cb_u64(f[0], &c->image[i].addr) || !cb_u64(f[1], &c->image[i].size) ||
+		    !cb_bstr_of(f[2], &d, BOOTOPS_DIGEST_SIZE))
+			goto bad;
+		memcpy(c->image[i].digest, d, BOOTOPS_DIGEST_SIZE);
+	}
+	return 0;
+bad:
+	return refuse("image %u is not [address, size, 32-byte digest]", i);
+}
+
+/* The claims' values, each of the type attest.h gives. */
+static int decode_claims(cbor_item_t *const val[NR_CLAIMS], struct claims *c)
+{
+	const unsigned char *p;
+
+	if (!cb_text_is(val[0], BOOTOPS_ATTEST_PROFILE))
+		return refuse("profile is not \"%s\"", BOOTOPS_ATTEST_PROFILE);
+	if (!cb_bstr_of(val[1], &p, BOOTOPS_ATTEST_NONCE_SIZE))
+		return refuse("nonce is not a byte string of %d bytes", BOOTOPS_ATTEST_NONCE_SIZE);
+	memcpy(c->nonce, p, BOOTOPS_ATTEST_NONCE_SIZE);
+	if (!cb_u64(val[2], &c->key_id) || !cb_u64(val[3], &c->secver) ||
+	    !cb_u64(val[4], &c->flags))
+		return refuse("key id, security version or flags is not an unsigned integer");
+	c->has_manifest = !cb_is_null(val[5]);
+	if (c->has_manifest) {
+		if (!cb_bstr_of(val[5], &p, BOOTOPS_DIGEST_SIZE))
+			return refuse("manifest claim is neither a 32-byte digest nor null");
+		memcpy(c->manifest, p, BOOTOPS_DIGEST_SIZE);
+	}
+	if (!cb_text_is(val[7], BOOTOPS_ATTEST_HASH_ALG))
+		return refuse("hash algorithm is not \"%s\"", BOOTOPS_ATTEST_HASH_ALG);
+	return decode_images(val[6], c);
+}
+
+/* The payload: exactly the 8 claims, once each, in order, typed. */
+static int payload_decode(const unsigned char *payload, size_t plen, struct claims *c)
+{
+	cbor_item_t *val[NR_CLAIMS] = { 0 };
+	struct cbor_load_result res;
+	struct cbor_pair *pair;
+	cbor_item_t *map;
+	long long key = 0;
+	size_t i;
+	int idx, last = -1, rc;
+
+	memset(c, 0, sizeof(*c));
+	map = cb_load(payload, plen, &res);
+	if (!map)
+		return load_refusal("payload", &res);
+	rc = EXIT_BAD_SIG;
+	if (res.read != plen) {
+		refuse("payload: %zu bytes after the claims", plen - res.read);
+		goto out;
+	}
+	if (!cbor_isa_map(map) || !cbor_map_is_definite(map)) {
+		refuse("payload is not a map of claims");
+		goto out;
+	}
+	pair = cbor_map_handle(map);
+	for (i = 0; i < cbor_map_size(map); i++) {
+		idx = claim_index(pair[i].key, &key);
+		if (idx == -2) {
+			refuse("payload: a claim key that is not an integer");
+			goto out;
+		}
+		if (idx < 0) {
+			refuse("payload: unknown claim %lld", key);
+			goto out;
+		}
+		if (val[idx]) {
+			refuse("payload: claim %lld (%s) twice", key, claim_names[idx]);
+			goto out;
+		}
+		if (idx < last) {
+			refuse("payload: claim %lld (%s) out of attest.h's order", key,
+			       claim_names[idx]);
+			goto out;
+		}
+		val[idx] = pair[i].value;
+		last = idx;
+	}
+	for (idx = 0; idx < NR_CLAIMS; idx++) {
+		if (!val[idx]) {
+			refuse("payload: claim %lld (%s) missing", (long long)claim_keys[idx],
+			       claim_names[idx]);
+			goto out;
+		}
+	}
+	rc = decode_claims(val, c);
+	if (!rc)
+		rc = check_encoding("payload", claims_item(c), payload, plen);
+out:
+	cbor_decref(&map);
+	return rc;
+}
+
+/* The report's images against the manifest's (files NULL) or the --image files. */
+static int compare_images(const struct claims *got, const struct report_image *want,
+			  unsigned int nr, const char *const *files)
+{
+	unsigned int i;
+
+	if (got->nr != nr)
+		return refuse("the report has %u images, %s %u", got->nr,
+			      files ? "--image gives" : "the manifest", nr);
+	for (i = 0; i < nr; i++) {
+		const struct report_image *g = &got->image[i], *w = &want[i];
+		const char *whose = files ? files[i] : "the manifest";
+
+		if (g->addr != w->addr)
+			return refuse("image %u address 0x%llx differs from %s's (0x%llx)", i,
+				      (unsigned long long)g->addr, whose,
+				      (unsigned long long)w->addr);
+		if (g->size != w->size)
+			return refuse("image %u size %llu differs from %s's (%llu)", i,
+				      (unsigned long long)g->size, whose,
+				      (unsigned long long)w->size);
+		if (memcmp(g->digest, w->digest, BOOTOPS_DIGEST_SIZE) && files)
+			return refuse("image %u digest differs from SHA-256 of %s", i, whose);
+		if (memcmp(g->digest, w->digest, BOOTOPS_DIGEST_SIZE))
+			return refuse("image %u digest differs from the manifest's", i);
+	}
+	return 0;
+}
+
+/* The claims against --nonce, --manifest and --image. */
+static int compare_claims(const struct report_args *a, const struct manifest *m,
+			  const struct report_image *files, const struct claims *got)
+{
+	int rc;
+
+	if (memcmp(got->nonce, a->nonce, sizeof(a->nonce)))
+		return refuse("nonce differs");
+	if (m) {
+		if (!got->has_manifest)
+			return refuse("manifest claim is null: the VM booted without a manifest");
+		if (got->key_id != m->key_id)
+			return refuse("key id %llu differs from the manifest's (%llu)",
+				      (unsigned long long)got->key_id,
+				      (unsigned long long)m->key_id);
+		if (got->secver != m->secver)
+			return refuse("security version %llu differs from the manifest's (%llu)",
+				      (unsigned long long)got->secver,
+				      (unsigned long long)m->secver);
+		if (got->flags != m->flags)
+			return refuse("flags 0x%llx differ from the manifest's (0x%llx)",
+				      (unsigned long long)got->flags, (unsigned long long)m->flags);
+		if (memcmp(got->manifest, m->hash, BOOTOPS_DIGEST_SIZE))
+			return refuse("manifest digest differs from SHA-256 of %s", a->manifest);
+		rc = compare_images(got, m->image, m->nr, NULL);
+		if (rc)
+			return rc;
+	} else {
+		if (got->has_manifest)
+			return refuse("manifest claim is not null: the VM booted with a manifest (give --manifest)");
+		if (got->key_id || got->secver || got->flags)
+			return refuse("key id %llu, security version %llu, flags 0x%llx: all 0 without a manifest",
+				      (unsigned long long)got->key_id,
+				      (unsigned long long)got->secver,
+				      (unsigned long long)got->flags);
+	}
+	return a->img.nr ? compare_images(got, files, a->img.nr, a->img.file) : 0;
+}
+
+static void print_summary(const struct claims *c)
+{
+	unsigned int i;
+
+	printf("report: verified (key id %llu, security version %llu, flags 0x%llx)\n",
+	       (unsigned long long)c->key_id, (unsigned long long)c->secver,
+	       (unsigned long long)c->flags);
+	if (c->has_manifest) {
+		printf("manifest: sha256 ");
+		print_hex(c->manifest, BOOTOPS_DIGEST_SIZE);
+		printf("\n");
+	} else {
+		printf("manifest: none (images signed one by one)\n");
+	}
+	for (i = 0; i < c->nr; i++) {
+		printf("image %u: 0x%llx + %llu sha256 ", i, (unsigned long long)c->image[i].addr,
+		       (unsigned long long)c->image[i].size);
+		print_hex(c->image[i].digest, BOOTOPS_DIGEST_SIZE);
+		printf("\n");
+	}
+}
+
+static int cmd_verify_report(int argc, char **argv)
+{
+	struct report_image files[BOOTOPS_MAX_LOAD_INFO];
+	struct cose cose = { 0 };
+	unsigned char *report = NULL;
+	mbedtls_pk_context pk;
+	struct report_args a;
+	struct manifest m;
+	struct claims got;
+	size_t len = 0;
+	int rc;
+
+	rc = parse_report_args("verify-report", "REPORT", argc, argv, &a);
+	if (rc)
+		return rc;
+	mbedtls_pk_init(&pk);
+	rc = EXIT_ERR;
+	/* What the report is compared with first: its errors are ours, not the report's. */
+	if (load_attest_key(&pk, a.key) || (a.manifest && read_manifest(a.manifest, &m)) ||
+	    hash_images(&a.img, files))
+		goto out;
+	rc = read_report(a.report, &report, &len);
+	if (!rc)
+		rc = cose_decode(report, len, &cose);
+	if (!rc)
+		rc = cose_verify(&cose, &pk, a.key);
+	if (!rc)
+		rc = payload_decode(cose.payload, cose.plen, &got);
+	if (!rc)
+		rc = compare_claims(&a, a.manifest ? &m : NULL, files, &got);
+	if (!rc)
+		print_summary(&got);
+out:
+	if (cose.root)
+		cbor_decref(&cose.root);
+	free(report);
+	mbedtls_pk_free(&pk);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -923,5 +1972,9 @@ int main(int argc, char **argv)
 		return cmd_anchor(argc - 2, argv + 2);
 	if (!strcmp(cmd, "manifest"))
 		return cmd_manifest(argc - 2, argv + 2);
+	if (!strcmp(cmd, "report"))
+		return cmd_report(argc - 2, argv + 2);
+	if (!strcmp(cmd, "verify-report"))
+		return cmd_verify_report(argc - 2, argv + 2);
 	return usage_error("unknown command '%s'", cmd);
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Tests of tools/bootops-sign (make -C tools/bootops-sign test).
 #
-#   1. the command line: keygen, sign, verify, anchor, and their errors
-#      (closing line "cli: N passed, N failed");
+#   1. the command line: keygen, sign, verify, anchor, manifest, report,
+#      verify-report, and their errors (closing line "cli: N passed, N failed");
 #   2. the cross-check: test_cross.c, linked with hyp's own verify.c and
 #      crypto_mbedtls.c and an anchor made by `bootops-sign anchor`, must
 #      accept the tool's signatures and reject every change (closing line
@@ -276,6 +276,223 @@ expect 2 'ADDR:FILE' "manifest: --image without an address refused" -- \
 	"$TOOL" manifest --key key.pem --key-id 1 --image img m7.man
 [ ! -e m0.man ] && [ ! -e m6.man ] && [ ! -e m7.man ] && ok "no manifest is left behind by a refusal" ||
 	notok "a refused manifest was written"
+
+# --- attestation reports (include/bootops/attest.h) --------------------
+# hex FILE: its bytes as lower-case hex, one line.
+hex() { od -An -v -tx1 "$1" | tr -d ' \n'; }
+head -c 64 /dev/urandom >nonce.bin
+head -c 64 /dev/urandom >nonce2.bin
+N=$(hex nonce.bin)
+N2=$(hex nonce2.bin)
+"$TOOL" keygen att.pem att.pub >/dev/null	# hyp's attestation key, here
+IMGS=(--image "$A:img" --image 0x40200000:page)	# m.man's images
+vr() { "$TOOL" verify-report "$@"; }
+
+expect 0 '' "report for a manifest" -- "$TOOL" report --key att.pem --nonce "$N" --manifest m.man r.cose
+expect 0 '^report: verified \(key id 3, security version 7, flags 0x2\)$' \
+	"verify-report: the manifest's report verifies, exit 0" -- \
+	vr --key att.pub --nonce "$N" --manifest m.man r.cose
+out=$(vr --key att.pub --nonce "$N" --manifest m.man r.cose 2>&1) || true
+if grep -qx "manifest: sha256 $(head -c 160 m.man | sha256sum | cut -c1-64)" <<<"$out" &&
+	grep -qx "image 0: $A + 12345 sha256 $(sha256sum <img | cut -c1-64)" <<<"$out" &&
+	grep -qx "image 1: 0x40200000 + 4096 sha256 $(sha256sum <page | cut -c1-64)" <<<"$out"; then
+	ok "verify-report: summary names the manifest digest and each image"
+else
+	notok "verify-report summary: $(tr '\n' ' ' <<<"$out")"
+fi
+expect 0 '' "report for images only" -- "$TOOL" report --key att.pem --nonce "$N" "${IMGS[@]}" ri.cose
+expect 0 '^report: verified \(key id 0, security version 0, flags 0x0\)$' \
+	"verify-report: images only round trip" -- vr --key att.pub --nonce "$N" "${IMGS[@]}" ri.cose
+expect 0 '' "report for a manifest and its image files" -- \
+	"$TOOL" report --key att.pem --nonce "$N" --manifest m.man "${IMGS[@]}" rmi.cose
+cmp -s r.cose rmi.cose && ok "... the same bytes as the manifest's report (deterministic ECDSA)" ||
+	notok "report from the manifest and its files differs from the manifest's"
+expect 0 '^report: verified' "verify-report: manifest and images round trip" -- \
+	vr --key att.pub --nonce "$N" --manifest m.man "${IMGS[@]}" r.cose
+expect 1 'verify-report: nonce differs$' "verify-report: another nonce -> refused, exit 1" -- \
+	vr --key att.pub --nonce "$N2" --manifest m.man r.cose
+"$TOOL" manifest --key key.pem --key-id 3 --secver 7 --raise-min --image "$A:big" \
+	--image 0x40200000:page m2.man
+"$TOOL" report --key att.pem --nonce "$N" --manifest m2.man r2.cose
+expect 1 'verify-report: manifest digest differs' \
+	"verify-report: the report of another manifest (same key, other images) -> refused" -- \
+	vr --key att.pub --nonce "$N" --manifest m.man r2.cose
+"$TOOL" report --key att.pem --nonce "$N" --image "$A:big" --image 0x40200000:page ri2.cose
+expect 1 'verify-report: image 0 size 200000 differs from img.s \(12345\)$' \
+	"verify-report: the report of other image files -> refused" -- \
+	vr --key att.pub --nonce "$N" "${IMGS[@]}" ri2.cose
+expect 1 'verify-report: signature does not verify with other.pub$' \
+	"verify-report: another P-256 key -> refused" -- \
+	vr --key other.pub --nonce "$N" --manifest m.man r.cose
+cp r.cose rp.cose
+flip_bit rp.cose 60 0x01		# in the nonce claim, inside the payload
+expect 1 'signature does not verify' "verify-report: one flipped byte in the payload -> refused" -- \
+	vr --key att.pub --nonce "$N" --manifest m.man rp.cose
+cp r.cose rs.cose
+flip_bit rs.cose $(($(stat -c %s r.cose) - 1)) 0x80
+expect 1 'signature does not verify' "verify-report: one flipped byte in the signature -> refused" -- \
+	vr --key att.pub --nonce "$N" --manifest m.man rs.cose
+od -An -v -tx1 r.cose >r.hex		# spaces and line breaks, as over a UART
+expect 0 '^report: verified' "verify-report: the report in hex verifies" -- \
+	vr --key att.pub --nonce "$N" --manifest m.man r.hex
+sed '1d;$d' att.pub | base64 -d | tail -c 65 >att.point
+{ hex att.point; echo; } >att.hex
+expect 0 '^report: verified' "verify-report: the key as 130 hex digits (04 || X || Y) verifies" -- \
+	vr --key att.hex --nonce "$N" --manifest m.man r.cose
+expect 1 'signature does not verify' "verify-report: another key in hex -> refused" -- \
+	vr --key <(sed '1d;$d' other.pub | base64 -d | tail -c 65 | od -An -v -tx1 | tr -d ' \n') \
+	--nonce "$N" --manifest m.man r.cose
+head -c 200 r.cose >rt.cose
+expect 1 'verify-report: report is truncated' "verify-report: a truncated report -> refused" -- \
+	vr --key att.pub --nonce "$N" --manifest m.man rt.cose
+{ cat r.cose; printf '\0'; } >rx.cose
+expect 1 '1 bytes after the COSE_Sign1' "verify-report: a byte after the report -> refused" -- \
+	vr --key att.pub --nonce "$N" --manifest m.man rx.cose
+expect 1 'not a COSE_Sign1 \(tag 18\)' "verify-report: a manifest given as the report -> refused" -- \
+	vr --key att.pub --nonce "$N" --manifest m.man m.man
+expect 1 'image 0 digest differs from SHA-256 of flip$' \
+	"verify-report: an image file that differs from the report's -> refused" -- \
+	vr --key att.pub --nonce "$N" --manifest m.man --image "$A:flip" --image 0x40200000:page r.cose
+"$TOOL" report --key att.pem --nonce "$N" --manifest m.man --image "$A:flip" \
+	--image 0x40200000:page rf.cose
+expect 1 "image 0 digest differs from the manifest's$" \
+	"verify-report: a report whose image digest is not the manifest's -> refused" -- \
+	vr --key att.pub --nonce "$N" --manifest m.man rf.cose
+expect 1 'manifest claim is null' "verify-report: an images-only report given --manifest -> refused" -- \
+	vr --key att.pub --nonce "$N" --manifest m.man ri.cose
+expect 1 'manifest claim is not null' "verify-report: a manifest's report without --manifest -> refused" -- \
+	vr --key att.pub --nonce "$N" "${IMGS[@]}" r.cose
+expect 2 'wants 128 hex digits' "report: a 63-byte nonce -> error, exit 2" -- \
+	"$TOOL" report --key att.pem --nonce "${N:2}" --manifest m.man ru.cose
+expect 2 'needs --manifest or at least one --image' "report: neither manifest nor image -> usage" -- \
+	"$TOOL" report --key att.pem --nonce "$N" ru.cose
+expect 2 'm.man has 2 images, --image gives 1' "report: fewer image files than the manifest's -> error" -- \
+	"$TOOL" report --key att.pem --nonce "$N" --manifest m.man --image "$A:img" ru.cose
+[ ! -e ru.cose ] && ok "no report is left behind by a refusal" || notok "a refused report was written"
+head -c 64 att.hex >att.short
+expect 2 'a key in hex is 130 hex digits' "verify-report: a key of 64 hex digits -> error, exit 2" -- \
+	vr --key att.short --nonce "$N" --manifest m.man r.cose
+
+# Independently of libcbor: the payload rebuilt in Python from the
+# manifest, OpenSSL checking the signature over a Sig_structure built in
+# Python, and reports encoded in Python and signed by OpenSSL, one
+# departure from attest.h each, which verify-report must refuse.
+if command -v openssl >/dev/null && command -v python3 >/dev/null; then
+	cat >cose.py <<'PY'
+import hashlib, struct, subprocess, sys
+
+class Raw(bytes): pass		# already encoded
+class Map(list): pass		# [(key, value)]: order and duplicates kept
+
+def head(mt, n):
+    if n < 24:
+        return bytes([mt << 5 | n])
+    for ai, w in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < 1 << 8 * w:
+            return bytes([mt << 5 | ai]) + n.to_bytes(w, 'big')
+
+def enc(x):
+    if isinstance(x, Raw): return bytes(x)
+    if x is None: return b'\xf6'
+    if isinstance(x, int): return head(0, x) if x >= 0 else head(1, -1 - x)
+    if isinstance(x, bytes): return head(2, len(x)) + x
+    if isinstance(x, str): return head(3, len(x.encode())) + x.encode()
+    if isinstance(x, Map): return head(5, len(x)) + b''.join(enc(k) + enc(v) for k, v in x)
+    return head(4, len(x)) + b''.join(enc(i) for i in x)
+
+def claims(nonce, man):
+    m = open(man, 'rb').read()
+    key_id, nr, secver, flags = struct.unpack_from('<IIQQ', m, 8)
+    imgs = []
+    for i in range(nr):
+        o = 64 + 48 * i
+        imgs.append(list(struct.unpack_from('<QQ', m, o)) + [m[o + 16:o + 48]])
+    return Map([(265, 'tag:bootops,2026:attest/1'), (10, bytes.fromhex(nonce)),
+                (-75000, key_id), (-75001, secver), (-75002, flags),
+                (-75003, hashlib.sha256(m[:64 + 48 * nr]).digest()), (-75004, imgs),
+                (-75005, 'sha-256')])
+
+def tbs(prot, payload):
+    return enc(['Signature1', prot, b'', payload])
+
+def split(report):
+    r = open(report, 'rb').read()
+    assert r[:7] == bytes.fromhex('d28443a10126a0'), 'COSE_Sign1 head'
+    assert r[7] >> 5 == 2, 'payload bstr'
+    ai, p = r[7] & 31, 8
+    n = ai if ai < 24 else int.from_bytes(r[p:p + (1 << ai - 24)], 'big')
+    p += 0 if ai < 24 else 1 << ai - 24
+    payload, rest = r[p:p + n], r[p + n:]
+    assert rest[:2] == b'\x58\x40' and len(rest) == 66, 'signature bstr(64) at the end'
+    return payload, rest[2:]
+
+def raw_sig(der):
+    # SEQUENCE { INTEGER r, INTEGER s } -> r || s
+    assert der[0] == 0x30
+    p, out = 2, b''
+    for _ in range(2):
+        n = der[p + 1]
+        out += int.from_bytes(der[p + 2:p + 2 + n], 'big').to_bytes(32, 'big')
+        p += 2 + n
+    return out
+
+cmd = sys.argv[1]
+if cmd == 'check':		# check REPORT NONCE MANIFEST TBS_OUT SIG_OUT
+    report, nonce, man, tbs_out, sig_out = sys.argv[2:]
+    payload, sig = split(report)
+    want = enc(claims(nonce, man))
+    if payload != want:
+        sys.exit('payload differs:\n  %s\nwanted\n  %s' % (payload.hex(), want.hex()))
+    open(tbs_out, 'wb').write(tbs(bytes.fromhex('a10126'), payload))
+    open(sig_out, 'wb').write(sig)
+    print('payload as specified')
+elif cmd == 'forge':		# forge KIND NONCE MANIFEST KEY OUT
+    kind, nonce, man, key, out = sys.argv[2:]
+    c = claims(nonce, man)
+    tag, prot, trail = b'\xd2', bytes.fromhex('a10126'), b''
+    if kind == 'unknown': c.append((-75006, 0))
+    elif kind == 'duplicate': c.insert(4, c[3])
+    elif kind == 'missing': del c[7]
+    elif kind == 'order': c[2], c[3] = c[3], c[2]
+    elif kind == 'long-int': c[2] = (c[2][0], Raw(b'\x1a' + c[2][1].to_bytes(4, 'big')))
+    elif kind == 'profile': c[0] = (265, 'tag:bootops,2026:attest/2')
+    elif kind == 'hash-alg': c[7] = (-75005, 'sha-384')
+    elif kind == 'image-fields': c[6] = (-75004, [i + [0] for i in c[6][1]])
+    elif kind == 'float-manifest': c[5] = (-75003, Raw(b'\xf9\x3c\x00'))	# 1.0
+    elif kind == 'long-tag': tag = b'\xd8\x12'
+    elif kind == 'es384': prot = bytes.fromhex('a1013822')
+    else: assert kind == 'ok', kind
+    payload = enc(c)
+    der = subprocess.run(['openssl', 'dgst', '-sha256', '-sign', key], input=tbs(prot, payload),
+                         stdout=subprocess.PIPE, check=True).stdout
+    open(out, 'wb').write(tag + enc([prot, Map([]), payload, raw_sig(der)]) + trail)
+PY
+	expect 0 'payload as specified' "report: payload byte for byte as encoded independently (Python)" -- \
+		python3 cose.py check r.cose "$N" m.man r.tbs r.sig
+	sig_der r.sig r.der
+	expect 0 'Verified OK' "report: OpenSSL verifies its signature over an independent Sig_structure" -- \
+		openssl dgst -sha256 -verify att.pub -signature r.der r.tbs
+	python3 cose.py forge ok "$N" m.man att.pem f-ok.cose
+	expect 0 '^report: verified \(key id 3' "verify-report: a report encoded in Python, signed by OpenSSL" -- \
+		vr --key att.pub --nonce "$N" --manifest m.man f-ok.cose
+	for f in 'unknown:unknown claim -75006' 'duplicate:claim -75001 \(security version\) twice' \
+		'missing:claim -75005 \(hash algorithm\) missing' 'order:out of attest.h.s order' \
+		'long-int:payload is not in the preferred CBOR encoding' 'profile:profile is not' \
+		'hash-alg:hash algorithm is not "sha-256"' 'image-fields:image 0 is not \[address' \
+		'float-manifest:manifest claim is neither a 32-byte digest nor null' \
+		'long-tag:COSE_Sign1 is not in the preferred CBOR encoding' \
+		'es384:protected header is not'; do
+		kind=${f%%:*}
+		python3 cose.py forge "$kind" "$N" m.man att.pem "f-$kind.cose"
+		expect 1 "${f#*:}" "verify-report: a signed report with $kind -> refused" -- \
+			vr --key att.pub --nonce "$N" --manifest m.man "f-$kind.cose"
+	done
+else
+	for i in $(seq 14); do
+		echo "ok $((pass + fail + 1)) - # SKIP report checks with Python and OpenSSL (no openssl or python3)"
+		pass=$((pass + 1))
+	done
+fi
 
 echo "cli: $pass passed, $fail failed"
 cli_fail=$fail
