@@ -122,9 +122,9 @@ static int vcpu_selftest_show(struct seq_file *m, void *v)
 		total += checks;
 	}
 	n++;
-	failed += !(section == 6 && total > 50);
-	seq_printf(m, "%sok %d - six sections, over fifty checks # %llu sections, %llu checks\n",
-		   section == 6 && total > 50 ? "" : "not ", n, section, total);
+	failed += !(section == 7 && total > 55);
+	seq_printf(m, "%sok %d - seven sections, over 55 checks # %llu sections, %llu checks\n",
+		   section == 7 && total > 55 ? "" : "not ", n, section, total);
 	seq_printf(m, "1..%d\n# %d passed, %d failed\n", n, n - failed, failed);
 	return 0;
 }

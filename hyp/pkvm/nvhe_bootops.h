@@ -27,6 +27,8 @@ u64 pkvm_bootops_vmid(u64 handle);
  */
 int pkvm_bootops_register_vm(u64 handle, u64 mem_pfn);
 int bootops_pkvm_init(void);
+/* __bootops_get_attest_key: X and Y of hyp's key as 8 big-endian words, or -ENOKEY. */
+int bootops_pkvm_attest_key(u64 words[8]);
 /* vmid (> 0) if the vCPU may run on this CPU now, else -errno. */
 int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu);
 void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid);

@@ -19,6 +19,8 @@
  * 2 as hyp knows it is a boot-ops LPAE table per VM in hyp memory; a VM
  * with images runs on it once verified (bootops_pkvm_load_s2()).
  */
+#include <linux/unaligned.h>
+
 #include <asm/kvm_emulate.h>
 #include <asm/kvm_hyp.h>
 #include <asm/kvm_pgtable.h>
@@ -49,6 +51,12 @@ bool bootops_sha256_c;
  * security version}; id 0 ends the list.  Hyp only ever raises them.
  */
 u64 bootops_secver_boot[BOOTOPS_MANIFEST_MAX_KEYS][2];
+/*
+ * Set by the host before hyp is initialised, while it is still trusted:
+ * the seed of hyp's attestation key (bootops-attest.c).  Hyp derives the
+ * key at init and wipes the seed; after that only the public key leaves.
+ */
+u8 bootops_attest_seed[BOOTOPS_ATTEST_SEED_SIZE];
 
 static unsigned long remap_base;
 static struct bootops_pgt vm_s2[BOOTOPS_MAX_VMS + 1];
@@ -166,9 +174,23 @@ int bootops_pkvm_init(void)
 	ret = bootops_crypto_init();
 	if (ret)
 		return ret;
+	/* No key (-ENOKEY) is no reason to stop: guests then cannot attest. */
+	bootops_crypto_attest_init(bootops_attest_seed);
+	memset(bootops_attest_seed, 0, sizeof(bootops_attest_seed));
 	bootops_crypto_use_sha256_insns(!bootops_sha256_c && cpu_has_sha256_insns());
 	ret = pkvm_alloc_private_va_range(BOOTOPS_REMAP_PAGES * PAGE_SIZE, &remap_base);
 	return ret ? ret : probe_tlbi_va();
+}
+
+/* The attestation public key's X and Y, as eight big-endian words; or -ENOKEY. */
+int bootops_pkvm_attest_key(u64 words[8])
+{
+	u8 pub[BOOTOPS_ATTEST_PUB_SIZE];
+	int i, ret = bootops_crypto_attest_pub(pub);
+
+	for (i = 0; i < 8; i++)
+		words[i] = ret ? 0 : get_unaligned_be64(pub + 1 + 8 * i);
+	return ret;
 }
 
 /*

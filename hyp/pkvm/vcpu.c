@@ -21,7 +21,8 @@
  *   PSCI hyp answers (HVC    x0-x3                       -
  *   or SMC): CPU_ON, CPU_OFF,
  *   AFFINITY_INFO, SYSTEM_OFF,
- *   SYSTEM_RESET(2)
+ *   SYSTEM_RESET(2); and the
+ *   attestation call
  *   WFI/WFE, DC on MMIO      -                           skip
  *   anything else            -                           -
  *
@@ -42,6 +43,7 @@
 #include <nvhe/bootops.h>
 #include <nvhe/pkvm.h>
 
+#include <bootops/attest.h>
 #include <bootops/bootops.h>
 
 /* What the last exit lets the host answer at the next entry. */
@@ -351,6 +353,34 @@ static void psci_return(struct kvm_vcpu *vcpu, unsigned long ret)
 		vcpu_set_reg(vcpu, i, 0);
 }
 
+static unsigned long attest_ret(int ret)
+{
+	if (!ret)
+		return BOOTOPS_SMCCC_SUCCESS;
+	return ret == -EINVAL ? BOOTOPS_SMCCC_INVALID_PARAMETER : BOOTOPS_SMCCC_NOT_SUPPORTED;
+}
+
+/*
+ * The attestation call (bootops/attest.h): one step of it per exit.  True
+ * once hyp answered; false while the signature goes on, with the guest
+ * left on its call to issue it again, and nothing for the host to answer.
+ */
+static bool handle_attest(struct kvm_vcpu *vcpu, int vmid, bool hvc)
+{
+	u64 len;
+	int ret = bootops_attest(vmid, vcpu->vcpu_idx, vcpu_get_reg(vcpu, 1), &len);
+
+	if (ret == BOOTOPS_CONTINUE) {
+		/* An HVC's PC is past it; a trapped SMC's is on it until skipped. */
+		if (hvc)
+			*vcpu_pc(vcpu) -= AARCH64_INSN_SIZE;
+		return false;
+	}
+	psci_return(vcpu, attest_ret(ret));
+	vcpu_set_reg(vcpu, 1, len);
+	return true;
+}
+
 /* True if hyp handled the call: CPU_ON, CPU_OFF, AFFINITY_INFO, SYSTEM_OFF/RESET. */
 static bool handle_psci(struct pkvm_hyp_vcpu *hyp_vcpu)
 {
@@ -384,6 +414,25 @@ static bool handle_psci(struct pkvm_hyp_vcpu *hyp_vcpu)
 }
 
 /*
+ * What an HVC or SMC exit lets the host answer: nothing for a call hyp
+ * answered (PSCI_*) or goes on with (NONE), the call itself otherwise.
+ */
+static enum bootops_exit hyp_call(struct pkvm_hyp_vcpu *hyp_vcpu, enum bootops_exit exit)
+{
+	struct pkvm_hyp_vm *hyp_vm = pkvm_hyp_vcpu_to_hyp_vm(hyp_vcpu);
+	struct kvm_vcpu *vcpu = &hyp_vcpu->vcpu;
+	bool hvc = exit == BOOTOPS_EXIT_HVC;
+
+	if ((u32)vcpu_get_reg(vcpu, 0) == BOOTOPS_ATTEST_FN) {	/* W0, as KVM reads it */
+		if (!handle_attest(vcpu, pkvm_bootops_vmid(hyp_vm->kvm.arch.pkvm.handle), hvc))
+			return BOOTOPS_EXIT_NONE;
+	} else if (!handle_psci(hyp_vcpu)) {
+		return exit;
+	}
+	return hvc ? BOOTOPS_EXIT_PSCI_HVC : BOOTOPS_EXIT_PSCI_SMC;
+}
+
+/*
  * Instead of sync_hyp_vcpu()'s copy of the context to the host: true if
  * the vCPU's state is hyp's, which then shows the host only what it must
  * emulate for this exit.
@@ -408,9 +457,7 @@ bool bootops_pkvm_sync_vcpu(struct pkvm_hyp_vcpu *hyp_vcpu, int exit_code)
 	case BOOTOPS_EXIT_SMC:
 		for (i = 0; i < 4; i++)
 			host->arch.ctxt.regs.regs[i] = vcpu_get_reg(vcpu, i);
-		if (handle_psci(hyp_vcpu))
-			b->exit = b->exit == BOOTOPS_EXIT_HVC ? BOOTOPS_EXIT_PSCI_HVC :
-								BOOTOPS_EXIT_PSCI_SMC;
+		b->exit = hyp_call(hyp_vcpu, b->exit);
 		break;
 	default:
 		break;
@@ -690,8 +737,40 @@ static void st_psci(struct vst *t)
 	VCHECK(t, st_reg(0) == 0x10001);
 }
 
+/*
+ * The attestation call is hyp's (here: no VM boot ops know, so an invalid
+ * call): the host sees it and cannot answer it, over HVC or SMC, whatever
+ * x0's high bits; another vendor call is the host's.
+ */
+static void st_attest(struct vst *t)
+{
+	st_reset();
+	st_vcpu.vcpu.arch.ctxt.regs.regs[0] = BOOTOPS_ATTEST_FN;
+	st_vcpu.vcpu.arch.ctxt.regs.regs[1] = 0x80002000;
+	st_exit(ESR_EC(ESR_ELx_EC_HVC64), ARM_EXCEPTION_TRAP);
+	VCHECK(t, st_host.arch.ctxt.regs.regs[0] == BOOTOPS_ATTEST_FN &&
+	       st_host.arch.ctxt.regs.regs[1] == 0x80002000);
+	VCHECK(t, st_reg(0) == (u64)BOOTOPS_SMCCC_INVALID_PARAMETER && st_reg(1) == 0 &&
+	       st_vcpu.vcpu.arch.ctxt.regs.pc == 0x80001000);
+	st_host.arch.ctxt.regs.regs[0] = BOOTOPS_SMCCC_SUCCESS;
+	st_host.arch.ctxt.regs.regs[1] = 0x100;
+	st_entry(ST_INCR);
+	VCHECK(t, st_reg(0) == (u64)BOOTOPS_SMCCC_INVALID_PARAMETER && st_reg(1) == 0 &&
+	       !st_skips());
+	st_vcpu.vcpu.arch.ctxt.regs.regs[0] = BIT_ULL(32) | BOOTOPS_ATTEST_FN;
+	st_exit(ESR_EC(ESR_ELx_EC_SMC64), ARM_EXCEPTION_TRAP);
+	st_host.arch.ctxt.regs.regs[0] = 0x77;
+	st_entry(0);
+	VCHECK(t, st_reg(0) == (u64)BOOTOPS_SMCCC_INVALID_PARAMETER && st_skips());
+	st_vcpu.vcpu.arch.ctxt.regs.regs[0] = BOOTOPS_ATTEST_FN + 1;
+	st_exit(ESR_EC(ESR_ELx_EC_HVC64), ARM_EXCEPTION_TRAP);
+	st_host.arch.ctxt.regs.regs[0] = 0x77;
+	st_entry(0);
+	VCHECK(t, st_reg(0) == 0x77);
+}
+
 static void (*const st_sections[])(struct vst *t) = {
-	st_mmio_write, st_mmio_read, st_calls, st_sysregs, st_config, st_psci,
+	st_mmio_write, st_mmio_read, st_calls, st_sysregs, st_config, st_psci, st_attest,
 };
 
 /* -ENOENT past the last section. */
