@@ -15,6 +15,7 @@
 #   build/vmm/bootops_images    static aarch64 TAP test (selftests/qemu/)
 #   build/vmm/bootops_off       the same, for a boot with kvm-arm.bootops=off
 #   build/vmm/bootops_manifest  static aarch64 TAP test of boot manifests
+#   build/vmm/bootops_attest    static aarch64 TAP test of attestation
 #   build/vmm/hello.{elf,bin,lst}  the guest (tools/bootops-vmm/guest/)
 #   build/vmm/hello.sig            hello.bin signed for LOAD_ADDR
 #   build/vmm/hello.tampered.bin   hello.bin with one bit flipped
@@ -30,6 +31,8 @@
 #   build/vmm/hello.big.{bin,sig}  hello.bin padded to 24 MiB, signed for LOAD_ADDR
 #   build/vmm/blob-{a,b}.bin, *.man, hello.m1.sig  boot manifests and their
 #                                  images (selftests/qemu/bootops_manifest.c)
+#   build/vmm/attest.{bin,sig}, m-att*.man  the attestation guest, signed
+#                                  and in two manifests (bootops_attest.c)
 #   build/vmm/initramfs-args.txt   arguments for scripts/build-initramfs.sh,
 #                                  one per line: the binaries and fixtures
 #                                  (/tests/bootops-vmm, /tests/bootops_images,
@@ -87,6 +90,7 @@ build_guest hello
 build_guest touch
 build_guest regs
 build_guest smp
+build_guest attest
 entry=$("${CROSS}objdump" -f "$OUT/hello.elf" | awk '/start address/ { print $NF }')
 [ $((entry)) = $((LOAD_ADDR)) ] || die "hello.elf entry $entry, want $LOAD_ADDR"
 # The bytes must contain the message and end in the PSCI SYSTEM_OFF call.
@@ -119,10 +123,13 @@ V="$ROOT/tools/bootops-vmm"
 "${CROSS}gcc" "${CFLAGS[@]}" -DVMM_NO_MAIN -DLOAD_ADDR="${LOAD_ADDR}ULL" \
 	-DDATA_ADDR="${DATA_ADDR}ULL" -o "$OUT/bootops_manifest" \
 	"$ROOT/selftests/qemu/bootops_manifest.c" "$V/vmm.c"
+"${CROSS}gcc" "${CFLAGS[@]}" -DVMM_NO_MAIN -DLOAD_ADDR="${LOAD_ADDR}ULL" \
+	-DDATA_ADDR="${DATA_ADDR}ULL" -o "$OUT/bootops_attest" \
+	"$ROOT/selftests/qemu/bootops_attest.c" "$V/vmm.c"
 "${CROSS}strip" "$OUT/bootops-vmm" "$OUT/bootops_images" "$OUT/bootops_off" \
-	"$OUT/bootops_manifest"
+	"$OUT/bootops_manifest" "$OUT/bootops_attest"
 if command -v file >/dev/null; then
-	for b in bootops-vmm bootops_images bootops_off bootops_manifest; do
+	for b in bootops-vmm bootops_images bootops_off bootops_manifest bootops_attest; do
 		file "$OUT/$b" | grep -q 'statically linked' || die "$b is not statically linked"
 	done
 fi
@@ -231,6 +238,12 @@ manifest "$MKEY2" m2-v5r.man --key-id 2 --secver 5 --raise-min "${SET_A[@]}"
 manifest "$MKEY2" m2-v4.man --key-id 2 --secver 4 "${SET_A[@]}"
 manifest "$MKEY2" m2-v5.man --key-id 2 --secver 5 "${SET_A[@]}"
 sign "$MKEY1" $LOAD_ADDR hello.bin hello.m1.sig
+# The attestation guest (selftests/qemu/bootops_attest.c): alone, and with
+# release A's data image; and one image at a time with the image key.
+manifest "$MKEY1" m-att.man --key-id 1 --secver 3 --entry $LOAD_ADDR --image "$LOAD_ADDR:attest.bin"
+manifest "$MKEY1" m-att2.man --key-id 1 --secver 3 --image "$LOAD_ADDR:attest.bin" \
+	--image "$DATA_ADDR:blob-a.bin"
+sign "$KEY" $LOAD_ADDR attest.bin attest.sig
 log "boot manifests made with build/keys/manifest-{1,2}.pem"
 
 # --- initramfs arguments ----------------------------------------------------------
@@ -239,13 +252,16 @@ FIX=(hello.bin hello.sig hello.tampered.bin hello.other-key.sig hello.other-addr
      regs.bin regs.sig smp.bin smp.sig
      hello.big.bin hello.big.sig
      blob-a.bin blob-b.bin m-a.man m-b.man m-old.man m-forged.man m-nokey.man m-entry.man
-     m-priv.man m2-v5r.man m2-v4.man m2-v5.man hello.m1.sig)
+     m-priv.man m2-v5r.man m2-v4.man m2-v5.man hello.m1.sig
+     attest.bin attest.sig m-att.man m-att2.man)
 RUN_GOOD="bootops-vmm --mem $MEM --image /tests/vmm/hello.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
 RUN_BAD="bootops-vmm --expect-reject --mem $MEM --image /tests/vmm/hello.tampered.bin@$LOAD_ADDR,sig=/tests/vmm/hello.sig"
 # The owner's manifest of hello.bin and release A's data image; then the
 # same manifest with release B's data image in its place.
 RUN_MAN="bootops-vmm --mem $MEM --manifest /tests/vmm/m-a.man --image /tests/vmm/hello.bin@$LOAD_ADDR --image /tests/vmm/blob-a.bin@$DATA_ADDR"
 RUN_MIXED="bootops-vmm --expect-reject --mem $MEM --manifest /tests/vmm/m-a.man --image /tests/vmm/hello.bin@$LOAD_ADDR --image /tests/vmm/blob-b.bin@$DATA_ADDR"
+# The attestation guest from the owner's manifest: it prints its report.
+RUN_ATTEST="bootops-vmm --mem $MEM --manifest /tests/vmm/m-att.man --image /tests/vmm/attest.bin@$LOAD_ADDR --expect-output attest-report"
 write_args() {	# write_args FILE WITH_IMAGES_TEST
 	{
 		echo --add
@@ -256,6 +272,8 @@ write_args() {	# write_args FILE WITH_IMAGES_TEST
 			echo --add
 			echo "$OUT/bootops_manifest:/tests/bootops_manifest"
 		fi
+		echo --add
+		echo "$OUT/bootops_attest:/tests/bootops_attest"
 		for f in "${FIX[@]}"; do
 			echo --add
 			echo "$OUT/$f:/tests/vmm/$f"
@@ -274,6 +292,10 @@ write_args() {	# write_args FILE WITH_IMAGES_TEST
 		echo "$RUN_MAN"
 		echo --test
 		echo "$RUN_MIXED"
+		echo --test
+		echo "$RUN_ATTEST"
+		echo --test
+		echo bootops_attest
 	} >"$1.tmp"
 	mv "$1.tmp" "$1"
 }

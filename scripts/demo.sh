@@ -11,7 +11,12 @@
 #   3. hello.bin and a data image booted from the owner's signed boot
 #      manifest (manifest key 1), and 4. the same manifest with another
 #      release's data image in place of its own: refused;
-#   5-7. a signed Linux guest, a tampered one, and one with private memory.
+#   5. a guest from its owner's manifest that asks hyp for an attestation
+#      report and prints it; the demo then verifies the report here, off
+#      the machine, against hyp's public key, the guest's nonce and the
+#      owner's manifest (bootops-sign verify-report), as a remote party
+#      would (test 6, bootops_attest, shows hyp's key);
+#   7-9. a signed Linux guest, a tampered one, and one with private memory.
 #
 # Then it prints what the guest said, the verdict for each VM and what the
 # kernel (kvm-bootops) logged.  Environment: CPU (default max).
@@ -36,9 +41,10 @@ echo "demo: guest 1: hello.bin, signed for 0x80000000 by build/keys/bootops-dev.
 echo "demo: guest 2: hello.tampered.bin (one bit flipped), same signature"
 echo "demo: guest 3: hello.bin + blob-a.bin, as the owner's boot manifest m-a.man lists them"
 echo "demo: guest 4: the same manifest, with blob-b.bin (another release's) in place of blob-a.bin"
-echo "demo: guest 5: Linux (build/Image) + DTB + initramfs, each signed for its load address"
-echo "demo: guest 6: the same, one bit of the initramfs flipped, same signatures"
-echo "demo: guest 7: guest 5 again with private memory (--private-mem): its RAM is the VM's"
+echo "demo: guest 5: attest.bin from the owner's manifest m-att.man: asks hyp for its report"
+echo "demo: guest 7: Linux (build/Image) + DTB + initramfs, each signed for its load address"
+echo "demo: guest 8: the same, one bit of the initramfs flipped, same signatures"
+echo "demo: guest 9: guest 7 again with private memory (--private-mem): its RAM is the VM's"
 set +e
 INITRD="$INITRD" CPU=$CPU LOG="$LOG" bash "$ROOT/scripts/run-qemu.sh" >/dev/null
 rc=$?
@@ -73,6 +79,30 @@ linux_guest() {	# linux_guest N: the telling lines of Linux guest N, then the VM
 	section "$1" | { grep '^bootops-vmm: ' || true; } | sed 's/^/demo:   /'
 }
 
+# Guest 5's report, verified here against hyp's key (as test 6 read it
+# from debugfs), the nonce the guest printed and the owner's manifest.
+attest_check() {
+	local dir key nonce report
+	dir=$(mktemp -d)
+	key=$(grep -oE '# attest hyp key [0-9]+/[0-9]+ [0-9a-f]+' "$LOG" | awk '{ printf "%s", $6 }')
+	nonce=$(section 5 | sed -n 's/^attest-nonce //p' | head -n1)
+	report=$(section 5 | sed -n 's/^attest-report //p' | head -n1)
+	echo "$key" >"$dir/key"
+	echo "$report" >"$dir/report"
+	echo "demo:   hyp's attestation key (debugfs): ${key:0:40}..."
+	if [ -n "$key" ] && [ -n "$nonce" ] && [ -n "$report" ] &&
+		"$ROOT/build/tools/bootops-sign" verify-report --key "$dir/key" --nonce "$nonce" \
+			--manifest "$ROOT/build/vmm/m-att.man" \
+			--image "0x80000000:$ROOT/build/vmm/attest.bin" "$dir/report" >"$dir/out" 2>&1; then
+		sed 's/^/demo:   verified here: /' "$dir/out"
+		rm -rf "$dir"
+		return 0
+	fi
+	sed 's/^/demo:   NOT verified: /' "$dir/out" 2>/dev/null || echo "demo:   NOT verified: no report"
+	rm -rf "$dir"
+	return 1
+}
+
 echo "demo: pKVM: $(grep -oE 'Protected [nh]VHE mode initialized successfully' "$LOG" | head -n1 || echo 'NOT initialised')"
 echo "demo:"
 echo "demo: guest 1 (signed, must run): $(verdict 1)"
@@ -87,21 +117,28 @@ echo "demo:"
 echo "demo: guest 4 (images mixed from two releases, must be refused): $(verdict 4)"
 guest 4
 echo "demo:"
-echo "demo: guest 5 (Linux: signed Image + DTB + initramfs, must boot): $(verdict 5)"
-linux_guest 5
+echo "demo: guest 5 (attests what it booted, must print a report): $(verdict 5)"
+# The hex lines are long: show their heads.
+section 5 | { grep -v '^bootops-vmm: ' || true; } | cut -c1-100 |
+	sed 's/^\(.\{99\}\).$/\1.../; s/^/demo:   guest says: /'
+section 5 | { grep '^bootops-vmm: ' || true; } | sed 's/^/demo:   /'
+attest_check || rc=1
 echo "demo:"
-echo "demo: guest 6 (Linux, one bit of the initramfs flipped, must be refused): $(verdict 6)"
-guest 6
-echo "demo:"
-echo "demo: guest 7 (Linux with private memory, must boot): $(verdict 7)"
+echo "demo: guest 7 (Linux: signed Image + DTB + initramfs, must boot): $(verdict 7)"
 linux_guest 7
+echo "demo:"
+echo "demo: guest 8 (Linux, one bit of the initramfs flipped, must be refused): $(verdict 8)"
+guest 8
+echo "demo:"
+echo "demo: guest 9 (Linux with private memory, must boot): $(verdict 9)"
+linux_guest 9
 echo "demo:"
 echo "demo: what the kernel logged (kvm-bootops):"
 grep -E '^# dmesg: .*kvm-bootops' "$LOG" | sed 's/^# dmesg: /demo:   /' ||
 	echo "demo:   (nothing)"
 echo "demo:"
 if [ "$rc" = 0 ]; then
-	echo "demo: PASS: the signed guests ran, the tampered and mixed ones never did (log: ${LOG#"$ROOT"/})"
+	echo "demo: PASS: the signed guests ran, the tampered and mixed ones never did, and a guest's report verified (log: ${LOG#"$ROOT"/})"
 else
 	echo "demo: FAIL: run-qemu.sh exited $rc (log: ${LOG#"$ROOT"/})"
 fi

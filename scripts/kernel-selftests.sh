@@ -219,6 +219,11 @@ for cpu in "${cpus[@]}"; do
 	fi
 	echo "kselftests: cpu=$cpu: $res in $(($(date +%s) - start)) s"
 	[ $res = PASS ] || show_bad_lines "$BUILD/qemu-kselftests-$cpu.log"
+	# The guests' attestation reports, verified here as a remote party would.
+	if grep -q '^bootops_attest$' <(printf '%s\n' "${vmm_args[@]}"); then
+		bash "$ROOT/scripts/verify-attest.sh" "$BUILD/qemu-kselftests-$cpu.log" \
+			"kselftests: cpu=$cpu: attest" || rc=1
+	fi
 	grep -E '^# \[[0-9]+\] .*: [0-9.]+ s$' "$BUILD/qemu-kselftests-$cpu.log" |
 		sed 's/^# \[[0-9]*\] /kselftests:   /' || true
 done
