@@ -349,3 +349,28 @@ TEST(attest_without_a_key_refuses_and_changes_nothing)
 	CHECK_EQ(sim_page_bytes(ram(1))[0], 0x55);
 	CHECK_EQ(bootops_crypto_attest_init(seed_a), 0);
 }
+
+/* The report is written through a remap slot: none free, or none mappable, is -ENOMEM. */
+TEST(attest_with_the_remap_area_full_changes_nothing)
+{
+	static const u8 zero_sig[BOOTOPS_SIG_SIZE];
+	u64 vmid = attesting_vm(), size, len;
+	int other = 0;
+
+	put_nonce(ram(1), 0x66);
+	sim_fail_remap_after(0);
+	CHECK_REFUSED(bootops_attest(vmid, 0, IMG_IPA + PAGE, &len), -ENOMEM);
+	sim_fail_remap_after(-1);
+	/* Images of other VMs fill the remap area, to the last slot: halving sizes. */
+	for (size = BOOTOPS_MAX_IMAGE_SIZE; size >= PAGE; size /= 2) {
+		other = bootops_register_kvm(0, sim_vm_memory());
+		CHECK(other > 0);
+		while (bootops_set_boot_info(other, 0, size, zero_sig) >= 0)
+			;
+	}
+	CHECK_REFUSED(bootops_attest(vmid, 0, IMG_IPA + PAGE, &len), -ENOMEM);
+	CHECK_EQ(sim_page_bytes(ram(1))[0], 0x66);
+	for (; other > (int)vmid; other--)
+		CHECK_EQ(teardown_vm(other), 0);
+	CHECK_EQ(attest(vmid, 0, IMG_IPA + PAGE, &len), 0);
+}
