@@ -10,7 +10,8 @@
  * same.  So a guest that changes its nonce, or a VM torn down and its
  * vmid reused, starts over, and a report always signs what it says.
  *
- * Lock order: the VM's lock, then attest_lock, then the signer's (crypto);
+ * Lock order: the VM's lock, then bootops_state.attest_lock, then the
+ * signer's (crypto);
  * the remap lock, innermost, alone.
  */
 #include <bootops/attest.h>
@@ -41,8 +42,10 @@
 static_assert(ATTEST_CLAIMS_MAX <= ATTEST_PAYLOAD_MAX, "claims outgrow their buffer");
 static_assert(ATTEST_REPORT_MAX <= BOOTOPS_ATTEST_MAX_SIZE, "a report outgrows its page");
 
-static bootops_lock_t attest_lock;
-/* Under attest_lock, off the stack: EL2's is one page, and signing needs most of it. */
+/*
+ * Under bootops_state.attest_lock, off the stack: EL2's is one page, and
+ * signing needs most of it.
+ */
 static u8 payload[ATTEST_PAYLOAD_MAX];
 static u8 nonce[BOOTOPS_ATTEST_NONCE_SIZE];
 static u8 sig[BOOTOPS_SIG_SIZE];
@@ -152,18 +155,12 @@ static int attest_step(u64 vmid, u64 vcpuid, u8 *page, u64 *len)
 	return 0;
 }
 
-/* A page of the VM's own RAM at ipa, whatever its kind: not MMIO, not a hole. */
-static int report_page(u64 vmid, u64 ipa, u64 *pfn)
+/* Is the page at ipa the VM's own RAM, whatever its kind: not MMIO, not a hole? */
+static bool is_vm_ram(u64 vmid, u64 ipa)
 {
-	int kind;
+	int kind = bootops_plat_s2_kind(vmid, ipa);
 
-	if (ipa & ~BOOTOPS_PAGE_MASK)
-		return -EINVAL;
-	kind = bootops_plat_s2_kind(vmid, ipa);
-	if (kind != BOOTOPS_S2_VM_PAGE && kind != BOOTOPS_S2_SHARED)
-		return -EINVAL;
-	*pfn = bootops_plat_s2_lookup(vmid, ipa);
-	return 0;
+	return kind == BOOTOPS_S2_VM_PAGE || kind == BOOTOPS_S2_SHARED;
 }
 
 static int do_attest(u64 vmid, u64 vcpuid, u64 ipa, u64 *len)
@@ -178,17 +175,19 @@ static int do_attest(u64 vmid, u64 vcpuid, u64 ipa, u64 *len)
 	/* Without images hyp checked nothing, and has nothing to report. */
 	if (!bootops_vm(vmid)->nr_load)
 		return -EPERM;
-	ret = report_page(vmid, ipa, &pfn);
-	if (ret)
-		return ret;
+	if (ipa & ~BOOTOPS_PAGE_MASK)
+		return -EINVAL;
+	if (!is_vm_ram(vmid, ipa))
+		return -EINVAL;
+	pfn = bootops_plat_s2_lookup(vmid, ipa);
 	slot = bootops_alloc_remap(1);
 	if (slot == BOOTOPS_INVALID64)
 		return -ENOMEM;
 	ret = bootops_plat_remap_map(slot, pfn);
 	if (!ret) {
-		bootops_lock(&attest_lock);
+		bootops_lock(&bootops_state.attest_lock);
 		ret = attest_step(vmid, vcpuid, bootops_plat_remap_va(slot), len);
-		bootops_unlock(&attest_lock);
+		bootops_unlock(&bootops_state.attest_lock);
 		bootops_plat_remap_unmap(slot);
 	}
 	bootops_free_remap(slot, 1);

@@ -19,6 +19,7 @@ void bootops_state_init(void)
 	bootops_lock_init(&bootops_state.remap_lock);
 	bootops_lock_init(&bootops_state.smmu_lock);
 	bootops_lock_init(&bootops_state.keys_lock);
+	bootops_lock_init(&bootops_state.attest_lock);
 	for (vmid = 0; vmid <= BOOTOPS_MAX_VMS; vmid++)
 		bootops_lock_init(&bootops_state.vm[vmid].lock);
 	for (i = 0; i < BOOTOPS_SMMU_NUM; i++)

@@ -32,7 +32,8 @@ if [ "${1:-}" = --checks ]; then
 	shift
 fi
 files=("$@")
-[ ${#files[@]} -gt 0 ] || files=(hyp/state.c hyp/vm.c hyp/image.c hyp/manifest.c hyp/io.c hyp/smmu.c hyp/memory.c)
+[ ${#files[@]} -gt 0 ] || files=(hyp/state.c hyp/vm.c hyp/image.c hyp/manifest.c hyp/attest.c
+	hyp/io.c hyp/smmu.c hyp/memory.c)
 
 # The lock lines of a file: "lineno<TAB>lock-call<TAB>its argument", or
 # with --checks the check lines: "lineno<TAB>condition<TAB>errno".

@@ -15,7 +15,7 @@ int stress_run(unsigned int threads, double seconds, u64 seed);
 int stress_vm_run(u64 rounds);
 /* Threads raise and read a manifest key's rollback minimum (stress_keys.c). */
 int stress_keys_run(u64 rounds);
-/* Four vCPUs ask for attestation reports at once (stress_attest.c). */
+/* vCPUs of two VMs ask for attestation reports at once (stress_attest.c). */
 int stress_attest_run(u64 rounds);
 
 #endif /* __BOOTOPS_REFINE_H__ */

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Real-threads test of attestation: four vCPUs of one verified VM, each on
- * its own simulated CPU, ask for reports at once, each with nonces of its
- * own into a page of its own, while a fifth CPU shares and unshares a page
- * of the VM's RAM that the vCPUs also ask for reports into.  Every report
- * must carry its caller's nonce and a signature over exactly its own
- * payload (crypto_fast.c's stand-in signer).  Without attest_lock two
- * vCPUs encode into hyp's one payload buffer at once and a report carries
- * another's nonce or a signature of another payload; without the VM's
- * lock a lookup of the shared page races with its (un)mapping, which
- * ThreadSanitizer reports.
+ * Real-threads test of attestation: two vCPUs of each of two verified
+ * VMs, each on its own simulated CPU, ask for reports at once, each with
+ * nonces of its own into a page of its own, while a fifth CPU shares and
+ * unshares a page of the first VM's RAM that its vCPUs also ask for
+ * reports into.  Every report must carry its caller's nonce and a
+ * signature over exactly its own payload (crypto_fast.c's stand-in
+ * signer).  Without attest_lock the two VMs encode into hyp's one payload
+ * buffer at once and a report carries another's nonce or a signature of
+ * another payload; without the VM's lock a lookup of the shared page
+ * races with its (un)mapping, which ThreadSanitizer reports.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -28,16 +28,19 @@
 #include "refine.h"
 #include "sim.h"
 
-#define A_VCPUS		4
+#define A_VMS		2
+#define A_VCPUS		2		/* per VM */
+#define A_THREADS	(A_VMS * A_VCPUS)
 #define A_IPA		0x80000000ULL
 #define A_RAM_IPA	0x80100000ULL
 #define PG		BOOTOPS_PAGE_SIZE
-#define A_IMG_PFN(n)	(SIM_RAM_PFN + (n))
+/* VM v's image: its vCPU n's page. */
+#define A_IMG_PFN(v, n)	(SIM_RAM_PFN + (v) * A_VCPUS + (n))
 #define A_RAM_PFN	(SIM_RAM_PFN + 16)
 
 struct attest_worker {
 	pthread_t thread;
-	u32 cpu;
+	u32 cpu, vm, vcpu;
 	u64 rounds, reports, shared, bad;
 	u64 vmid;
 };
@@ -84,7 +87,7 @@ static bool attest_once(struct attest_worker *w, u64 ipa, u64 pfn, u64 i, bool m
 	/* A shared page may be the VM's or not: the guest's write may miss. */
 	if (!may_miss)
 		memcpy(page, nonce, sizeof(nonce));
-	ret = bootops_attest(w->vmid, w->cpu, ipa, &len);
+	ret = bootops_attest(w->vmid, w->vcpu, ipa, &len);
 	if (may_miss)
 		return ret == 0 || ret == -EINVAL;
 	w->reports++;
@@ -97,17 +100,17 @@ static void *attester(void *arg)
 	u64 i;
 
 	sim_set_cpu(w->cpu);
-	if (bootops_set_vcpu_active(w->vmid, w->cpu)) {
+	if (bootops_set_vcpu_active(w->vmid, w->vcpu)) {
 		w->bad++;
 		return NULL;
 	}
 	for (i = 0; i < w->rounds; i++) {
-		if (!attest_once(w, A_IPA + w->cpu * PG, A_IMG_PFN(w->cpu), i, false))
+		if (!attest_once(w, A_IPA + w->vcpu * PG, A_IMG_PFN(w->vm, w->vcpu), i, false))
 			w->bad++;
-		if (!attest_once(w, A_RAM_IPA, A_RAM_PFN, i, true))
+		if (!w->vm && !attest_once(w, A_RAM_IPA, A_RAM_PFN, i, true))
 			w->bad++;
 	}
-	if (bootops_set_vcpu_inactive(w->vmid, w->cpu))
+	if (bootops_set_vcpu_inactive(w->vmid, w->vcpu))
 		w->bad++;
 	return NULL;
 }
@@ -127,21 +130,17 @@ static void *sharer(void *arg)
 	return NULL;
 }
 
-/* A verified VM with A_VCPUS vCPUs and one image of A_VCPUS pages; its vmid or 0. */
-static u64 attest_vm(void)
+/* Verified VM v with A_VCPUS vCPUs and one image of A_VCPUS pages; its vmid or 0. */
+static u64 attest_vm(u32 v)
 {
 	u8 bytes[A_VCPUS * PG], sig[BOOTOPS_SIG_SIZE];
-	u8 seed[BOOTOPS_ATTEST_SEED_SIZE] = { 1 };
 	int vmid, idx, ret;
 	u64 k;
 
-	sim_reset();
-	if (bootops_crypto_attest_init(seed))
-		return 0;
 	for (k = 0; k < sizeof(bytes); k++)
-		bytes[k] = (u8)(k * 13);
+		bytes[k] = (u8)(k * 13 + v);
 	for (k = 0; k < A_VCPUS; k++)
-		sim_host_write(A_IMG_PFN(k), 0, bytes + k * PG, PG);
+		sim_host_write(A_IMG_PFN(v, k), 0, bytes + k * PG, PG);
 	m_sign_image(A_IPA, sizeof(bytes), bytes, sig);
 	vmid = bootops_register_kvm(0x1000, sim_vm_memory());
 	if (vmid <= 0)
@@ -151,7 +150,7 @@ static u64 attest_vm(void)
 			return 0;
 	idx = bootops_set_boot_info(vmid, A_IPA, sizeof(bytes), sig);
 	for (k = 0; idx >= 0 && k < A_VCPUS; k++)
-		if (bootops_remap_vm_image(vmid, A_IMG_PFN(k), idx))
+		if (bootops_remap_vm_image(vmid, A_IMG_PFN(v, k), idx))
 			return 0;
 	do
 		ret = bootops_verify_and_load_images(vmid);
@@ -161,27 +160,34 @@ static u64 attest_vm(void)
 
 int stress_attest_run(u64 rounds)
 {
-	struct attest_worker w[A_VCPUS + 1];
-	u64 vmid = attest_vm(), bad = 0, reports = 0;
+	u8 seed[BOOTOPS_ATTEST_SEED_SIZE] = { 1 };
+	struct attest_worker w[A_THREADS + 1];
+	u64 vmid[A_VMS], bad = 0, reports = 0;
 	u32 i;
 
-	if (!vmid) {
-		printf("stress-attest: could not set up the verified VM\n");
+	sim_reset();
+	for (i = 0; i < A_VMS; i++)
+		vmid[i] = attest_vm(i);
+	if (bootops_crypto_attest_init(seed) || !vmid[0] || !vmid[1]) {
+		printf("stress-attest: could not set up the verified VMs\n");
 		printf("stress-attest: 0 passed, 1 failed\n");
 		return 1;
 	}
-	for (i = 0; i <= A_VCPUS; i++) {
-		w[i] = (struct attest_worker){ .cpu = i, .rounds = rounds, .vmid = vmid };
-		pthread_create(&w[i].thread, NULL, i < A_VCPUS ? attester : sharer, &w[i]);
+	for (i = 0; i <= A_THREADS; i++) {
+		/* The last thread, the sharer, works on the first VM. */
+		w[i] = (struct attest_worker){ .cpu = i, .vm = i < A_THREADS ? i / A_VCPUS : 0,
+					       .vcpu = i % A_VCPUS, .rounds = rounds };
+		w[i].vmid = vmid[w[i].vm];
+		pthread_create(&w[i].thread, NULL, i < A_THREADS ? attester : sharer, &w[i]);
 	}
-	for (i = 0; i <= A_VCPUS; i++) {
+	for (i = 0; i <= A_THREADS; i++) {
 		pthread_join(w[i].thread, NULL);
 		bad += w[i].bad;
 		reports += w[i].reports;
 	}
 	bad += sim_check_invariants() != 0;
-	printf("stress-attest: %u vCPUs, %llu reports, %llu shares: %llu violations\n", A_VCPUS,
-	       (unsigned long long)reports, (unsigned long long)w[A_VCPUS].shared,
+	printf("stress-attest: %u VMs of %u vCPUs, %llu reports, %llu shares: %llu violations\n",
+	       A_VMS, A_VCPUS, (unsigned long long)reports, (unsigned long long)w[A_THREADS].shared,
 	       (unsigned long long)bad);
 	printf("stress-attest: %d passed, %d failed\n", !bad, !!bad);
 	return bad ? 1 : 0;

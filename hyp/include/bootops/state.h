@@ -114,6 +114,7 @@ struct bootops_vm_slot {
 struct bootops_state {
 	bootops_lock_t remap_lock;	/* remap bitmap; innermost */
 	bootops_lock_t keys_lock;	/* secver_min; innermost */
+	bootops_lock_t attest_lock;	/* attest.c's one claims buffer; after a VM's */
 	/* Rollback protection: the lowest security version each manifest key may boot. */
 	u64 secver_min[BOOTOPS_MANIFEST_MAX_KEYS];
 	bootops_lock_t smmu_lock;	/* every bank; after the VM lock */
