@@ -11,8 +11,7 @@
  * vmid reused, starts over, and a report always signs what it says.
  *
  * Lock order: the VM's lock, then bootops_state.attest_lock, then the
- * signer's (crypto);
- * the remap lock, innermost, alone.
+ * signer's (crypto).  The remap lock is taken alone, inside the VM's.
  */
 #include <bootops/attest.h>
 #include <bootops/bootops.h>
@@ -166,6 +165,7 @@ static bool is_vm_ram(u64 vmid, u64 ipa)
 static int do_attest(u64 vmid, u64 vcpuid, u64 ipa, u64 *len)
 {
 	u64 slot, pfn;
+	u8 *page;
 	int ret;
 
 	/* Running means VERIFIED: no vCPU of another VM runs. */
@@ -185,9 +185,13 @@ static int do_attest(u64 vmid, u64 vcpuid, u64 ipa, u64 *len)
 		return -ENOMEM;
 	ret = bootops_plat_remap_map(slot, pfn);
 	if (!ret) {
+		page = bootops_plat_remap_va(slot);
+		/* The nonce as the guest wrote it, and the report as it will read it. */
+		bootops_plat_guest_page_sync(page);
 		bootops_lock(&bootops_state.attest_lock);
-		ret = attest_step(vmid, vcpuid, bootops_plat_remap_va(slot), len);
+		ret = attest_step(vmid, vcpuid, page, len);
 		bootops_unlock(&bootops_state.attest_lock);
+		bootops_plat_guest_page_sync(page);
 		bootops_plat_remap_unmap(slot);
 	}
 	bootops_free_remap(slot, 1);

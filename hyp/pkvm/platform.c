@@ -499,6 +499,19 @@ u64 bootops_plat_remap_pfn(u64 slot)
 }
 
 /*
+ * Without FWB a guest may run with its caches off and access memory, not
+ * the cache, while hyp's remap is cacheable: push hyp's lines of the page
+ * to the point of coherency and drop them, before hyp reads what the
+ * guest wrote and after hyp wrote for the guest.
+ */
+void bootops_plat_guest_page_sync(void *va)
+{
+	if (cpus_have_final_cap(ARM64_HAS_STAGE2_FWB))
+		return;
+	kvm_flush_dcache_to_poc(va, PAGE_SIZE);
+}
+
+/*
  * Without FWB a guest running with its caches off reads memory, not the
  * cache: push a page to the point of coherency before the VM maps it.
  */

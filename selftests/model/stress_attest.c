@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 
 #include <mbedtls/sha256.h>
@@ -115,15 +116,33 @@ static void *attester(void *arg)
 	return NULL;
 }
 
+/*
+ * Shares the page, takes it back and writes it as the host: once it is
+ * the host's again, no report may land in it (hyp looked the page up and
+ * wrote it under the VM's lock, which the unshare takes).
+ */
 static void *sharer(void *arg)
 {
 	struct attest_worker *w = arg;
+	u8 mark[256], back[256];
 	u64 i;
+	int k;
 
 	sim_set_cpu(w->cpu);
 	for (i = 0; i < w->rounds; i++) {
-		if (bootops_share_guest_page(w->vmid, A_RAM_IPA, A_RAM_PFN) ||
-		    bootops_unshare_guest_page(w->vmid, A_RAM_IPA))
+		if (bootops_share_guest_page(w->vmid, A_RAM_IPA, A_RAM_PFN))
+			w->bad++;
+		/* Long enough for the vCPUs to find it mapped. */
+		for (k = 0; k < 4; k++)
+			sched_yield();
+		if (bootops_unshare_guest_page(w->vmid, A_RAM_IPA))
+			w->bad++;
+		memset(mark, 0xc0 | (i & 0x3f), sizeof(mark));
+		sim_host_write(A_RAM_PFN, 0, mark, sizeof(mark));
+		for (k = 0; k < 4; k++)
+			sched_yield();
+		sim_host_read(A_RAM_PFN, 0, back, sizeof(back));
+		if (memcmp(mark, back, sizeof(mark)))
 			w->bad++;
 		w->shared++;
 	}

@@ -385,16 +385,21 @@ int bootops_plat_remap_map(u64 slot, u64 pfn)
 
 	expect(slot < BOOTOPS_REMAP_PAGES && sim_pfn_is_ram(pfn), "bad remap");
 	expect(sim.remap_pfn[slot] == BOOTOPS_INVALID64, "remap slot reused");
-	if (sim.fail_remap_after == 0)
+	/* Two VMs may map slots at once: the counts are shared, as hyp's page table is. */
+	bootops_lock(&sim.lock);
+	if (sim.fail_remap_after == 0) {
+		bootops_unlock(&sim.lock);
 		return -ENOMEM;
+	}
 	if (sim.fail_remap_after > 0)
 		sim.fail_remap_after--;
+	sim.remap_mapped++;
+	bootops_unlock(&sim.lock);
 	va = mmap(bootops_plat_remap_va(slot), BOOTOPS_PAGE_SIZE, PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_FIXED, sim.memfd, sim_page_index(pfn) * BOOTOPS_PAGE_SIZE);
 	if (va == MAP_FAILED)
 		die("remap");
 	sim.remap_pfn[slot] = pfn;
-	sim.remap_mapped++;
 	return 0;
 }
 
@@ -408,12 +413,19 @@ void bootops_plat_remap_unmap(u64 slot)
 	if (va == MAP_FAILED)
 		die("remap unmap");
 	sim.remap_pfn[slot] = BOOTOPS_INVALID64;
+	bootops_lock(&sim.lock);
 	sim.remap_mapped--;
+	bootops_unlock(&sim.lock);
 }
 
 u64 bootops_plat_remap_pfn(u64 slot)
 {
 	return sim.remap_pfn[slot];
+}
+
+/* One view of memory here: nothing to do. */
+void bootops_plat_guest_page_sync(void *va)
+{
 }
 
 u32 bootops_plat_vm_ipa_bits(u32 vmid)

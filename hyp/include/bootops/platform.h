@@ -62,6 +62,13 @@ int bootops_plat_remap_map(u64 slot, u64 pfn);
 void bootops_plat_remap_unmap(u64 slot);
 /* pfn mapped at slot, or BOOTOPS_INVALID64. */
 u64 bootops_plat_remap_pfn(u64 slot);
+/*
+ * Around hyp's own access (at va) to a page of a VM's RAM: what a guest
+ * with its caches off wrote is what hyp reads, and what hyp wrote is what
+ * the guest reads (the page cleaned and invalidated to the point of
+ * coherency, where the VM's accesses are not cacheable too).
+ */
+void bootops_plat_guest_page_sync(void *va);
 
 /* host-exclusive -> shared with vmid as its ordinary memory; -EINVAL / -EPERM. */
 int bootops_plat_share_guest_page(u64 pfn, u32 vmid);
