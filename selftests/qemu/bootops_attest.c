@@ -261,24 +261,18 @@ static void test_plain_vm(void)
 
 int main(int argc, char **argv)
 {
-	struct blob *all[] = { &attest, &attest_sig, &blob_a, &m_att, &m_att2 };
-	size_t i;
+	struct blob *const all[] = { &attest, &attest_sig, &blob_a, &m_att, &m_att2 };
 
 	if (argc > 1)
 		dir = argv[1];
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n");
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		load_blob_from(dir, all[i], MEM_SIZE);
+	load_blobs_from(dir, all, sizeof(all) / sizeof(all[0]), MEM_SIZE);
 	if (attest_sig.size != VMM_SIG_SIZE) {
 		printf("Bail out! %s/attest.sig is not a signature\n", dir);
 		return 1;
 	}
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0) {
-		printf("Bail out! /dev/kvm: %s\n", strerror(errno));
-		return 1;
-	}
+	kvm = open_kvm();
 	test_key();
 	test_manifest_vm();
 	test_other_manifest_vm();

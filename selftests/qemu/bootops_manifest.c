@@ -83,11 +83,6 @@ static const char *err_name(int ret)
 	return ret ? vmm_errname(ret) : "0";
 }
 
-static void load(struct blob *b)
-{
-	load_blob_from(dir, b, MEM_SIZE);
-}
-
 static void new_vm(struct vmm *v, unsigned int mode)
 {
 	int ret = vmm_create(v, kvm, mode, MEM_BASE, MEM_SIZE);
@@ -443,25 +438,20 @@ static void test_load_log(void)
 
 int main(int argc, char **argv)
 {
-	struct blob *all[] = { &hello, &blob_a, &blob_b, &touch, &m_a, &m_b, &m_old, &m_forged,
-			       &m_nokey, &m_entry, &m_priv, &m2_v5r, &m2_v4, &m2_v5, &sig_m1 };
-	size_t i;
+	struct blob *const all[] = { &hello, &blob_a, &blob_b, &touch, &m_a, &m_b, &m_old,
+				     &m_forged, &m_nokey, &m_entry, &m_priv, &m2_v5r, &m2_v4,
+				     &m2_v5, &sig_m1 };
 
 	if (argc > 1)
 		dir = argv[1];
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n");
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		load(all[i]);
+	load_blobs_from(dir, all, sizeof(all) / sizeof(all[0]), MEM_SIZE);
 	if (sig_m1.size != VMM_SIG_SIZE || blob_a.size != blob_b.size) {
 		printf("Bail out! fixtures in %s do not match each other\n", dir);
 		return 1;
 	}
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0) {
-		printf("Bail out! /dev/kvm: %s\n", strerror(errno));
-		return 1;
-	}
+	kvm = open_kvm();
 	test_owners_set_boots();
 	test_sets_that_are_not_the_owners();
 	test_manifest_key_signs_no_image();

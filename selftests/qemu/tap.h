@@ -6,6 +6,8 @@
 #ifndef __BOOTOPS_QEMU_TAP_H__
 #define __BOOTOPS_QEMU_TAP_H__
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +69,27 @@ static inline void load_blob_from(const char *dir, struct blob *b, size_t max)
 		       strerror(-ret));
 		exit(1);
 	}
+}
+
+static inline void load_blobs_from(const char *dir, struct blob *const *all, size_t n,
+				   size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		load_blob_from(dir, all[i], max);
+}
+
+/* /dev/kvm, or bail out: no test could run. */
+static inline int open_kvm(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		printf("Bail out! /dev/kvm: %s\n", strerror(errno));
+		exit(1);
+	}
+	return fd;
 }
 
 #endif /* __BOOTOPS_QEMU_TAP_H__ */

@@ -188,31 +188,57 @@ static int parse_addr(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* At most size bytes of a file into buf (*n of them); -1, said, if it cannot be read. */
+static int read_into(const char *path, unsigned char *buf, size_t size, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		err("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	*n = fread(buf, 1, size, f);
+	if (ferror(f)) {
+		err("cannot read %s: %s", path, strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+/*
+ * Up to max + 1 bytes of a file into a buffer of max + 2 (room for a
+ * NUL), so that the caller tells a file larger than max by *n > max;
+ * NULL, said, if it cannot be opened, read or the buffer had.
+ */
+static unsigned char *read_up_to(const char *path, size_t max, size_t *n)
+{
+	unsigned char *buf = malloc(max + 2);
+
+	if (!buf) {
+		err("out of memory");
+		return NULL;
+	}
+	if (read_into(path, buf, max + 1, n)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 /*
  * A whole small file, NUL-terminated.  *len counts the NUL for PEM (as
  * mbedTLS wants) and not for DER (whose parser rejects a trailing byte).
  */
 static unsigned char *read_small_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
 	unsigned char *buf;
 	size_t n;
 
-	if (!f) {
-		err("cannot open %s: %s", path, strerror(errno));
+	buf = read_up_to(path, MAX_KEY_FILE, &n);
+	if (!buf)
 		return NULL;
-	}
-	buf = malloc(MAX_KEY_FILE + 1);
-	if (!buf) {
-		fclose(f);
-		err("out of memory");
-		return NULL;
-	}
-	n = fread(buf, 1, MAX_KEY_FILE + 1, f);
-	if (ferror(f)) {
-		err("cannot read %s: %s", path, strerror(errno));
-		goto fail;
-	}
 	if (n > MAX_KEY_FILE) {
 		err("%s: larger than %d bytes: not a key file", path, MAX_KEY_FILE);
 		goto fail;
@@ -221,12 +247,10 @@ static unsigned char *read_small_file(const char *path, size_t *len)
 		err("%s: empty file", path);
 		goto fail;
 	}
-	fclose(f);
 	buf[n] = 0;
 	*len = strstr((char *)buf, "-----BEGIN ") ? n + 1 : n;
 	return buf;
 fail:
-	fclose(f);
 	free(buf);
 	return NULL;
 }
@@ -390,20 +414,10 @@ static int header_hash(const char *image, uint64_t load_addr,
 static int read_sig(const char *path, unsigned char sig[BOOTOPS_SIG_SIZE])
 {
 	unsigned char buf[BOOTOPS_SIG_SIZE + 1];
-	FILE *f = fopen(path, "rb");
 	size_t n;
 
-	if (!f) {
-		err("cannot open %s: %s", path, strerror(errno));
+	if (read_into(path, buf, sizeof(buf), &n))
 		return -1;
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	if (ferror(f)) {
-		err("cannot read %s: %s", path, strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
 	if (n > BOOTOPS_SIG_SIZE) {
 		err("%s: longer than %d bytes: a signature file is exactly %d bytes (raw r || s)",
 		    path, BOOTOPS_SIG_SIZE, BOOTOPS_SIG_SIZE);
@@ -1132,21 +1146,11 @@ static int read_manifest(const char *path, struct manifest *m)
 {
 	unsigned char buf[BOOTOPS_MANIFEST_SIZE(BOOTOPS_MAX_LOAD_INFO) + 1];
 	const unsigned char *img = buf + BOOTOPS_MANIFEST_HDR_SIZE;
-	FILE *f = fopen(path, "rb");
 	unsigned int i;
 	size_t n;
 
-	if (!f) {
-		err("cannot open %s: %s", path, strerror(errno));
+	if (read_into(path, buf, sizeof(buf), &n))
 		return -1;
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	if (ferror(f)) {
-		err("cannot read %s: %s", path, strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
 	if (n < BOOTOPS_MANIFEST_HDR_SIZE || memcmp(buf, BOOTOPS_MANIFEST_MAGIC, 8)) {
 		err("%s: not a boot manifest (no %s header)", path, BOOTOPS_MANIFEST_MAGIC);
 		return -1;
@@ -1577,27 +1581,14 @@ static int load_attest_key(mbedtls_pk_context *pk, const char *path)
 static int read_report(const char *path, unsigned char **out, size_t *len)
 {
 	unsigned char *buf;
-	FILE *f = fopen(path, "rb");
+	size_t got;
 	long n;
 
-	if (!f) {
-		err("cannot open %s: %s", path, strerror(errno));
+	buf = read_up_to(path, REPORT_FILE_MAX, &got);
+	if (!buf)
 		return EXIT_ERR;
-	}
-	buf = malloc(REPORT_FILE_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		err("out of memory");
-		return EXIT_ERR;
-	}
 	*out = buf;
-	n = fread(buf, 1, REPORT_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		err("cannot read %s: %s", path, strerror(errno));
-		fclose(f);
-		return EXIT_ERR;
-	}
-	fclose(f);
+	n = got;
 	if (n > REPORT_FILE_MAX)
 		return refuse("%s: larger than %d bytes: not a report", path, REPORT_FILE_MAX);
 	if (is_hex_text(buf, n)) {

@@ -21,7 +21,6 @@
  */
 #define UART_BASE		0x09000000
 #define NO_MEMORY		0x70000000	/* below the VMM's one memslot */
-#define PSCI_0_2_FN_SYSTEM_OFF	0x84000008
 #define BOOTOPS_ATTEST_FN	0xc6000078
 #define NONCE_SIZE		64
 
@@ -167,11 +166,7 @@ put_bytes:
 2:	mov	x30, x24
 	ret
 
-off:	movz	x0, #(PSCI_0_2_FN_SYSTEM_OFF & 0xffff)
-	movk	x0, #(PSCI_0_2_FN_SYSTEM_OFF >> 16), lsl #16
-	hvc	#0
-1:	wfi
-	b	1b
+#include "lib.S"		/* off */
 
 	.section .rodata.msg, "a"
 s_bad:		.asciz	"attest-bad"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the test guests (regs.S, smp.S) share, #included at their end:
+ * What the test guests (regs.S, smp.S, attest.S) share, #included at their end:
  * off, PSCI SYSTEM_OFF (does not return), and puts, bytes [x3, x4) to
  * the UART, x2 the UART afterwards.
  */
