@@ -194,6 +194,13 @@ static void one_call(struct input *in)
 			ret = manifest_call(in, vmid);
 			break;
 		}
+		if (b & 2) {
+			u64 len;
+
+			/* A guest's attestation call, through its page or any address. */
+			ret = bootops_attest(vmid, pick_small(in, 4), pick_addr(in), &len);
+			break;
+		}
 		sim_host_write(pick_pfn(in), take(in, 2) % PAGE, &b, 1);
 	}
 	}
@@ -209,7 +216,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	static bool ready;
 
 	if (!ready) {
+		static const u8 seed[BOOTOPS_ATTEST_SEED_SIZE] = { 1 };
+
 		sim_reset();
+		bootops_crypto_attest_init(seed);
 		ready = true;
 	}
 	sim_reset();

@@ -1357,6 +1357,38 @@ int m_unshare_guest_page(struct model *m, u64 vmid, u64 ipa)
 	return 0;
 }
 
+/*
+ * SPEC (Attestation): the call of a vCPU ACTIVE on this CPU (running means
+ * VERIFIED) of a VM with images, for a page-aligned page of the VM's RAM
+ * (an image page, private or shared; not MMIO, not a hole), through a
+ * remap slot.  Hyp's state does not change; the report goes into the page
+ * (*pfn), in bytes the model does not compute (m_guest_wrote()).
+ */
+int m_attest(struct model *m, u64 vmid, u64 vcpuid, u64 ipa, u64 *pfn)
+{
+	const struct m_map *e;
+	int err;
+
+	if (!m_running_vcpu(m, vmid, vcpuid, &err))
+		return err;
+	if (!m->vm[vmid].nload)
+		return -EPERM;
+	if (ipa & (M_PAGE - 1))
+		return -EINVAL;
+	e = m_vec_find(&m->vm[vmid].s2, ipa);
+	if (!e || e->attr == M_S2_DEVICE)
+		return -EINVAL;
+	if (!remap_run_free(m, 1) || m->remap_fail)
+		return -ENOMEM;
+	*pfn = e->pfn;
+	return 0;
+}
+
+void m_guest_wrote(struct model *m, u64 pfn, const void *src)
+{
+	memcpy(mem_of(m, pfn), src, M_PAGE);
+}
+
 /* ---------------------------------------------------------------------- */
 /* The host's accesses.                                                    */
 

@@ -222,6 +222,9 @@ int m_set_manifest(struct model *m, u64 vmid, u64 pfn);
 /* The rollback minimum of manifest key key_id (~0 if none), and raising it. */
 u64 m_manifest_min(const struct model *m, u64 key_id);
 int m_manifest_raise_min(struct model *m, u64 key_id, u64 secver);
+int m_attest(struct model *m, u64 vmid, u64 vcpuid, u64 ipa, u64 *pfn);
+/* A page of a VM's RAM as the guest (or hyp, for it) wrote it. */
+void m_guest_wrote(struct model *m, u64 pfn, const void *src);
 
 /* The host's own accesses: -EFAULT unless it owns the page. */
 int m_host_write(struct model *m, u64 pfn, u64 off, const void *src, u64 len);

@@ -77,7 +77,7 @@ enum op {
 	OP_SEARCH, OP_MAP_IO, OP_ALLOC_SMMU, OP_ASSIGN_SMMU, OP_MAP_SMMU,
 	OP_CLEAR_SMMU, OP_SHARE, OP_DONATE, OP_UNSHARE, OP_FIRST_RUN, OP_REQUIRE,
 	OP_CPU_ON, OP_CPU_OFF, OP_SYSTEM_OFF, OP_POWER, OP_HOST_WRITE, OP_HOST_READ,
-	OP_SET_MANIFEST, OP_RAISE_MIN,
+	OP_SET_MANIFEST, OP_RAISE_MIN, OP_ATTEST,
 	OP_NR
 };
 
@@ -107,7 +107,7 @@ static const char *const op_name[OP_NR] = {
 	"assign_smmu", "map_smmu", "clear_smmu", "share_guest_page", "donate_guest_page",
 	"unshare_guest_page", "vcpu_first_run", "require_images",
 	"vcpu_cpu_on", "vcpu_cpu_off", "vcpu_system_off", "vcpu_power",
-	"host_write", "host_read", "set_manifest", "manifest_raise_min",
+	"host_write", "host_read", "set_manifest", "manifest_raise_min", "attest",
 };
 
 static bool op_has_vmid(u8 op)
@@ -279,6 +279,11 @@ static void print_step(FILE *f, const struct step *s)
 	case OP_RAISE_MIN:
 		fprintf(f, "bootops_manifest_raise_min(key_id=0x%llx, secver=%llu)",
 			X(s->a[0]), X(s->a[1]));
+		break;
+	case OP_ATTEST:
+		fprintf(f, "bootops_attest(");
+		print_id(f, "vmid", s->a[0]);
+		fprintf(f, ", vcpuid=0x%llx, ipa=0x%llx, &len)", X(s->a[1]), X(s->a[2]));
 		break;
 	}
 }
@@ -1057,6 +1062,16 @@ static int run_step(const struct step *s)
 		impl_ret = a[0] >> 32 ? -ENOKEY : bootops_manifest_raise_min((u32)a[0], a[1]);
 		model_ret = m_manifest_raise_min(&M, a[0], a[1]);
 		break;
+	case OP_ATTEST: {
+		u64 len, pfn = ~0ULL;
+
+		impl_ret = bootops_attest(a[0], a[1], a[2], &len);
+		model_ret = m_attest(&M, a[0], a[1], a[2], &pfn);
+		/* The report is in the guest's page: the model takes its bytes as written. */
+		if (!impl_ret && !model_ret)
+			m_guest_wrote(&M, pfn, sim_page_bytes(pfn));
+		break;
+	}
 	case OP_HOST_READ: {
 		u64 len = a[2] <= M_PAGE ? a[2] : M_PAGE;
 
@@ -1159,6 +1174,10 @@ static int run_step(const struct step *s)
 		cmp_mem(a[1]);
 		break;
 	case OP_RAISE_MIN:
+		break;
+	case OP_ATTEST:
+		cmp_vm_named(a[0], false, 0);
+		cmp_s2_at(a[0], a[2]);
 		break;
 	case OP_HOST_WRITE: case OP_HOST_READ:
 		cmp_page(a[0]);
@@ -1704,8 +1723,16 @@ static struct step gen_verified(u64 v)
 		if (chance(850))
 			s.cpu = (u8)vm->vcpu[c].cpu;
 		return s;
-	case 6: case 7:
+	case 6:
 		return mk(OP_SEARCH, v, near_image(vm), 0, 0, 0);
+	case 7:
+		/* Attestation by an active vCPU, into one of the VM's pages or not. */
+		c = vcpu_in(v, BOOTOPS_VCPU_ACTIVE);
+		s = mk(OP_ATTEST, v, c, vm->s2.n && chance(700) ? vm->s2.e[rn(vm->s2.n)].addr :
+			  chance(500) ? near_image(vm) : any_gpa(), 0, 0);
+		if (chance(900))
+			s.cpu = (u8)vm->vcpu[c].cpu;
+		return s;
 	case 8:
 		return mk(OP_TAKE_RESET, v, any_vcpuid(), 0, 0, 0);
 	case 13: case 14:
@@ -1863,6 +1890,8 @@ static struct step gen_hostile(void)
 	case OP_RAISE_MIN:
 		return mk(OP_RAISE_MIN, chance(800) ? 1 + rn(2) : chance(500) ? rn(4) : hostile(),
 			  chance(800) ? rn(6) : rnd(), 0, 0, 0);
+	case OP_ATTEST:
+		return mk(OP_ATTEST, v, any_vcpuid(), chance(500) ? any_gpa() : rnd(), 0, 0);
 	default:
 		return gen_host();
 	}
@@ -2030,9 +2059,12 @@ static bool opt_stress = true, opt_stats, opt_trace;
 
 static void fresh(void)
 {
+	static const u8 seed[BOOTOPS_ATTEST_SEED_SIZE] = { 1 };
 	int i;
 
 	sim_reset();
+	/* hyp has an attestation key (the stand-in's): reports are written. */
+	bootops_crypto_attest_init(seed);
 	m_init(&M);
 	for (i = 0; i <= NAGENT; i++)
 		agentq[i].n = agentq[i].head = 0;
