@@ -12,10 +12,13 @@
 #     life cycle (1 MiB image) as ratios;
 #  3. guest memory touch (first-touch faults and steady state, pages/s) in
 #     verified VMs on hyp's stage 2 (shared and private memory) against a
-#     plain VM, as ratios.
+#     plain VM, as ratios;
+#  4. a verified guest's attestation call as the guest sees it (all of its
+#     signing steps), against a PSCI_VERSION call the host answers, as a
+#     ratio (the guest's virtual counter, ATTESTS runs, default 5).
 #
 #   scripts/bench.sh [CYCLES]      (default 300; CPU=max|cortex-a57, PAGES=4096,
-#                                  SECTIONS="1 2 3" to run only some,
+#                                  SECTIONS="1 2 3 4" to run only some,
 #                                  SIZES="1024 ..." image sizes in KiB,
 #                                  ROUNDS=5 boots each way for section 1)
 set -euo pipefail
@@ -25,7 +28,7 @@ BUILD="$ROOT/build"
 OUT="$BUILD/bench"
 CYCLES=${1:-300}
 CPU=${CPU:-max}
-SECTIONS=${SECTIONS:-1 2 3}
+SECTIONS=${SECTIONS:-1 2 3 4}
 CC=aarch64-linux-gnu-gcc
 LOAD_ADDR=0x80000000
 read -r -a SIZES_KIB <<<"${SIZES:-1024 4096 16384 65536 262144}"	# KiB
@@ -141,4 +144,26 @@ if [[ " $SECTIONS " = *" 3 "* ]]; then
 	log=$(run memory "" "$OUT/memory.cpio.gz")
 	echo "bench: guest memory touch, verified VMs (hyp's stage 2; shared or private memory) against a plain VM:"
 	grep -o 'bench: memory.*' "$log" | sed 's/^bench: memory /bench:   /'
+fi
+
+# 4. Attestation, as the guest sees it.
+if [[ " $SECTIONS " = *" 4 "* ]]; then
+	att=(--add "$BUILD/vmm/bootops-vmm:/tests/bootops-vmm"
+	     --add "$BUILD/vmm/attest.bin:/bench/attest.bin"
+	     --add "$BUILD/vmm/m-att.man:/bench/m-att.man")
+	for r in $(seq 1 "${ATTESTS:-5}"); do
+		att+=(--test "bootops-vmm --mem 2M@$LOAD_ADDR --manifest /bench/m-att.man --image /bench/attest.bin@$LOAD_ADDR --expect-output attest-ticks")
+	done
+	bash "$ROOT/scripts/build-initramfs.sh" -o "$OUT/attest.cpio.gz" --no-smoke "${att[@]}" >/dev/null
+	log=$(run attest "" "$OUT/attest.cpio.gz")
+	# "attest-ticks A P F" in hex: microseconds of the call and of PSCI_VERSION.
+	us=$(grep -oE 'attest-ticks( [0-9a-f]{16}){3}' "$log" | while read -r _ a p f; do
+		echo "$(( 16#$a * 1000000 / 16#$f )) $(( 16#$p * 1000000 / 16#$f ))"
+	done)
+	n=$(echo "$us" | grep -c . || true)
+	a=$(echo "$us" | awk '{ print $1 }' | sort -n | sed -n "$(( (n + 1) / 2 ))p")
+	p=$(echo "$us" | awk '{ print $2 }' | sort -n | sed -n "$(( (n + 1) / 2 ))p")
+	echo "bench: attestation call, as a verified guest sees it ($n runs, medians):"
+	echo "bench:   report over HVC ${a:-?} us; PSCI_VERSION (the host answers) ${p:-?} us;" \
+		"ratio $( [ -n "$a" ] && [ "${p:-0}" != 0 ] && echo "scale=1; $a / $p" | bc || echo '?')"
 fi

@@ -16,12 +16,17 @@
  *   attest-report <hex>                    (if x0 was 0)
  *   attest-smc-ret <x0> <x1>
  *   attest-smc-report <hex>                (if x0 was 0)
+ *   attest-ticks <a> <p> <f>               virtual counter ticks of the HVC
+ *                                          call (a) and of a PSCI_VERSION,
+ *                                          which the host answers (p), at
+ *                                          f ticks per second (make bench)
  *
  * then asks for PSCI SYSTEM_OFF.  Numbers are 16 hex digits.
  */
 #define UART_BASE		0x09000000
 #define NO_MEMORY		0x70000000	/* below the VMM's one memslot */
 #define BOOTOPS_ATTEST_FN	0xc6000078
+#define PSCI_0_2_FN_PSCI_VERSION 0x84000000
 #define NONCE_SIZE		64
 
 	.section .text.boot, "ax"
@@ -52,7 +57,12 @@ _start:
 	bl	put_nl
 
 	mov	x1, x19
+	isb
+	mrs	x26, cntvct_el0
 	bl	attest_hvc
+	isb
+	mrs	x27, cntvct_el0
+	sub	x26, x27, x26			/* x26 = the call's ticks */
 	adr	x3, s_ret
 	adr	x25, s_report
 	bl	report
@@ -63,6 +73,25 @@ _start:
 	adr	x3, s_smc_ret
 	adr	x25, s_smc_report
 	bl	report
+
+	/* A call the host answers, for scale. */
+	movz	x0, #(PSCI_0_2_FN_PSCI_VERSION & 0xffff)
+	movk	x0, #(PSCI_0_2_FN_PSCI_VERSION >> 16), lsl #16
+	isb
+	mrs	x27, cntvct_el0
+	hvc	#0
+	isb
+	mrs	x28, cntvct_el0
+	sub	x27, x28, x27
+	adr	x3, s_ticks
+	bl	puts_z
+	mov	x0, x26
+	bl	put_sp_hex
+	mov	x0, x27
+	bl	put_sp_hex
+	mrs	x0, cntfrq_el0
+	bl	put_sp_hex
+	bl	put_nl
 	b	off
 
 /* x0 = status, x1 = length: "<x3> x0 x1\n", then "<x25>" and the report if status 0. */
@@ -175,6 +204,7 @@ s_ret:		.asciz	"attest-ret"
 s_smc_ret:	.asciz	"attest-smc-ret"
 s_report:	.asciz	"attest-report "
 s_smc_report:	.asciz	"attest-smc-report "
+s_ticks:	.asciz	"attest-ticks"
 
 	/* The report's page: part of the image, so signed and the VM's own. */
 	.section .rodata.page, "a"
