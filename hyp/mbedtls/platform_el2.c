@@ -10,8 +10,10 @@
  *
  * First fit with splitting and coalescing.  One verification peaks at
  * 2,400 bytes with headers (31 blocks; the smallest arena that verifies
- * is 2,640 bytes: tools/bootops-sign/measure_heap.sh) and verifications
- * are serialised (hyp/crypto_mbedtls.c), so 16 KiB leaves a wide margin.
+ * is 2,640 bytes: tools/bootops-sign/measure_heap.sh), one attestation
+ * signature at 2,368 (tools/bootops-sign/el2_sign.sh); at most one of
+ * each is in progress (hyp/crypto_mbedtls.c), so 16 KiB leaves a wide
+ * margin.
  * An allocation that does not fit fails and the image is rejected: the
  * allocator fails closed.
  */
