@@ -111,7 +111,7 @@ if [ -f "$BUILD/kernel-headers/include/linux/kvm.h" ]; then
 else
 	log "uapi: the cross libc's <linux/kvm.h> + include/uapi/kvm_bootops.h"
 fi
-CFLAGS=(-static -O2 -Wall -Wextra -Werror "${HDRS[@]}" -I "$ROOT/include/uapi"
+CFLAGS=(-static -O2 -Wall -Wextra -Werror "${HDRS[@]}" -I "$ROOT/include/uapi" -I "$ROOT/include"
 	-I "$ROOT/tools/bootops-vmm")
 V="$ROOT/tools/bootops-vmm"
 "${CROSS}gcc" "${CFLAGS[@]}" -o "$OUT/bootops-vmm" "$V/vmm.c"

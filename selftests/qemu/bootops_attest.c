@@ -8,6 +8,10 @@
  * verifier would (scripts/kernel-selftests.sh, bootops-sign verify-report).
  * TAP 13.
  *
+ * One test acts as a hostile host: through KVM's SMCCC filter it sees
+ * each step of a guest's call, stops running that vCPU in the middle of
+ * its signature, and checks another VM still gets its report.
+ *
  * Fixtures (scripts/build-vmm.sh, in /tests/vmm): attest.bin, signed one
  * image at a time (attest.sig), and in two manifests of key 1, version 3:
  *   m-att.man    attest.bin at LOAD_ADDR, entry LOAD_ADDR
@@ -20,9 +24,12 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <bootops/attest.h>
 
 #include "tap.h"
 #include "vmm.h"
@@ -114,39 +121,48 @@ struct image_at {
 	const uint8_t *sig;
 };
 
-/* Runs attest.bin with x0 = page in a VM of mode with manifest m (or none). */
+/* attest.bin with x0 = page in a VM of mode with manifest m (or none): 0 or -errno. */
+static int setup_guest(struct vmm *v, unsigned int mode, const struct blob *m,
+		       const struct image_at *img, int n, uint64_t page)
+{
+	int ret = vmm_create(v, kvm, mode, MEM_BASE, MEM_SIZE), i;
+
+	if (!ret && m)
+		ret = vmm_set_manifest(v, m->data, m->size);
+	for (i = 0; !ret && i < n; i++) {
+		ret = vmm_load(v, img[i].addr, img[i].b->data, img[i].b->size);
+		/* declare gives the image's index */
+		if (!ret && mode != VMM_PLAIN)
+			ret = min_int(vmm_declare(v, img[i].addr, img[i].b->size, img[i].sig), 0);
+	}
+	if (!ret)
+		ret = vmm_vcpu_init(v, LOAD_ADDR);
+	if (!ret)
+		ret = vmm_set_xreg(v, 0, page);
+	return ret;
+}
+
+/* How the run (vmm_run's ret) ended, and what the guest said: 0 if it shut down and answered. */
+static int finish_guest(struct vmm *v, int ret, struct answer *a, char *why, size_t len)
+{
+	snprintf(why, len, "run %.100s, output %zu bytes",
+		 ret == VMM_EXIT_SHUTDOWN ? "SHUTDOWN" : ret < 0 ? vmm_errname(ret) :
+		 ret == VMM_EXIT_TIMEOUT ? "timeout" : v->why, v->out_len);
+	ret = ret == VMM_EXIT_SHUTDOWN && parse(v->out, a) ? 0 : -1;
+	vmm_destroy(v);
+	return ret;
+}
+
 static int run_guest(unsigned int mode, const struct blob *m, const struct image_at *img,
 		     int n, uint64_t page, struct answer *a, char *why, size_t len)
 {
 	struct vmm v;
-	int ret, i;
+	int ret = setup_guest(&v, mode, m, img, n, page);
 
 	memset(a, 0, sizeof(*a));
-	ret = vmm_create(&v, kvm, mode, MEM_BASE, MEM_SIZE);
-	if (ret) {
-		snprintf(why, len, "KVM_CREATE_VM %s", vmm_errname(ret));
-		return -1;
-	}
-	if (m)
-		ret = vmm_set_manifest(&v, m->data, m->size);
-	for (i = 0; !ret && i < n; i++) {
-		ret = vmm_load(&v, img[i].addr, img[i].b->data, img[i].b->size);
-		/* declare gives the image's index */
-		if (!ret && mode != VMM_PLAIN)
-			ret = min_int(vmm_declare(&v, img[i].addr, img[i].b->size, img[i].sig), 0);
-	}
-	if (!ret)
-		ret = vmm_vcpu_init(&v, LOAD_ADDR);
-	if (!ret)
-		ret = vmm_set_xreg(&v, 0, page);
 	if (!ret)
 		ret = vmm_run(&v, RUN_TIMEOUT_MS);
-	snprintf(why, len, "run %.100s, output %zu bytes",
-		 ret == VMM_EXIT_SHUTDOWN ? "SHUTDOWN" : ret < 0 ? vmm_errname(ret) :
-		 ret == VMM_EXIT_TIMEOUT ? "timeout" : v.why, v.out_len);
-	ret = ret == VMM_EXIT_SHUTDOWN && parse(v.out, a) ? 0 : -1;
-	vmm_destroy(&v);
-	return ret;
+	return finish_guest(&v, ret, a, why, len);
 }
 
 static bool is_hex(const char *s, size_t len)
@@ -246,6 +262,67 @@ static void test_ram_pages(void)
 	}
 }
 
+/* KVM's SMCCC filter: the VM's attestation calls exit to this VMM. */
+static int forward_attest_calls(struct vmm *v)
+{
+	struct kvm_smccc_filter f = { .base = BOOTOPS_ATTEST_FN, .nr_functions = 1,
+				      .action = KVM_SMCCC_FILTER_FWD_TO_USER };
+	struct kvm_device_attr attr = { .group = KVM_ARM_VM_SMCCC_CTRL,
+					.attr = KVM_ARM_VM_SMCCC_FILTER,
+					.addr = (uint64_t)(uintptr_t)&f };
+
+	return ioctl(v->vm, KVM_SET_DEVICE_ATTR, &attr) ? -errno : 0;
+}
+
+/* Runs v to the end, going on after each attestation call it saw; vmm_run's result. */
+static int run_past_calls(struct vmm *v, int *calls)
+{
+	int ret;
+
+	for (;;) {
+		ret = vmm_run(v, RUN_TIMEOUT_MS);
+		if (ret != VMM_EXIT_UNHANDLED || v->run->exit_reason != KVM_EXIT_HYPERCALL ||
+		    v->run->hypercall.nr != BOOTOPS_ATTEST_FN)
+			return ret;
+		++*calls;
+		if (*calls == 4)	/* the 3 refused, then the first step of the report */
+			return VMM_EXIT_UNHANDLED;
+	}
+}
+
+/*
+ * A hostile host stops running a vCPU in the middle of its signature
+ * (after the first step of its call, seen through KVM's SMCCC filter):
+ * another VM's guest still gets its report (hyp drops the stalled one
+ * after eight of its calls), and the first, run again, gets its own.
+ */
+static void test_stalled_signature(void)
+{
+	struct answer a, b;
+	char why_a[128], why_b[128];
+	struct vmm va;
+	int calls = 0, ret;
+
+	memset(&a, 0, sizeof(a));
+	ret = setup_guest(&va, VMM_BOOTOPS, &m_att, att_m, 1, 0);
+	if (!ret)
+		ret = forward_attest_calls(&va);
+	if (!ret)
+		ret = run_past_calls(&va, &calls);
+	snprintf(why_a, sizeof(why_a), "%s", ret < 0 ? vmm_errname(ret) : "");
+	ret = ret == VMM_EXIT_UNHANDLED && calls == 4 ? 0 : -1;
+	check(!ret, "a hostile host stops a vCPU after the first step of its signature",
+	      "%s; %d calls seen", why_a, calls);
+	ret = run_guest(VMM_BOOTOPS, &m_att, att_m, 1, 0, &b, why_b, sizeof(why_b));
+	check(!ret && !strcmp(b.ret, "0000000000000000") && strstr(b.report, b.nonce),
+	      "... another VM's guest still gets its report", "%s; x0 %s", why_b, b.ret);
+	ret = run_past_calls(&va, &calls);
+	ret = finish_guest(&va, ret, &a, why_a, sizeof(why_a));
+	check(!ret && !strcmp(a.ret, "0000000000000000") && strstr(a.report, a.nonce) &&
+	      !strcmp(a.smc_report, a.report) && strcmp(a.report, b.report),
+	      "... and the stopped one, run again, gets its own", "%s; x0 %s", why_a, a.ret);
+}
+
 /* Only hyp answers the call: for a VM it does not run, KVM knows no such call. */
 static void test_plain_vm(void)
 {
@@ -278,6 +355,7 @@ int main(int argc, char **argv)
 	test_other_manifest_vm();
 	test_per_image_vm();
 	test_ram_pages();
+	test_stalled_signature();
 	test_plain_vm();
 	close(kvm);
 	printf("1..%d\n", tests_run);
