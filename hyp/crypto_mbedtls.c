@@ -260,15 +260,6 @@ static struct {
 	u8 pub[BOOTOPS_ATTEST_PUB_SIZE];
 } attest_key;
 
-static bool all_zero(const u8 *p, u64 n)
-{
-	u8 acc = 0;
-
-	while (n--)
-		acc |= *p++;
-	return !acc;
-}
-
 static int derive_key(mbedtls_hmac_drbg_context *drbg)
 {
 	mbedtls_ecp_group grp;
@@ -300,7 +291,7 @@ int bootops_crypto_attest_init(const u8 seed[BOOTOPS_ATTEST_SEED_SIZE])
 	int ret;
 
 	attest_key.have = false;
-	if (all_zero(seed, BOOTOPS_ATTEST_SEED_SIZE))
+	if (bootops_all_zero(seed, BOOTOPS_ATTEST_SEED_SIZE))
 		return -ENOKEY;
 	mbedtls_hmac_drbg_init(&drbg);
 	ret = mbedtls_hmac_drbg_seed_buf(&drbg, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256),

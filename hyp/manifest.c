@@ -22,20 +22,12 @@
 
 static_assert(MANIFEST_MAX <= BOOTOPS_PAGE_SIZE, "a manifest fits in one page");
 
-static bool zero_bytes(const u8 *p, u64 n)
-{
-	while (n--)
-		if (*p++)
-			return false;
-	return true;
-}
-
 /* The fixed header; -EINVAL for a malformed one, -ENOKEY for a key hyp lacks. */
 static int parse_header(const u8 *buf, struct bootops_manifest *m)
 {
 	if (memcmp(buf, BOOTOPS_MANIFEST_MAGIC, 8) ||
-	    !zero_bytes(buf + BOOTOPS_MANIFEST_OFF_RESERVED,
-			BOOTOPS_MANIFEST_HDR_SIZE - BOOTOPS_MANIFEST_OFF_RESERVED))
+	    !bootops_all_zero(buf + BOOTOPS_MANIFEST_OFF_RESERVED,
+			      BOOTOPS_MANIFEST_HDR_SIZE - BOOTOPS_MANIFEST_OFF_RESERVED))
 		return -EINVAL;
 	m->nr = bootops_get_le(buf + BOOTOPS_MANIFEST_OFF_NR, 4);
 	m->flags = bootops_get_le(buf + BOOTOPS_MANIFEST_OFF_FLAGS, 8);

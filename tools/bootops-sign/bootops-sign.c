@@ -103,15 +103,21 @@ static const char help_text[] =
 "Exit status: 0 success, 1 bad signature (verify) or report refused\n"
 "(verify-report), 2 any other error.\n";
 
+/* "bootops-sign: <what>: <message>" on stderr, one line. */
+static void say(const char *what, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s: ", prog, what);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("error", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static int usage_error(const char *fmt, ...)
@@ -1014,11 +1020,9 @@ static int __attribute__((format(printf, 1, 2))) refuse(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: verify-report: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("verify-report", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_BAD_SIG;
 }
 

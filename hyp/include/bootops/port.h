@@ -86,6 +86,14 @@ static inline u64 bootops_get_le(const u8 *p, int bytes)
 	return v;
 }
 
+static inline bool bootops_all_zero(const u8 *p, u64 n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
 static inline u64 bootops_min(u64 a, u64 b)
 {
 	return a < b ? a : b;
