@@ -116,6 +116,26 @@ bool bootops_vm_registered(u64 vmid)
 	return held;
 }
 
+/*
+ * The platform's own object for a VM boot ops hold (pKVM: its hyp VM, once
+ * pKVM has one), kept in the VM's record: it goes with the record.
+ */
+void bootops_attach_plat_vm(u64 vmid, void *plat)
+{
+	if (!bootops_vmid_valid(vmid))
+		return;
+	bootops_lock_vm(vmid);
+	if (bootops_get_vm_state(vmid) != BOOTOPS_VM_UNUSED)
+		bootops_vm(vmid)->plat = plat;
+	bootops_unlock_vm(vmid);
+}
+
+/* Caller holds the VM's lock, or runs one of its active vCPUs; NULL if none. */
+void *bootops_plat_vm(u64 vmid)
+{
+	return bootops_vm(vmid)->plat;
+}
+
 /* -EINVAL for an id out of range, -ENOENT for a vmid hyp never handed out. */
 static int check_vcpu_ids(u64 vmid, u64 vcpuid)
 {

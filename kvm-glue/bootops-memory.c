@@ -96,7 +96,9 @@ int kvm_bootops_mem_abort(struct kvm_vcpu *vcpu, phys_addr_t fault_ipa,
 	if (memslot->flags & (KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES))
 		return -EOPNOTSUPP;
 	mutex_lock(&kvm->arch.bootops_mem_lock);
-	ret = map_guest_page(kvm, fault_ipa & PAGE_MASK, hva);
+	ret = kvm_bootops_topup_s2(kvm, KVM_BOOTOPS_S2_PAGE_TABLES);
+	if (!ret)
+		ret = map_guest_page(kvm, fault_ipa & PAGE_MASK, hva);
 	mutex_unlock(&kvm->arch.bootops_mem_lock);
 	if (ret)
 		pr_warn_ratelimited("VM %#x: guest page at %#llx (esr %#llx) not mapped: %pe\n",
@@ -173,12 +175,30 @@ static struct page *image_page_of(u32 handle)
 	return page;
 }
 
+/*
+ * A fresh page shared with no table page in the VM's memcache (those it
+ * holds are freed first): hyp must say -ENOMEM if the walk to ipa lacks a
+ * table, and leave the page the host's (pKVM then shares it with hyp).
+ */
+static int share_without_pages(struct kvm *kvm, u64 ipa, struct page *page)
+{
+	int ret;
+
+	free_hyp_memcache(&kvm->arch.pkvm.bootops_mc);
+	ret = share_page(kvm, ipa, page);
+	if (ret == -ENOMEM && kvm_call_hyp_nvhe(__pkvm_host_share_hyp, page_to_pfn(page)))
+		return -EBUSY;
+	if (ret == -ENOMEM)
+		WARN_ON(kvm_call_hyp_nvhe(__pkvm_host_unshare_hyp, page_to_pfn(page)));
+	return ret;
+}
+
 static int probe_share(struct kvm *kvm, u64 ipa, const char *what, u32 arg)
 {
 	struct page *page = NULL, *fresh = NULL;
 	int ret;
 
-	if (!strcmp(what, "host")) {
+	if (!strcmp(what, "host") || !strcmp(what, "nopages")) {
 		fresh = alloc_page(GFP_KERNEL);
 		page = fresh;
 	} else if (!strcmp(what, "hyp")) {
@@ -188,10 +208,16 @@ static int probe_share(struct kvm *kvm, u64 ipa, const char *what, u32 arg)
 	}
 	if (!page)
 		return -EINVAL;
-	ret = share_page(kvm, ipa, page);
+	mutex_lock(&kvm->arch.bootops_mem_lock);
+	if (!strcmp(what, "nopages"))
+		ret = share_without_pages(kvm, ipa, page);
+	else
+		ret = kvm_bootops_topup_s2(kvm, KVM_BOOTOPS_S2_PAGE_TABLES) ?:
+		      share_page(kvm, ipa, page);
 	/* The probe must leave nothing behind, even if hyp wrongly agreed. */
 	if (!ret)
 		WARN_ON(unshare_page(kvm, ipa));
+	mutex_unlock(&kvm->arch.bootops_mem_lock);
 	if (fresh)
 		__free_page(fresh);
 	return probe_result(kvm, ret);
@@ -236,7 +262,7 @@ static int probe_register(u64 handle)
 }
 
 /*
- * "share <ipa> host|hyp", "share <ipa> image <handle>", "unshare <ipa>",
+ * "share <ipa> host|hyp|nopages", "share <ipa> image <handle>", "unshare <ipa>",
  * "pkvm share_hyp|unshare_hyp <ipa>" (pKVM's own, on the page behind ipa), and
  * with raw arguments "hcall share <handle> <ipa> <pfn>", "hcall unshare <handle> <ipa>",
  * "hcall register <handle>", "hcall pkvm_teardown <handle>" (pKVM's own teardown).

@@ -23,6 +23,7 @@
 #include <asm/kvm_asm.h>
 #include <asm/kvm_bootops.h>
 #include <asm/kvm_mmu.h>
+#include <asm/kvm_pkvm.h>
 #include <asm/sections.h>
 
 #include <bootops/abi.h>
@@ -31,13 +32,25 @@
 /* remap_vm_image of one page: (vmid, load_idx, nr = 1, pfn). */
 #define REMAP1(vmid, pfn, idx)	HC(remap_vm_image, vmid, idx, 1, pfn)
 
+/* The struct kvm of each VM's hyp VM, by handle (create_hyp_vm()). */
+static DEFINE_XARRAY(vm_kvms);
+
+/* One verification slice, with table pages for it in the VM's memcache, as KVM gives. */
+static int verify_slice(u64 vmid)
+{
+	struct kvm *kvm = xa_load(&vm_kvms, vmid);
+	int ret = kvm ? kvm_bootops_topup_s2(kvm, KVM_BOOTOPS_S2_SLICE_PAGES) : 0;
+
+	return ret ? ret : HC(verify_and_load_images, vmid);
+}
+
 /* Verification and teardown go on in slices while hyp says so. */
 static int verify_all(u64 vmid)
 {
 	int ret;
 
 	do
-		ret = HC(verify_and_load_images, vmid);
+		ret = verify_slice(vmid);
 	while (ret == BOOTOPS_CONTINUE);
 	return ret;
 }
@@ -88,8 +101,58 @@ static int unreserve_handle(u64 handle)
 }
 
 /*
- * A VM as KVM_CREATE_VM makes one: a handle reserved at pKVM, then boot
- * ops for it.  Returns the handle, or -errno.
+ * The hyp VM pKVM creates at a VM's first run, for one of the self-test's
+ * VMs: a struct kvm with room for one vCPU and none created, shared with
+ * hyp as KVM shares its own, so that boot ops have the VM's stage 2.
+ */
+static int create_hyp_vm(u64 handle)
+{
+	struct kvm *kvm = kzalloc(sizeof(*kvm), GFP_KERNEL);
+	int ret;
+
+	if (!kvm)
+		return -ENOMEM;
+	kvm->created_vcpus = 1;
+	kvm->arch.pkvm.handle = handle;
+	/* pKVM gives every VM the IPA size of the host's stage 2 (kvm_init_stage2_mmu()). */
+	kvm->arch.mmu.vtcr = kvm_get_vtcr(read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1),
+					  read_sanitised_ftr_reg(SYS_ID_AA64MMFR1_EL1),
+					  get_kvm_ipa_limit());
+	mutex_init(&kvm->arch.config_lock);
+	xa_init(&kvm->vcpu_array);
+	ret = kvm_share_hyp(kvm, kvm + 1);
+	if (ret)
+		goto free;
+	ret = pkvm_create_hyp_vm(kvm);
+	if (!ret)
+		ret = xa_err(xa_store(&vm_kvms, handle, kvm, GFP_KERNEL));
+	if (!ret)
+		return 0;
+	if (kvm->arch.pkvm.is_created)
+		pkvm_destroy_hyp_vm(kvm);
+	kvm_unshare_hyp(kvm, kvm + 1);
+free:
+	kfree(kvm);
+	return ret;
+}
+
+/* The handle back to pKVM: with its hyp VM if it has one (as KVM destroys a VM). */
+static int release_handle(u64 handle)
+{
+	struct kvm *kvm = xa_erase(&vm_kvms, handle);
+
+	if (!kvm)
+		return unreserve_handle(handle);
+	pkvm_destroy_hyp_vm(kvm);
+	kvm_unshare_hyp(kvm, kvm + 1);
+	kfree(kvm);
+	return 0;
+}
+
+/*
+ * A VM as KVM makes one: a handle reserved at pKVM when it is created,
+ * boot ops for it, then pKVM's hyp VM (at its first run).  Returns the
+ * handle, or -errno.
  */
 static int new_vm(void)
 {
@@ -102,6 +165,11 @@ static int new_vm(void)
 		WARN_ON(unreserve_handle(handle));
 		return ret;
 	}
+	ret = create_hyp_vm(handle);
+	if (ret) {
+		WARN_ON(teardown_all(handle) || unreserve_handle(handle));
+		return ret;
+	}
 	return handle;
 }
 
@@ -110,7 +178,7 @@ static int end_vm(u64 handle)
 {
 	int ret = teardown_all(handle);
 
-	return ret ? ret : unreserve_handle(handle);
+	return ret ? ret : release_handle(handle);
 }
 
 struct st {
@@ -287,7 +355,7 @@ static int verify_calls(u64 vmid, int max, int *calls)
 	int ret = BOOTOPS_CONTINUE;
 
 	for (*calls = 0; *calls < max && ret == BOOTOPS_CONTINUE; ++*calls)
-		ret = HC(verify_and_load_images, vmid);
+		ret = verify_slice(vmid);
 	return ret == BOOTOPS_CONTINUE ? -ETIME : ret;
 }
 
@@ -309,9 +377,8 @@ static void test_one_check_at_a_time(struct st *t, struct page *pa, struct page 
 	if (a <= 0 || b <= 0)
 		goto out;
 	/* A: load and hash, then the first check step; the check is A's now. */
-	expect(t, "A: loaded and hashed", HC(verify_and_load_images, a), BOOTOPS_CONTINUE);
-	expect(t, "A: first check step, more to come", HC(verify_and_load_images, a),
-	       BOOTOPS_CONTINUE);
+	expect(t, "A: loaded and hashed", verify_slice(a), BOOTOPS_CONTINUE);
+	expect(t, "A: first check step, more to come", verify_slice(a), BOOTOPS_CONTINUE);
 	expect(t, "B waits while A's check is in progress", verify_calls(b, 20, &n), -ETIME);
 	expect(t, "B: still VERIFYING, so it takes no vCPU", HC(register_vcpu, b, 0, 0), -EPERM);
 	expect(t, "A torn down in the middle of its check", end_vm(a), 0);
@@ -550,6 +617,41 @@ static void test_table_pool_exhaustion(struct st *t)
 	kfree(pages);
 }
 
+/*
+ * A VM's stage 2 is pKVM's for it, with tables from pages the host gives
+ * in the VM's memcache.  With none there, the load of its image is
+ * refused with -ENOMEM and the VM is rejected (as for any failed load),
+ * pKVM's own memory is untouched, and teardown gives the page back
+ * scrubbed.  One VM's mappings can never use up another's or hyp's pages.
+ */
+static void test_s2_without_pages(struct st *t)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	int vmid = -ENOMEM;
+
+	if (page) {
+		memset(page_address(page), 0xa5, PAGE_SIZE);
+		vmid = vm_with_page(page, zero_sig);
+	}
+	expect(t, "a VM with an image, no page in its memcache", vmid > 0, 1);
+	if (vmid <= 0)
+		goto out;
+	expect(t, "its image cannot be mapped without table pages: ENOMEM",
+	       HC(verify_and_load_images, vmid), -ENOMEM);
+	expect(t, "and the VM is rejected for good", verify_all(vmid), -EPERM);
+	expect(t, "pKVM's own pool is untouched: hyp still maps host pages",
+	       pkvm_shares_scattered_pages(), 0);
+	if (end_vm(vmid)) {
+		expect(t, "teardown of the VM without tables", -EBUSY, 0);
+		return;		/* the page is still hyp's: never freed */
+	}
+	expect(t, "the image page came back scrubbed",
+	       !memchr_inv(page_address(page), 0, PAGE_SIZE), 1);
+out:
+	if (page)
+		__free_page(page);
+}
+
 static void test_image_lifecycle(struct st *t)
 {
 	struct page *page = alloc_page(GFP_KERNEL), *other = alloc_page(GFP_KERNEL);
@@ -582,7 +684,7 @@ static void test_image_lifecycle(struct st *t)
 	expect(t, "teardown", teardown_all(vmid), 0);
 	expect(t, "lent page returned with the host's data", va[7], 0xa5);
 	expect(t, "teardown twice", teardown_all(vmid), -ENOENT);
-	expect(t, "handle back to pKVM", unreserve_handle(vmid), 0);
+	expect(t, "handle back to pKVM", release_handle(vmid), 0);
 
 	ret = new_vm();
 	expect(t, "handle reused", ret, vmid);
@@ -766,6 +868,7 @@ static int selftest_show(struct seq_file *m, void *v)
 	RUN(&t, test_registration);
 	RUN(&t, test_record_pages);
 	RUN(&t, test_table_pool_exhaustion);
+	RUN(&t, test_s2_without_pages);
 	RUN(&t, test_image_lifecycle);
 	RUN(&t, test_cycles);
 	RUN(&t, test_host_reads_race_teardown);

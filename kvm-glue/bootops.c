@@ -13,6 +13,7 @@
 #include <asm/kvm_asm.h>
 #include <asm/kvm_bootops.h>
 #include <asm/kvm_mmu.h>
+#include <asm/kvm_pkvm.h>
 
 #include <bootops/abi.h>
 
@@ -217,6 +218,16 @@ void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu)
 }
 
 /*
+ * Pages for the tables of the VM's stage 2 at hyp.  Hyp takes from the
+ * VM's memcache only what a mapping lacks, and says -ENOMEM if that is
+ * more than the memcache holds; pKVM's teardown gives them back.
+ */
+int kvm_bootops_topup_s2(struct kvm *kvm, unsigned long nr)
+{
+	return topup_hyp_memcache(&kvm->arch.pkvm.bootops_mc, nr);
+}
+
+/*
  * One verification slice at hyp, timed with interrupts masked (as they are
  * at EL2), so that no interrupt handled on the way back counts: the
  * longest is in debugfs.
@@ -227,6 +238,10 @@ static int verify_slice(struct kvm *kvm)
 	u64 t0, ns;
 	int ret;
 
+	/* Nothing else tops up the memcache before the VM first runs. */
+	ret = kvm_bootops_topup_s2(kvm, KVM_BOOTOPS_S2_SLICE_PAGES);
+	if (ret)
+		return ret;
 	local_irq_save(flags);
 	t0 = ktime_get_ns();
 	ret = kvm_call_hyp_nvhe(__bootops_verify_and_load_images, kvm->arch.pkvm.handle);
@@ -266,6 +281,10 @@ int kvm_bootops_first_run(struct kvm *kvm)
 
 	if (!bootops_on())
 		return 0;
+	/* The images go into the stage 2 pKVM keeps for the VM: it must exist. */
+	ret = pkvm_create_hyp_vm(kvm);
+	if (ret)
+		return ret;
 	mutex_lock(&kvm->arch.config_lock);
 	if (!kvm->arch.bootops_status) {
 		ret = verify_at_hyp(kvm);
@@ -274,6 +293,8 @@ int kvm_bootops_first_run(struct kvm *kvm)
 			return ret;
 		}
 		kvm->arch.bootops_status = ret ? ret : 1;
+		/* Faults top it up again page by page, as they need. */
+		free_hyp_memcache(&kvm->arch.pkvm.bootops_mc);
 		if (ret)
 			pr_warn_ratelimited("VM %#x: images rejected: %pe\n",
 					    kvm->arch.pkvm.handle, ERR_PTR(ret));

@@ -12,6 +12,13 @@
 #include <asm/kvm_asm.h>
 
 #define BOOTOPS_HVC_SIG_SIZE	64
+/*
+ * Table pages in the VM's memcache before a call that maps into its stage
+ * 2 at hyp: one page needs at most a table per level below the root; a
+ * verification slice (128 pages of up to five images) at most 32.
+ */
+#define KVM_BOOTOPS_S2_PAGE_TABLES	4
+#define KVM_BOOTOPS_S2_SLICE_PAGES	32
 
 #ifdef CONFIG_KVM_ARM_BOOTOPS
 /* kvm-arm.bootops=off: hyp enforces nothing (for measuring the cost). */
@@ -32,6 +39,7 @@ bool kvm_bootops_destroy_vm(struct kvm *kvm);
 int kvm_bootops_vcpu_precreate(struct kvm *kvm);
 void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu);
 int kvm_bootops_first_run(struct kvm *kvm);
+int kvm_bootops_topup_s2(struct kvm *kvm, unsigned long nr);
 #else
 static inline bool kvm_bootops_off(void) { return true; }
 static inline bool kvm_bootops_sha256_c(void) { return false; }

@@ -9,10 +9,13 @@
 #include <linux/types.h>
 
 #include <asm/cputype.h>
+#include <asm/kvm_pgtable.h>
 
 #include <bootops/bootops.h>
 
+struct kvm_hyp_memcache;
 struct pkvm_hyp_vcpu;
+struct pkvm_hyp_vm;
 
 #ifdef CONFIG_KVM_ARM_BOOTOPS
 /*
@@ -26,6 +29,7 @@ u64 pkvm_bootops_vmid(u64 handle);
  * goes in BOOTOPS_VM_STATE_PAGES host pages from mem_pfn.
  */
 int pkvm_bootops_register_vm(u64 handle, u64 mem_pfn);
+void bootops_pkvm_attach_vm(struct pkvm_hyp_vm *hyp_vm);
 int bootops_pkvm_init(void);
 /* __bootops_get_attest_key: X and Y of hyp's key as 8 big-endian words, or -ENOKEY. */
 int bootops_pkvm_attest_key(u64 words[8]);
@@ -66,6 +70,7 @@ static inline u64 bootops_vcpu_mpidr(u64 idx)
 int bootops_pkvm_vcpu_selftest(u64 section, u64 *checks);
 #else
 static inline int bootops_pkvm_init(void) { return 0; }
+static inline void bootops_pkvm_attach_vm(struct pkvm_hyp_vm *hyp_vm) { }
 static inline int bootops_pkvm_vcpu_enter(struct pkvm_hyp_vcpu *hyp_vcpu) { return 0; }
 static inline void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid) { }
 static inline int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid) { return 0; }
@@ -115,5 +120,10 @@ bool __pkvm_bootops_host_exclusive(u64 pfn);
 int __pkvm_bootops_check_mmio(u64 pfn);
 int __pkvm_bootops_take_vm_memory(u64 pfn, u64 nr);
 int __pkvm_bootops_return_vm_memory(u64 pfn, u64 nr);
+int __pkvm_bootops_guest_map(struct pkvm_hyp_vm *vm, u64 ipa, u64 pfn,
+			     enum kvm_pgtable_prot prot, struct kvm_hyp_memcache *host_mc);
+kvm_pte_t __pkvm_bootops_guest_leaf(struct pkvm_hyp_vm *vm, u64 ipa);
+void __pkvm_bootops_guest_unmap(struct pkvm_hyp_vm *vm, u64 ipa);
+kvm_pte_t __pkvm_bootops_guest_first_leaf(struct pkvm_hyp_vm *vm, u64 *ipa);
 
 #endif /* __KVM_NVHE_BOOTOPS_H__ */

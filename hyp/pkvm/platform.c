@@ -16,8 +16,10 @@
  *                   OWNED and mapped: a VM's boot-ops state, in pages the
  *                   host gave for as long as the VM exists
  * The remap area is a private hyp VA range reserved at init.  A VM's stage
- * 2 as hyp knows it is a boot-ops LPAE table per VM in hyp memory; a VM
- * with images runs on it once verified (bootops_pkvm_load_s2()).
+ * 2 is pKVM's for it, hyp_vm->pgt, which pKVM creates when KVM first runs
+ * the VM: boot ops map into it through mem_protect.c, with table pages the
+ * host gives in the VM's memcache, and a VM with images runs on it once
+ * verified (bootops_pkvm_load_s2()).
  */
 #include <linux/unaligned.h>
 
@@ -59,44 +61,15 @@ u64 bootops_secver_boot[BOOTOPS_MANIFEST_MAX_KEYS][2];
 u8 bootops_attest_seed[BOOTOPS_ATTEST_SEED_SIZE];
 
 static unsigned long remap_base;
-static struct bootops_pgt vm_s2[BOOTOPS_MAX_VMS + 1];
 /* Bumped at each teardown: tells apart VMs that reuse a vmid. */
 static u64 vm_s2_gen[BOOTOPS_MAX_VMS + 1];
-static DEFINE_HYP_SPINLOCK(bootops_s2_lock);
 static DEFINE_PER_CPU(u32, bootops_cpu_id);
-/* The stage 2 the vCPU on this CPU runs on, in hyp memory. */
+/* The host's stage 2 for the vCPU on this CPU, copied into hyp memory. */
 static DEFINE_PER_CPU(struct kvm_s2_mmu, bootops_run_mmu);
 /* With one shared VMID: which VM last ran with it on this CPU. */
 static DEFINE_PER_CPU(u64, bootops_last_vm);
-/* Table pages taken from hyp's pool and not yet given back. */
+/* SMMU table pages taken from hyp's pool and not yet given back. */
 static atomic64_t tables_used;
-/* For TLB maintenance outside the run path; under bootops_s2_lock. */
-static struct kvm_s2_mmu bootops_flush_mmu;
-/* The geometry of hyp's stage 2 for VMs, fixed at init (hyp_s2_init()). */
-static u32 hyp_s2_ipa_bits;
-static u64 hyp_s2_vtcr;
-
-/*
- * The stage 2 hyp builds for VMs.  IPA size: the CPU's PA size up to 48
- * bits, walked from level 0 (44 bits or more), or else 39 bits from level
- * 1, so that one boot-ops table (48-bit layout, no concatenation) serves
- * both.  VTCR: the host stage 2's with that geometry, 4 KiB descriptors
- * without LPA2 (DS clear, at most 48-bit output).  Computed once, after
- * kvm_host_prepare_stage2() and before any VM exists.
- */
-static void hyp_s2_init(void)
-{
-	u64 parange = kvm_get_parange(id_aa64mmfr0_el1_sys_val);
-	u32 bits = min_t(u32, id_aa64mmfr0_parange_to_phys_shift(parange), 48);
-	u64 vtcr = host_mmu.arch.mmu.vtcr, ps = FIELD_GET(VTCR_EL2_PS_MASK, vtcr);
-
-	hyp_s2_ipa_bits = bits >= 44 ? bits : min_t(u32, bits, 39);
-	vtcr &= ~(VTCR_EL2_T0SZ_MASK | VTCR_EL2_SL0_MASK | VTCR_EL2_DS | VTCR_EL2_PS_MASK);
-	vtcr |= VTCR_EL2_T0SZ(hyp_s2_ipa_bits);
-	vtcr |= (hyp_s2_ipa_bits >= 44 ? 2UL : 1UL) << VTCR_EL2_SL0_SHIFT;
-	vtcr |= FIELD_PREP(VTCR_EL2_PS_MASK, min_t(u64, ps, ID_AA64MMFR0_EL1_PARANGE_48));
-	hyp_s2_vtcr = vtcr;
-}
 
 static bool cpu_has_sha256_insns(void)
 {
@@ -167,7 +140,6 @@ int bootops_pkvm_init(void)
 
 	for (cpu = 0; cpu < hyp_nr_cpus; cpu++)
 		*per_cpu_ptr(&bootops_cpu_id, cpu) = cpu;
-	hyp_s2_init();
 	bootops_init();
 	for (i = 0; i < BOOTOPS_MANIFEST_MAX_KEYS && bootops_secver_boot[i][0]; i++)
 		bootops_manifest_raise_min(bootops_secver_boot[i][0], bootops_secver_boot[i][1]);
@@ -219,20 +191,10 @@ void bootops_pkvm_vcpu_exit(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid)
 		bootops_set_vcpu_inactive(vmid, hyp_vcpu->vcpu.vcpu_idx);
 }
 
+/* pKVM gives every hyp VM the host stage 2's geometry (init_pkvm_hyp_vm()). */
 u32 bootops_plat_vm_ipa_bits(u32 vmid)
 {
-	return hyp_s2_ipa_bits;
-}
-
-/* Where the walk starts: the level-0 table, or for 39 bits its first entry's table. */
-static u64 hyp_s2_root(u32 vmid)
-{
-	u64 root = vm_s2[vmid].root_pa, *l0;
-
-	if (!root || hyp_s2_ipa_bits >= 44)
-		return root;
-	l0 = hyp_phys_to_virt(root);
-	return (l0[0] & BOOTOPS_PTE_VALID) ? l0[0] & BOOTOPS_PTE_OA_MASK : 0;
+	return VTCR_EL2_IPA(host_mmu.arch.mmu.vtcr);
 }
 
 /*
@@ -259,28 +221,40 @@ static bool hw_vmid_is_hyp(u64 hw_vmid)
 	return hyp_vmids_shared() ? hw_vmid == 0xff : hw_vmid >= 0xff00;
 }
 
-static void fill_hyp_mmu(struct kvm_s2_mmu *mmu, u32 vmid)
+/*
+ * pKVM has just initialised the hyp VM behind a handle, under vm_table_lock
+ * (which comes before any boot-ops lock): a VM boot ops know gets its stage
+ * 2 for them, with a VMID of hyp's range.
+ */
+void bootops_pkvm_attach_vm(struct pkvm_hyp_vm *hyp_vm)
 {
-	mmu->pgd_phys = hyp_s2_root(vmid);
-	mmu->vtcr = hyp_s2_vtcr;
-	atomic64_set(&mmu->vmid.id, hyp_hw_vmid(vmid));
+	u64 vmid = pkvm_bootops_vmid(hyp_vm->kvm.arch.pkvm.handle);
+
+	if (bootops_off || !bootops_vm_registered(vmid))
+		return;
+	/* No vCPU of the VM can run yet: it has none at hyp. */
+	atomic64_set(&hyp_vm->kvm.arch.mmu.vmid.id, hyp_hw_vmid(vmid));
+	bootops_attach_plat_vm(vmid, hyp_vm);
 }
 
-/* Runs vmid on the table hyp keeps: same IPA size and levels as the host's. */
-static int load_hyp_s2(struct kvm_s2_mmu *mmu, struct pkvm_hyp_vcpu *hyp_vcpu, u32 vmid)
+/* The hyp VM of a VM boot ops know, once pKVM has one; caller holds the VM lock. */
+static struct pkvm_hyp_vm *hyp_vm_of(u32 vmid)
 {
+	return bootops_plat_vm(vmid);
+}
+
+/* Runs the vCPU on its VM's stage 2, pKVM's for it, which only hyp changes. */
+static void load_hyp_s2(struct pkvm_hyp_vcpu *hyp_vcpu, u32 vmid)
+{
+	struct kvm_s2_mmu *mmu = &pkvm_hyp_vcpu_to_hyp_vm(hyp_vcpu)->kvm.arch.mmu;
 	u64 *last = this_cpu_ptr(&bootops_last_vm);
 	u64 id = READ_ONCE(vm_s2_gen[vmid]) << 8 | vmid;
 
-	fill_hyp_mmu(mmu, vmid);
-	if (!mmu->pgd_phys)
-		return -ENOENT;
-	mmu->arch = &pkvm_hyp_vcpu_to_hyp_vm(hyp_vcpu)->kvm.arch;
 	if (hyp_vmids_shared() && *last != id) {
 		__kvm_tlb_flush_vmid(mmu);
 		*last = id;
 	}
-	return 0;
+	hyp_vcpu->vcpu.arch.hw_mmu = mmu;
 }
 
 /*
@@ -372,10 +346,10 @@ int bootops_pkvm_load_s2(struct pkvm_hyp_vcpu *hyp_vcpu, int vmid)
 	if (bootops_vm_uses_hyp_s2(vmid)) {
 		ret = first_run(hyp_vcpu, vmid);
 		if (!ret)
-			ret = load_hyp_s2(mmu, hyp_vcpu, vmid);
-	} else {
-		ret = load_host_s2(mmu, pkvm_hyp_vcpu_to_hyp_vm(hyp_vcpu)->host_kvm);
+			load_hyp_s2(hyp_vcpu, vmid);
+		return ret;
 	}
+	ret = load_host_s2(mmu, pkvm_hyp_vcpu_to_hyp_vm(hyp_vcpu)->host_kvm);
 	if (!ret)
 		hyp_vcpu->vcpu.arch.hw_mmu = mmu;
 	return ret;
@@ -512,104 +486,103 @@ void bootops_plat_guest_page_sync(void *va)
 }
 
 /*
- * Without FWB a guest running with its caches off reads memory, not the
- * cache: push a page to the point of coherency before the VM maps it.
+ * A leaf's kind is in its software bits.  pKVM's walker cleans a page to
+ * the point of coherency as it maps it (without FWB), for a guest running
+ * with its caches off.
  */
-static void clean_for_guest(u64 pfn)
+static enum kvm_pgtable_prot s2_prot(enum bootops_s2_kind kind)
 {
-	void *va;
-
-	if (cpus_have_final_cap(ARM64_HAS_STAGE2_FWB))
-		return;
-	va = hyp_fixmap_map(hyp_pfn_to_phys(pfn));
-	__clean_dcache_guest_page(va, PAGE_SIZE);
-	__invalidate_icache_guest_page(va, PAGE_SIZE);
-	hyp_fixmap_unmap();
+	switch (kind) {
+	case BOOTOPS_S2_DEVICE:
+		return KVM_PGTABLE_PROT_DEVICE | KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_W |
+		       KVM_PGTABLE_PROT_SW1;
+	case BOOTOPS_S2_SHARED:
+		return KVM_PGTABLE_PROT_RWX | KVM_PGTABLE_PROT_SW0;
+	default:
+		return KVM_PGTABLE_PROT_RWX;
+	}
 }
 
+static enum bootops_s2_kind s2_kind(kvm_pte_t pte)
+{
+	enum kvm_pgtable_prot prot = kvm_pgtable_stage2_pte_prot(pte);
+
+	if (prot & KVM_PGTABLE_PROT_SW0)
+		return BOOTOPS_S2_SHARED;
+	return prot & KVM_PGTABLE_PROT_SW1 ? BOOTOPS_S2_DEVICE : BOOTOPS_S2_VM_PAGE;
+}
+
+/* -ENOENT until pKVM has the VM (KVM's first run creates it). */
 int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, enum bootops_s2_kind kind)
 {
-	struct bootops_pgt *pgt = &vm_s2[vmid];
-	int ret = 0;
+	struct pkvm_hyp_vm *vm = hyp_vm_of(vmid);
 
-	if (kind != BOOTOPS_S2_DEVICE)
-		clean_for_guest(pfn);
-	hyp_spin_lock(&bootops_s2_lock);
-	if (!pgt->root_pa)
-		ret = bootops_pgt_init(pgt);
-	if (!ret)
-		ret = bootops_pgt_map(pgt, ipa, bootops_s2_pte(pfn, kind));
-	/* A vCPU may be walking this table on another CPU right now. */
-	dsb(ishst);
-	hyp_spin_unlock(&bootops_s2_lock);
-	return ret;
+	if (!vm)
+		return -ENOENT;
+	return __pkvm_bootops_guest_map(vm, ipa, pfn, s2_prot(kind),
+					&vm->host_kvm->arch.pkvm.bootops_mc);
 }
 
 void bootops_plat_s2_unmap(u32 vmid, u64 ipa)
 {
-	hyp_spin_lock(&bootops_s2_lock);
-	bootops_pgt_unmap(&vm_s2[vmid], ipa);
-	fill_hyp_mmu(&bootops_flush_mmu, vmid);
-	__kvm_tlb_flush_vmid_ipa(&bootops_flush_mmu, ipa, 3);
-	hyp_spin_unlock(&bootops_s2_lock);
+	struct pkvm_hyp_vm *vm = hyp_vm_of(vmid);
+
+	if (vm)
+		__pkvm_bootops_guest_unmap(vm, ipa);
 }
 
-static u64 s2_leaf(u32 vmid, u64 ipa)
+static kvm_pte_t s2_leaf(u32 vmid, u64 ipa)
 {
-	u64 pte;
+	struct pkvm_hyp_vm *vm = hyp_vm_of(vmid);
 
-	hyp_spin_lock(&bootops_s2_lock);
-	pte = bootops_pgt_lookup(&vm_s2[vmid], ipa);
-	hyp_spin_unlock(&bootops_s2_lock);
-	return pte;
+	return vm ? __pkvm_bootops_guest_leaf(vm, ipa) : 0;
 }
 
 u64 bootops_plat_s2_lookup(u32 vmid, u64 ipa)
 {
-	u64 pte = s2_leaf(vmid, ipa);
+	kvm_pte_t pte = s2_leaf(vmid, ipa);
 
-	return pte ? (pte & BOOTOPS_PTE_OA_MASK) >> PAGE_SHIFT : BOOTOPS_INVALID64;
+	return pte ? kvm_pte_to_phys(pte) >> PAGE_SHIFT : BOOTOPS_INVALID64;
 }
 
 int bootops_plat_s2_kind(u32 vmid, u64 ipa)
 {
-	u64 pte = s2_leaf(vmid, ipa);
+	kvm_pte_t pte = s2_leaf(vmid, ipa);
 
-	return pte ? (int)bootops_s2_pte_kind(pte) : -ENOENT;
+	return pte ? (int)s2_kind(pte) : -ENOENT;
 }
 
-static void reclaim_leaf(u64 ipa, u64 pte, void *arg)
+static void reclaim_leaf(kvm_pte_t pte)
 {
-	u64 pfn = (pte & BOOTOPS_PTE_OA_MASK) >> PAGE_SHIFT;
+	u64 pfn = kvm_pte_to_phys(pte) >> PAGE_SHIFT;
 
-	if (bootops_s2_pte_kind(pte) == BOOTOPS_S2_SHARED)
+	if (s2_kind(pte) == BOOTOPS_S2_SHARED)
 		__pkvm_bootops_unshare_guest(pfn);
 	else if (__pkvm_bootops_page_is_guest(pfn))
 		__pkvm_bootops_reclaim(pfn, true);
 }
 
 /*
- * The VM is DYING, so no vCPU can enter it: its VMID is flushed before any
- * page of this slice is returned, so no CPU can reach one through a stale
- * entry.  (The first slice's flush would do; each slice is one call.)
+ * The VM is DYING, so no vCPU can enter it.  Each leaf leaves the stage 2,
+ * TLB included (by VMID and IPA), before its page goes back; emptied
+ * tables go back to the VM's pool, which pKVM's teardown returns to the
+ * host.
  */
 int bootops_plat_s2_teardown(u32 vmid, u64 *budget)
 {
-	int ret = 0;
+	struct pkvm_hyp_vm *vm = hyp_vm_of(vmid);
+	kvm_pte_t pte;
+	u64 ipa;
 
-	hyp_spin_lock(&bootops_s2_lock);
-	if (vm_s2[vmid].root_pa) {
-		fill_hyp_mmu(&bootops_flush_mmu, vmid);
-		__kvm_tlb_flush_vmid(&bootops_flush_mmu);
+	while (vm && (pte = __pkvm_bootops_guest_first_leaf(vm, &ipa))) {
+		if (!*budget)
+			return BOOTOPS_CONTINUE;
+		(*budget)--;
+		__pkvm_bootops_guest_unmap(vm, ipa);
+		reclaim_leaf(pte);
 	}
-	if (bootops_pgt_drain(&vm_s2[vmid], reclaim_leaf, NULL, budget)) {
-		bootops_pgt_destroy(&vm_s2[vmid], NULL, NULL);
-		WRITE_ONCE(vm_s2_gen[vmid], vm_s2_gen[vmid] + 1);
-	} else {
-		ret = BOOTOPS_CONTINUE;
-	}
-	hyp_spin_unlock(&bootops_s2_lock);
-	return ret;
+	WRITE_ONCE(vm_s2_gen[vmid], vm_s2_gen[vmid] + 1);
+	return 0;
 }
 
 void *bootops_plat_alloc_table(u64 *pa)

@@ -292,6 +292,14 @@ static void step_register(int t)
 						  (unsigned long long)vmids[i]);
 		}
 		g.vmid = vmids[0];
+		/* A fresh record knows no platform VM; then pKVM's is attached. */
+		if (bootops_plat_vm(g.vmid))
+			violation("vm %llu registered with a platform VM",
+				  (unsigned long long)g.vmid);
+		bootops_attach_plat_vm(g.vmid, &g);
+		if (bootops_plat_vm(g.vmid) != &g)
+			violation("platform VM not attached to vm %llu",
+				  (unsigned long long)g.vmid);
 	}
 	barrier();
 	spare_images(t, vmid);
@@ -576,6 +584,10 @@ static void step_teardown(int t)
 	}
 	if (t >= 2)
 		watch_registration(t);
+	/* pKVM attaching its VM while boot ops let go: never into a freed record. */
+	if (t == 1)
+		for (ret = 0; ret < 64; ret++)
+			bootops_attach_plat_vm(g.vmid, &g);
 	g.ret[t][0] = loop(bootops_teardown_vm, g.vmid);
 	barrier();
 	if (t)

@@ -1101,6 +1101,7 @@ static void test_sig_file_size(void)
 #define TOUCH_BASE	(LOAD_ADDR + (1ULL << 20))	/* as touch.S */
 #define TOUCH_OK	"touch ok\n"
 #define FREE_IPA	(MEM_BASE + MEM_SIZE - 0x1000)	/* never touched */
+#define SPARSE_IPA	(MEM_BASE + (1ULL << 40))	/* no stage-2 table on the way */
 #define MEM_BASE_PFN	0x40000ULL			/* QEMU virt's first RAM page */
 
 /* One host share/unshare through bootops_s2_probe: hyp's answer (0 or -errno). */
@@ -1189,6 +1190,7 @@ static void test_guest_memory_shared(void)
 static void test_host_cannot_remap_image(void)
 {
 	int img_unshare, img_share, touched, fresh, unshare, again, pk_share, pk_unshare;
+	int nopages, withpages;
 	struct vmm v;
 
 	if (!run_touch(&v, 4, 1)) {
@@ -1196,6 +1198,18 @@ static void test_host_cannot_remap_image(void)
 		vmm_destroy(&v);
 		return;
 	}
+	/*
+	 * pKVM's stage 2 for the VM takes its tables from pages KVM gives in
+	 * the VM's memcache: with none there, an address 1 TiB away (three
+	 * tables on the way) is ENOMEM and the page stays the host's; with
+	 * them, the same share goes through.  First, before any unshare has
+	 * freed a table into the VM's pool.
+	 */
+	nopages = probe(&v, "share %llx nopages", SPARSE_IPA);
+	withpages = probe(&v, "share %llx host", SPARSE_IPA);
+	check(nopages == -ENOMEM && withpages == 0,
+	      "no table pages from the host: a share is ENOMEM at EL2, the page stays the host's",
+	      "without pages %s, with them %s", res(nopages), res(withpages));
 	img_unshare = probe(&v, "unshare %llx", LOAD_ADDR);
 	img_share = probe(&v, "share %llx host", LOAD_ADDR);
 	touched = probe(&v, "share %llx host", TOUCH_BASE);
@@ -1389,7 +1403,10 @@ static long long vmstat(const char *name)
 	return val;
 }
 
-/* Page-table pages boot ops hold at hyp, read through a fresh VM (which holds none). */
+/*
+ * Page-table pages boot ops hold in their own pool at hyp (SMMU tables; a
+ * VM's stage 2 takes the host's pages), read through a fresh VM.
+ */
 static long long hyp_tables(void)
 {
 	long long n;
@@ -1404,7 +1421,7 @@ static long long hyp_tables(void)
 /*
  * 1000 create/load/run/destroy cycles of a verified VM that touches 16
  * pages leak nothing: every page KVM pinned (image and memory) is unpinned
- * again, and hyp holds as many table pages as before.
+ * again, and boot ops' own pool at hyp holds as many table pages as before.
  */
 static void test_memory_cycles_leak_nothing(void)
 {
@@ -1427,7 +1444,7 @@ static void test_memory_cycles_leak_nothing(void)
 	      "1000 verified VM cycles: every pinned page is released, no cycle fails",
 	      "%d cycles done, %d failed; %lld pins, %lld releases", i, failed, pinned, unpinned);
 	check(tables0 >= 0 && tables == tables0,
-	      "1000 verified VM cycles: hyp holds as many table pages as before",
+	      "1000 verified VM cycles: boot ops' own table pool holds as many pages as before",
 	      "%lld table pages before, %lld after", tables0, tables);
 	/* Free pages move with the page cache and slabs: printed, not asserted. */
 	diag("nr_free_pages %lld before, %lld after 1000 cycles", free0, vmstat("nr_free_pages"));

@@ -20,6 +20,8 @@ void bootops_init(void);
 int bootops_register_kvm(u64 kvm_handle, u64 mem_pfn);	/* vmid or -errno */
 int bootops_register_kvm_at(u64 vmid, u64 kvm_handle, u64 mem_pfn);
 bool bootops_vm_registered(u64 vmid);
+void bootops_attach_plat_vm(u64 vmid, void *plat);
+void *bootops_plat_vm(u64 vmid);
 /* Marks a READY VM: verifying it with no image rejects it, -ENOEXEC. */
 int bootops_require_images(u64 vmid);
 int bootops_register_vcpu(u64 vmid, u64 vcpuid, u64 vcpu_handle);

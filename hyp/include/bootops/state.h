@@ -88,6 +88,7 @@ struct bootops_vm_info {
 	u64 kvm_handle;		/* host's handle, opaque to hyp */
 	u64 host_faults;	/* host accesses to pages this VM owns */
 	u8 requires_images;	/* runs only with verified images: never without */
+	void *plat;		/* the platform's VM (pKVM: its hyp VM), once it has one */
 	struct bootops_load_info load[BOOTOPS_MAX_LOAD_INFO];
 	struct bootops_manifest manifest;
 	u32 why, why_idx;	/* BOOTOPS_WHY_*: why verification rejected the VM */
