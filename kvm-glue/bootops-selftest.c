@@ -504,6 +504,8 @@ static void test_record_pages(struct st *t)
 	expect(t, "a second VM's image",
 	       kvm_bootops_hvc_set_boot_info(h, 0x80000000, PAGE_SIZE, zero_sig), 0);
 	expect(t, "the record is not lent for it", REMAP1(h, pfn, 0), -EPERM);
+	expect(t, "no stage 2 to map into before pKVM has the VM (KVM's first run)",
+	       HC(map_io, h, 0xa0000000, 0x9000000), -ENOENT);
 	expect(t, "host takes SMMU bank 3", HC(alloc_smmu, 0, 3, 0), 0);
 	expect(t, "nor DMA-mapped for the host", HC(map_smmu, 0, 3, 0, 0, PFN_PHYS(pfn)), -EPERM);
 	expect(t, "a host read of the record faults, and EL2 goes on",

@@ -453,12 +453,18 @@ static void step_verify(int t)
 			violation("SMMU during verification on cpu%d: clear %d map %d alloc %d",
 				  t, c, m, a);
 	}
+	/* KVM's mark for a VM type that needs images, racing verification's start. */
+	g.ret[t][1] = t == 1 ? bootops_require_images(v) : 0;
+	if (g.ret[t][1] && g.ret[t][1] != -EPERM)
+		violation("require_images during verification on cpu%d: %d", t, g.ret[t][1]);
 	g.ret[t][0] = t == T - 1 ? read_log_while_verifying(v) :
 				   loop(bootops_verify_and_load_images, v);
 	barrier();
 	if (t)
 		return;
 	one_winner(0, -EPERM, "verify_and_load_images");
+	if (!g.ret[1][1] && !bootops_vm(v)->requires_images)
+		violation("require_images said yes and the VM does not require images");
 	if (bootops_get_vm_state(v) != BOOTOPS_VM_VERIFIED)
 		violation("vm not VERIFIED but %u", bootops_get_vm_state(v));
 	for (i = 0; i < T; i++)
@@ -469,6 +475,39 @@ static void step_verify(int t)
 }
 
 /* Ordinary memory, host faults, vCPU runs. */
+/*
+ * PSCI from a running vCPU: vCPU 0, on whichever CPU runs it, starts the
+ * CPUs' own vCPUs (CPU_ON); each CPU's own vCPU takes its start on its
+ * first run and stops again (CPU_OFF).  A start races the others' CPU_ONs.
+ */
+static void psci_from_vcpu0(int t, int k)
+{
+	u64 target = (u64)((k / 2 + t) % T) + 1;
+	int ret = bootops_vcpu_cpu_on(g.vmid, 0, target, OWN_IPA(target - 1), target);
+
+	if (ret && ret != -EEXIST && ret != -EBUSY)
+		violation("cpu_on of vcpu %llu on cpu%d: %d", (unsigned long long)target, t, ret);
+	/* What KVM reads for its debugfs, while the target's CPU changes it. */
+	ret = bootops_vcpu_power(g.vmid, target);
+	if (ret != BOOTOPS_POWER_OFF && ret != BOOTOPS_POWER_ON && ret != BOOTOPS_POWER_ON_PENDING)
+		violation("vcpu %llu's power read as %d on cpu%d", (unsigned long long)target,
+			  ret, t);
+}
+
+static void psci_own_vcpu(int t, u64 c)
+{
+	struct bootops_vcpu_entry e = { 0 };
+	int ret = bootops_vcpu_first_run(g.vmid, c, &e);
+
+	if (ret == 1 && (!e.psci || e.pc != OWN_IPA(c - 1) || e.ctx != c))
+		violation("vcpu %llu started on cpu%d at %#llx ctx %llu", (unsigned long long)c,
+			  t, (unsigned long long)e.pc, (unsigned long long)e.ctx);
+	else if (ret < 0 && ret != -EPERM)
+		violation("first_run of vcpu %llu on cpu%d: %d", (unsigned long long)c, t, ret);
+	if (ret == 1 && bootops_vcpu_cpu_off(g.vmid, c))
+		violation("cpu_off of vcpu %llu on cpu%d", (unsigned long long)c, t);
+}
+
 static void step_run(int t)
 {
 	u64 v = g.vmid, faults, tables;
@@ -503,6 +542,10 @@ static void step_run(int t)
 		if (!c && !__atomic_compare_exchange_n(&owner0, &expect, t, false,
 						       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 			violation("vcpu 0 entered on cpu%d while it runs on cpu%d", t, expect);
+		if (!c)
+			psci_from_vcpu0(t, k);
+		else
+			psci_own_vcpu(t, c);
 		if (!c)
 			__atomic_store_n(&owner0, -1, __ATOMIC_SEQ_CST);
 		ret = bootops_set_vcpu_inactive(v, c);
