@@ -160,6 +160,16 @@ int kvm_bootops_declare_image(struct kvm *kvm, void __user *argp)
 		return -EINVAL;
 	/* config_lock: serialised with the first run, which verifies. */
 	mutex_lock(&kvm->arch.config_lock);
+	/*
+	 * Table pages for mapping the image at hyp: one per 2 MiB it spans,
+	 * and one per level above; hyp takes only those it lacks.
+	 */
+	ret = kvm_bootops_topup_s2(kvm, kvm->arch.pkvm.bootops_mc.nr_pages +
+					DIV_ROUND_UP(img.size, SZ_2M) + KVM_BOOTOPS_S2_PAGE_TABLES);
+	if (ret) {
+		mutex_unlock(&kvm->arch.config_lock);
+		return ret;
+	}
 	srcu_idx = srcu_read_lock(&kvm->srcu);
 	ret = declare_image(kvm, &img);
 	srcu_read_unlock(&kvm->srcu, srcu_idx);

@@ -218,9 +218,11 @@ void kvm_bootops_vcpu_postcreate(struct kvm_vcpu *vcpu)
 }
 
 /*
- * Pages for the tables of the VM's stage 2 at hyp.  Hyp takes from the
- * VM's memcache only what a mapping lacks, and says -ENOMEM if that is
- * more than the memcache holds; pKVM's teardown gives them back.
+ * Pages for the tables of the VM's stage 2 at hyp, given before a call
+ * that maps: the declaration of an image, for verification, and a fault.
+ * Hyp takes from the VM's memcache only what a mapping lacks, and says
+ * -ENOMEM if that is more than the memcache holds; pKVM's teardown gives
+ * them back.
  */
 int kvm_bootops_topup_s2(struct kvm *kvm, unsigned long nr)
 {
@@ -238,10 +240,6 @@ static int verify_slice(struct kvm *kvm)
 	u64 t0, ns;
 	int ret;
 
-	/* Nothing else tops up the memcache before the VM first runs. */
-	ret = kvm_bootops_topup_s2(kvm, KVM_BOOTOPS_S2_SLICE_PAGES);
-	if (ret)
-		return ret;
 	local_irq_save(flags);
 	t0 = ktime_get_ns();
 	ret = kvm_call_hyp_nvhe(__bootops_verify_and_load_images, kvm->arch.pkvm.handle);

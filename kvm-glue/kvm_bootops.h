@@ -15,7 +15,8 @@
 /*
  * Table pages in the VM's memcache before a call that maps into its stage
  * 2 at hyp: one page needs at most a table per level below the root; a
- * verification slice (128 pages of up to five images) at most 32.
+ * verification slice (128 pages of up to five images) at most 32, as the
+ * EL1 self-test gives (KVM gives each image's own when it is declared).
  */
 #define KVM_BOOTOPS_S2_PAGE_TABLES	4
 #define KVM_BOOTOPS_S2_SLICE_PAGES	32

@@ -101,6 +101,7 @@ void *bootops_hyp_alloc_page(void);
 void bootops_hyp_free_page(void *addr);
 
 /* Removes hyp's mapping of one page, TLB included; hyp lock held (bootops-platform.c). */
+void bootops_hyp_unmap(u64 va, u64 nr);
 void bootops_hyp_unmap_page(u64 va);
 /* TLBI VAE2IS was seen to leave a hyp translation behind (the host reports it). */
 extern bool bootops_hyp_tlbi_va_ignored;

@@ -86,16 +86,24 @@ static bool cpu_has_sha256_insns(void)
  */
 bool bootops_hyp_tlbi_va_ignored;
 
-/* Removes hyp's mapping of one page, TLB included; caller holds the hyp lock. */
-void bootops_hyp_unmap_page(u64 va)
+/*
+ * Removes hyp's mapping of nr pages, TLB included; caller holds the hyp
+ * lock.  With the quirk, one flush for the range, not one per page.
+ */
+void bootops_hyp_unmap(u64 va, u64 nr)
 {
-	kvm_pgtable_hyp_unmap(&pkvm_pgtable, va, PAGE_SIZE);
+	kvm_pgtable_hyp_unmap(&pkvm_pgtable, va, nr * PAGE_SIZE);
 	if (!bootops_hyp_tlbi_va_ignored)
 		return;
 	dsb(ishst);
 	__tlbi(alle2is);
 	dsb(ish);
 	isb();
+}
+
+void bootops_hyp_unmap_page(u64 va)
+{
+	bootops_hyp_unmap(va, 1);
 }
 
 /*
