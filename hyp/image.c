@@ -360,6 +360,9 @@ static int check_before_verify(u64 vmid)
 	ret = bootops_check_vm_ready(vmid);
 	if (ret)
 		return ret;
+	/* Nothing moves before there is a stage 2 to map the images into. */
+	if (!bootops_plat_s2_ready(vmid))
+		return -ENOENT;
 	if (!images_complete(vmid))
 		return -EPERM;
 	if (bootops_vm(vmid)->requires_images && !bootops_get_vm_next_load_idx(vmid))

@@ -654,6 +654,42 @@ out:
 		__free_page(page);
 }
 
+/*
+ * Verification before pKVM has the VM (KVM's first run creates it) moves
+ * nothing: -ENOENT, the VM still READY with its image page lent.  Once
+ * pKVM has it, the same VM verifies (and its zero signature is refused).
+ */
+static void test_verify_before_hyp_vm(struct st *t)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	int h = reserve_handle(), ret = -ENOMEM;
+
+	if (page && h > 0)
+		ret = register_vm(h);
+	expect(t, "a VM without its hyp VM yet", ret, 0);
+	if (ret)
+		goto out;
+	expect(t, "its image declared and lent",
+	       kvm_bootops_hvc_set_boot_info(h, 0x80000000, PAGE_SIZE, zero_sig) ||
+	       REMAP1(h, page_to_pfn(page), 0), 0);
+	expect(t, "verify before pKVM has the VM: ENOENT", HC(verify_and_load_images, h),
+	       -ENOENT);
+	expect(t, "and the VM is still READY: it takes a vCPU", HC(register_vcpu, h, 0, 0), 0);
+	expect(t, "pKVM creates the VM", create_hyp_vm(h), 0);
+	expect(t, "then it verifies: the zero signature is refused", verify_all(h),
+	       -EKEYREJECTED);
+	if (end_vm(h)) {
+		expect(t, "teardown after a late verification", -EBUSY, 0);
+		return;		/* the page is still hyp's: never freed */
+	}
+	h = 0;
+out:
+	if (h > 0)
+		unreserve_handle(h);	/* registration failed: the handle only */
+	if (page)
+		__free_page(page);
+}
+
 static void test_image_lifecycle(struct st *t)
 {
 	struct page *page = alloc_page(GFP_KERNEL), *other = alloc_page(GFP_KERNEL);
@@ -871,6 +907,7 @@ static int selftest_show(struct seq_file *m, void *v)
 	RUN(&t, test_record_pages);
 	RUN(&t, test_table_pool_exhaustion);
 	RUN(&t, test_s2_without_pages);
+	RUN(&t, test_verify_before_hyp_vm);
 	RUN(&t, test_image_lifecycle);
 	RUN(&t, test_cycles);
 	RUN(&t, test_host_reads_race_teardown);

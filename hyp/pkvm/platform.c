@@ -520,6 +520,11 @@ static enum bootops_s2_kind s2_kind(kvm_pte_t pte)
 	return prot & KVM_PGTABLE_PROT_SW1 ? BOOTOPS_S2_DEVICE : BOOTOPS_S2_VM_PAGE;
 }
 
+bool bootops_plat_s2_ready(u32 vmid)
+{
+	return hyp_vm_of(vmid);
+}
+
 /* -ENOENT until pKVM has the VM (KVM's first run creates it). */
 int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, enum bootops_s2_kind kind)
 {

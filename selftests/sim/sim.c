@@ -30,6 +30,7 @@ static struct {
 	u64 smmu_root[BOOTOPS_SMMU_NUM][BOOTOPS_SMMU_NUM_CB];
 	long fail_tables_after;
 	long fail_remap_after;
+	bool s2_missing[BOOTOPS_MAX_VMS + 1];	/* no stage 2 yet (pKVM: no hyp VM) */
 } sim;
 
 static __thread u32 sim_cpu;
@@ -79,6 +80,7 @@ void sim_reset(void)
 	sim.nr_free_tables = SIM_HYP_PAGES;
 	memset(sim.s2, 0, sizeof(sim.s2));
 	memset(sim.smmu_root, 0, sizeof(sim.smmu_root));
+	memset(sim.s2_missing, 0, sizeof(sim.s2_missing));
 	sim.fail_tables_after = -1;
 	sim.fail_remap_after = -1;
 	bootops_lock_init(&sim.lock);
@@ -431,6 +433,16 @@ void bootops_plat_guest_page_sync(void *va)
 u32 bootops_plat_vm_ipa_bits(u32 vmid)
 {
 	return SIM_IPA_BITS;
+}
+
+bool bootops_plat_s2_ready(u32 vmid)
+{
+	return !sim.s2_missing[vmid];
+}
+
+void sim_set_s2_missing(u32 vmid, bool missing)
+{
+	sim.s2_missing[vmid] = missing;
 }
 
 int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, enum bootops_s2_kind kind)

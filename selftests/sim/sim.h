@@ -74,6 +74,8 @@ void sim_s2_walk(u32 vmid, void (*fn)(u64 ipa, u64 pfn, bool device, void *arg),
 /* SMMU bank mappings, through hyp's own tables. */
 void sim_smmu_walk(u32 index, u32 cbndx, void (*fn)(u64 iova, u64 pfn, void *arg), void *arg);
 u64 sim_remap_count(void);		/* remap slots mapped */
+/* The platform has no stage 2 for vmid yet (pKVM before KVM's first run). */
+void sim_set_s2_missing(u32 vmid, bool missing);
 u64 sim_tables_used(void);		/* page-table pages allocated */
 u64 sim_hyp_free_pages(void);
 u64 sim_smmu_root(u32 index, u32 cbndx);	/* last root synced */

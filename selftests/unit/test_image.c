@@ -166,6 +166,20 @@ TEST(verify_loads_exact_pages_at_exact_addresses)
 	CHECK_EQ(sim_check_invariants(), 0);
 }
 
+/* Before the platform has a stage 2 for the VM, verification moves nothing. */
+TEST(verify_waits_for_the_vms_stage2)
+{
+	sim_reset();
+	CHECK_EQ(bootops_register_kvm(1, sim_vm_memory()), 1);
+	CHECK_EQ(load_image_pages(1, 0x40000000, PAGE, ram(10), 7), 0);
+	sim_set_s2_missing(1, true);
+	CHECK_REFUSED(verify_images(1), -ENOENT);
+	CHECK_EQ(bootops_get_vm_state(1), BOOTOPS_VM_READY);
+	sim_set_s2_missing(1, false);
+	CHECK_EQ(verify_images(1), 0);
+	CHECK_EQ(sim_s2_lookup(1, 0x40000000), ram(10));
+}
+
 TEST(verify_refuses_incomplete_images)
 {
 	sim_reset();

@@ -83,6 +83,8 @@ enum bootops_s2_kind {
 };
 
 u32 bootops_plat_vm_ipa_bits(u32 vmid);
+/* Whether the VM has a stage 2 to map into yet (pKVM: from KVM's first run). */
+bool bootops_plat_s2_ready(u32 vmid);
 /* -EEXIST: ipa already mapped; -ENOMEM: no page-table memory. */
 int bootops_plat_s2_map(u32 vmid, u64 ipa, u64 pfn, enum bootops_s2_kind kind);
 /* Removes the leaf; the VM can no longer reach the page when this returns. */
