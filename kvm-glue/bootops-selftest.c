@@ -22,6 +22,7 @@
 #include <linux/xarray.h>
 #include <asm/kvm_asm.h>
 #include <asm/kvm_bootops.h>
+#include <asm/kvm_bootops_selftest.h>
 #include <asm/kvm_mmu.h>
 #include <asm/kvm_pkvm.h>
 #include <asm/sections.h>
@@ -891,6 +892,24 @@ static void test_el2_ownership(struct st *t)
 }
 
 /* The log says which test runs: the TAP lines come only at the end. */
+int kvm_bootops_st_vm_with_page(struct page *page)
+{
+	static u8 sig[BOOTOPS_SIG_SIZE];
+
+	memset(sig, 0x11, sizeof(sig));
+	return vm_with_page(page, sig);
+}
+
+int kvm_bootops_st_verify_slice(u64 vmid)
+{
+	return verify_slice(vmid);
+}
+
+int kvm_bootops_st_end_vm(u64 vmid)
+{
+	return end_vm(vmid);
+}
+
 #define RUN(t, test)				\
 	do {					\
 		pr_info("%s\n", #test);		\

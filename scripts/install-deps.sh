@@ -8,7 +8,8 @@ HOST_TEST_PKGS="build-essential clang llvm libclang-rt-14-dev gcovr libmbedtls-d
 KERNEL_PKGS="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	bc flex bison libssl-dev libelf-dev cpio ccache kmod rsync python3 xz-utils \
 	git patch openssl device-tree-compiler"
-QEMU_PKGS="qemu-system-arm"
+# e2fsprogs: the ext2 disk image the host uses behind the SMMU, and reading it back
+QEMU_PKGS="qemu-system-arm e2fsprogs"
 MBEDTLS_SRC_PKGS="dpkg-dev"
 
 need_sudo() {

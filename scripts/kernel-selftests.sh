@@ -175,6 +175,15 @@ args+=(--test "bootops_hcalls /sys/kernel/debug/kvm-bootops-vcpu/selftest")
 # The manifest hypercalls as a hostile host makes them, two CPUs racing included.
 args+=(--test "bootops_hcalls /sys/kernel/debug/kvm-bootops-manifest/selftest")
 
+# The host's own disk behind hyp's SMMU, and hostile DMA at hyp's pages
+# by a device the host controls (bootops-dma.c).
+aarch64-linux-gnu-gcc -static -O2 -Wall -Werror -o "$BINDIR/bootops_disk" \
+	"$ROOT/selftests/qemu/bootops_disk.c"
+DISK_TEXT=given-to-the-bootops-host	# one word: /init splits a test's arguments at blanks
+args+=(--add "$BINDIR/bootops_disk:/tests/bootops_disk"
+       --test "bootops_disk /dev/vda $DISK_TEXT")
+args+=(--test "bootops_hcalls /sys/kernel/debug/kvm-bootops-dma/selftest")
+
 "$ROOT/scripts/build-initramfs.sh" -o "$OUT" "${args[@]}" | grep -v ': added '
 log "initramfs ready: ${OUT#"$ROOT"/}"
 
@@ -196,6 +205,26 @@ show_bad_lines() {
 		head -80 | sed 's/^/kselftests: log: /' || true
 }
 
+# An ext2 image with one file for the host to read; it writes another.
+make_disk() {
+	local stage="$BUILD/disk-root"
+
+	rm -rf "$stage" "$1"
+	mkdir -p "$stage"
+	echo "$DISK_TEXT" >"$stage/given.txt"
+	mke2fs -q -t ext2 -d "$stage" "$1" 8M
+}
+
+# What the host wrote through the SMMU is on the disk after the run.
+check_disk() {
+	if /sbin/debugfs -R "cat /from-host.txt" "$1" 2>/dev/null | grep -q "through hyp's SMMU"; then
+		echo "$2: the host's file is on the disk image"
+	else
+		echo "$2: FAIL: no /from-host.txt on the disk image"
+		return 1
+	fi
+}
+
 rc=0
 for cpu in "${cpus[@]}"; do
 	log "running on cpu=$cpu"
@@ -210,7 +239,9 @@ for cpu in "${cpus[@]}"; do
 	append+=" kvm-arm.bootops_secver=1:3"
 	append+=" bootops.tlbi_quirk=$(tlbi_quirk "$cpu")"
 	# 2 GiB: dirty_log_test maps 1 GiB of guest memory whatever its -m.
-	if INITRD="$OUT" CPU="$cpu" MEM=2G TIMEOUT="${TIMEOUT:-3000}" APPEND="$append" \
+	disk="$BUILD/disk-$cpu.img"
+	make_disk "$disk"
+	if DISK="$disk" INITRD="$OUT" CPU="$cpu" MEM=2G TIMEOUT="${TIMEOUT:-3000}" APPEND="$append" \
 		LOG="$BUILD/qemu-kselftests-$cpu.log" "$ROOT/scripts/run-qemu.sh"; then
 		res=PASS
 	else
@@ -219,6 +250,7 @@ for cpu in "${cpus[@]}"; do
 	fi
 	echo "kselftests: cpu=$cpu: $res in $(($(date +%s) - start)) s"
 	[ $res = PASS ] || show_bad_lines "$BUILD/qemu-kselftests-$cpu.log"
+	check_disk "$disk" "kselftests: cpu=$cpu: disk" || rc=1
 	# The guests' attestation reports, verified here as a remote party would.
 	if grep -q '^bootops_attest$' <(printf '%s\n' "${vmm_args[@]}"); then
 		bash "$ROOT/scripts/verify-attest.sh" "$BUILD/qemu-kselftests-$cpu.log" \

@@ -9,7 +9,14 @@
 # Every option also has an environment variable: CPU (default max), TIMEOUT
 # (default 600), APPEND, INITRD (default build/initramfs.cpio.gz), KERNEL
 # (default build/Image), KVM_MODE (default protected), LOG (default
-# build/qemu-<cpu>.log), SMP (default 2), MEM (default 1G).
+# build/qemu-<cpu>.log), SMP (default 2), MEM (default 1G), DISK (a raw disk
+# image for a virtio-blk-pci disk, none by default), SMMU (default 1).
+#
+# The machine has QEMU's SMMUv3 (iommu=smmuv3), which hyp takes at init,
+# and behind it, on the PCIe root bus, the devices whose DMA the tests
+# aim: QEMU's edu (00:02.0, a DMA engine; its 28-bit DMA mask lifted)
+# and, with DISK, the host's virtio disk (00:03.0; iommu_platform=on, else
+# QEMU lets virtio bypass the SMMU).  SMMU=0 drops all three.
 #
 # Exit status: 0 when the boot log shows pKVM initialised and the test init
 # printed "BOOTOPS-DONE rc=0"; 1 when tests failed; 2 on timeout, panic,
@@ -27,6 +34,8 @@ KERNEL=${KERNEL:-$BUILD/Image}
 KVM_MODE=${KVM_MODE:-protected}
 SMP=${SMP:-2}
 MEM=${MEM:-1G}
+DISK=${DISK:-}
+SMMU=${SMMU:-1}
 LOG=${LOG:-}
 
 while [ $# -gt 0 ]; do
@@ -63,14 +72,22 @@ mkdir -p "$(dirname "$LOG")"
 CMDLINE="console=ttyAMA0 kvm-arm.mode=$KVM_MODE panic=-1 rcupdate.rcu_cpu_stall_timeout=120"
 APPEND=$(echo $APPEND)		# squeeze blanks
 [ -z "$APPEND" ] || CMDLINE="$CMDLINE $APPEND"
+MACHINE=virt,virtualization=on,gic-version=3
+DEVICES=()
+if [ "$SMMU" = 1 ]; then
+	MACHINE+=,iommu=smmuv3
+	DEVICES+=(-device edu,addr=0x2,dma_mask=0xffffffffffffffff)
+	[ -z "$DISK" ] || DEVICES+=(-drive "if=none,id=disk0,file=$DISK,format=raw"
+				  -device virtio-blk-pci,addr=0x3,drive=disk0,disable-legacy=on,iommu_platform=on)
+fi
 QEMU=(qemu-system-aarch64
-      -M virt,virtualization=on,gic-version=3
+      -M "$MACHINE"
       -cpu "$CPU" -smp "$SMP" -m "$MEM"
       -nographic -no-reboot -nic none
       -kernel "$KERNEL" -initrd "$INITRD"
-      -append "$CMDLINE" ${QEMU_EXTRA:-})
+      -append "$CMDLINE" "${DEVICES[@]}" ${QEMU_EXTRA:-})
 
-say "cpu=$CPU smp=$SMP mem=$MEM timeout=${TIMEOUT}s log=${LOG#"$ROOT"/}"
+say "cpu=$CPU smp=$SMP mem=$MEM smmu=$SMMU disk=${DISK:-none} timeout=${TIMEOUT}s log=${LOG#"$ROOT"/}"
 say "cmdline: $CMDLINE"
 start=$(date +%s.%N)
 set +e

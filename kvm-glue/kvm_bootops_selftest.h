@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hypercall self-test's VMs, for the other in-kernel self-tests: a VM
+ * as KVM makes one (a pKVM handle, boot ops, pKVM's hyp VM) with one
+ * image page lent, verified one slice at a time.
+ */
+#ifndef __ASM_KVM_BOOTOPS_SELFTEST_H__
+#define __ASM_KVM_BOOTOPS_SELFTEST_H__
+
+#include <linux/types.h>
+
+struct page;
+
+/* A VM whose one 1-page image is page, signed wrongly; its vmid or -errno. */
+int kvm_bootops_st_vm_with_page(struct page *page);
+/* One slice of its verification: BOOTOPS_CONTINUE, 0 or -errno. */
+int kvm_bootops_st_verify_slice(u64 vmid);
+/* Its teardown, and its handle back to pKVM. */
+int kvm_bootops_st_end_vm(u64 vmid);
+
+#endif /* __ASM_KVM_BOOTOPS_SELFTEST_H__ */

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Boot ops: the SMMUv3 hyp takes at init.  The host finds it in the device
+ * tree while it is still trusted (kvm_hyp_reserve()) and reserves the
+ * memory hyp builds its tables in; after that only hyp touches it.
+ */
+#ifndef __ASM_KVM_BOOTOPS_SMMU_H__
+#define __ASM_KVM_BOOTOPS_SMMU_H__
+
+#include <linux/types.h>
+
+#include <asm/hyp_image.h>
+
+struct kvm_bootops_smmu_desc {
+	u64 pa;			/* its MMIO: both 64 KiB register pages */
+	u64 size;		/* 0: no SMMU for hyp */
+	u64 pool_pages;		/* its stream table, queues and tables */
+	u64 msi_doorbell;	/* the ITS's GITS_TRANSLATER page, 0 if none */
+};
+
+/* Streams the stream table covers: PCIe bus 0 of QEMU's virt. */
+#define KVM_BOOTOPS_SMMU_STREAMS	256
+
+/*
+ * Pages besides the host's map: the stream table (16 KiB, aligned to its
+ * size, so up to 3 more), the command and event queues, the context,
+ * and the tables down to the MSI doorbell.
+ */
+#define KVM_BOOTOPS_SMMU_FIXED_PAGES	(4 + 3 + 3 + 3)
+
+#ifdef CONFIG_KVM_ARM_BOOTOPS
+extern struct kvm_bootops_smmu_desc kvm_nvhe_sym(bootops_smmu_desc);
+
+/* At kvm_hyp_reserve(): the pages to reserve for hyp's SMMU, 0 if none. */
+unsigned long kvm_bootops_smmu_reserve(void);
+/* Whether hyp has an SMMU (if pKVM is on): what the host reserved for. */
+bool kvm_bootops_smmu_present(void);
+#else
+static inline unsigned long kvm_bootops_smmu_reserve(void) { return 0; }
+static inline bool kvm_bootops_smmu_present(void) { return false; }
+#endif
+
+#endif /* __ASM_KVM_BOOTOPS_SMMU_H__ */
