@@ -129,7 +129,7 @@ static int smmu_bank_map(u64 vmid, struct bootops_smmu_bank *bank,
 		return ret;
 	/* Only the attribute bits come from the host; hyp sets the rest. */
 	ret = bootops_pgt_map(&bank->pgt, iova,
-			      bootops_pte_page(pfn << BOOTOPS_PAGE_SHIFT, pte));
+			      bootops_plat_smmu_pte(pfn << BOOTOPS_PAGE_SHIFT, pte));
 	if (ret && vmid == BOOTOPS_HOST_VMID)
 		bootops_plat_dma_unpin(pfn);
 	return ret;

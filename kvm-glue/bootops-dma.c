@@ -4,8 +4,10 @@
  * has a device the host controls, QEMU's edu (a DMA engine on PCIe, behind
  * hyp's SMMU), read and write physical addresses a hostile host chooses: a
  * page of hyp's, an image page hyp has taken but whose signature it has
- * not checked yet, and host pages.  It reports in TAP what the device got
- * and what hyp's SMMU counted for its stream.
+ * not checked yet, a VM's page, and host pages; then gives the edu's stream
+ * to a VM as a bank (alloc_smmu, map_smmu, clear_smmu) and back.  It
+ * reports in TAP what the device got and what hyp's SMMU counted for its
+ * stream.
  */
 #define pr_fmt(fmt) "kvm-bootops-dma: " fmt
 
@@ -225,6 +227,73 @@ static void test_image_page(struct st *t, struct page *page, struct page *scratc
 	expect_reachable(t, "the page back from teardown: DMA reaches it", page, scratch);
 }
 
+#define HC(fn, ...)	((int)kvm_call_hyp_nvhe(__bootops_##fn, ##__VA_ARGS__))
+/* Where the VM's page goes, and where the host maps its own in its bank. */
+#define VM_GFN		0x90000
+#define HOST_IOVA	0x10000000ULL
+
+/* A DMA write of the edu's buffer to iova, and whether it faulted there. */
+static void expect_dma_fault(struct st *t, const char *what, u64 iova, bool fault)
+{
+	struct faults f;
+	int ret = dma_faults(iova, true, &f);
+
+	expect(t, what, ret ?: fault ? f.nr > 0 && f.addr >= iova && f.addr < iova + DMA_LEN :
+				       f.nr == 0, 1);
+}
+
+/*
+ * The edu's stream as a bank (alloc_smmu, map_smmu, clear_smmu): given
+ * to a VM it reaches that VM's pages at the addresses the VM has them,
+ * and nothing else; every change is in force when the hypercall returns;
+ * back to the host, or at the VM's teardown, nothing of it is left.
+ */
+static void test_vm_stream(struct st *t, struct page *img, struct page *vm_page,
+			   struct page *host_page, struct page *scratch)
+{
+	u64 iova = (u64)VM_GFN << PAGE_SHIFT, rw = BOOTOPS_SMMU_ATTRS_RW;
+	int vmid = kvm_bootops_st_vm_with_page(img);
+
+	expect(t, "a VM for the edu's stream", vmid > 0, 1);
+	if (vmid <= 0)
+		return;
+	expect(t, "a host page given to the VM (assign_smmu)",
+	       kvm_bootops_st_topup(vmid) ?: HC(assign_smmu, vmid, page_to_pfn(vm_page), VM_GFN),
+	       0);
+	expect_blocked(t, "the VM's page, from the host's stream", page_to_phys(vm_page), scratch);
+	expect(t, "the edu's buffer loaded", edu_load(scratch, 0x6d), 0);
+	expect(t, "the edu's stream to the VM (alloc_smmu)", HC(alloc_smmu, vmid, edu.sid, 0), 0);
+	expect_dma_fault(t, "  an empty bank: the VM's page unreachable", iova, true);
+	expect_dma_fault(t, "  and no host page either", page_to_phys(host_page), true);
+	expect(t, "the VM's page for DMA at its address (map_smmu)",
+	       HC(map_smmu, vmid, edu.sid, 0, iova, page_to_phys(vm_page) | rw), 0);
+	expect_dma_fault(t, "  the edu writes it", iova, false);
+	expect_dma_fault(t, "  the next address is not mapped", iova + PAGE_SIZE, true);
+	expect_dma_fault(t, "  a host page is out of the VM's stream's reach",
+			 page_to_phys(host_page), true);
+	expect(t, "unmapped (clear_smmu)", HC(clear_smmu, vmid, edu.sid, 0, iova), 0);
+	expect_dma_fault(t, "  the edu's next write faults: no stale entry", iova, true);
+	expect(t, "mapped again", HC(map_smmu, vmid, edu.sid, 0, iova, page_to_phys(vm_page) | rw),
+	       0);
+	expect_dma_fault(t, "  the edu writes it", iova, false);
+	expect(t, "the bank to the host while the VM's page is mapped",
+	       HC(alloc_smmu, 0, edu.sid, 0), 0);
+	expect_dma_fault(t, "  the VM's page: no stale entry", iova, true);
+	expect(t, "a host page in the host's bank",
+	       HC(map_smmu, 0, edu.sid, 0, HOST_IOVA, page_to_phys(host_page) | rw), 0);
+	memset(page_address(host_page), 0, PAGE_SIZE);
+	expect_dma_fault(t, "  the edu writes it at the bank's address", HOST_IOVA, false);
+	expect(t, "  the host page has the edu's bytes", all_bytes(page_address(host_page), 0x6d), 1);
+	expect(t, "  unmapped", HC(clear_smmu, 0, edu.sid, 0, HOST_IOVA), 0);
+	expect(t, "the bank back to the VM", HC(alloc_smmu, vmid, edu.sid, 0), 0);
+	expect(t, "  its page mapped",
+	       HC(map_smmu, vmid, edu.sid, 0, iova, page_to_phys(vm_page) | rw), 0);
+	expect(t, "VM torn down", kvm_bootops_st_end_vm(vmid), 0);
+	expect_reachable(t, "the edu's stream has the host's view again: a host page", host_page,
+			 scratch);
+	expect_reachable(t, "  and the VM's page, given back", vm_page, scratch);
+}
+
 /* Faults are per stream: the edu's do not show on the host's disk. */
 static void test_other_stream(struct st *t)
 {
@@ -252,6 +321,7 @@ static void test_refusals(struct st *t)
 static int selftest_show(struct seq_file *m, void *v)
 {
 	struct page *page = alloc_page(GFP_KERNEL), *scratch = alloc_page(GFP_KERNEL);
+	struct page *img = alloc_page(GFP_KERNEL), *vm_page = alloc_page(GFP_KERNEL);
 	struct st t = { .m = m };
 
 	seq_puts(m, "TAP version 13\n");
@@ -262,6 +332,8 @@ static int selftest_show(struct seq_file *m, void *v)
 	expect_reachable(&t, "a host page: DMA reaches it", page, scratch);
 	test_hyp_page(&t, scratch);
 	test_image_page(&t, page, scratch);
+	if (img && vm_page)
+		test_vm_stream(&t, img, vm_page, page, scratch);
 	test_other_stream(&t);
 	test_refusals(&t);
 out:
@@ -271,6 +343,10 @@ out:
 		__free_page(page);
 	if (scratch)
 		__free_page(scratch);
+	if (img)
+		__free_page(img);
+	if (vm_page)
+		__free_page(vm_page);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(selftest);

@@ -900,6 +900,13 @@ int kvm_bootops_st_vm_with_page(struct page *page)
 	return vm_with_page(page, sig);
 }
 
+int kvm_bootops_st_topup(u64 vmid)
+{
+	struct kvm *kvm = xa_load(&vm_kvms, vmid);
+
+	return kvm ? kvm_bootops_topup_s2(kvm, KVM_BOOTOPS_S2_PAGE_TABLES) : -ENOENT;
+}
+
 int kvm_bootops_st_verify_slice(u64 vmid)
 {
 	return verify_slice(vmid);

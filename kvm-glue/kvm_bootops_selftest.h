@@ -13,6 +13,8 @@ struct page;
 
 /* A VM whose one 1-page image is page, signed wrongly; its vmid or -errno. */
 int kvm_bootops_st_vm_with_page(struct page *page);
+/* Table pages for one more page in its stage 2, as KVM gives before a fault. */
+int kvm_bootops_st_topup(u64 vmid);
 /* One slice of its verification: BOOTOPS_CONTINUE, 0 or -errno. */
 int kvm_bootops_st_verify_slice(u64 vmid);
 /* Its teardown, and its handle back to pKVM. */

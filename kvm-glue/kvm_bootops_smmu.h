@@ -23,10 +23,10 @@ struct kvm_bootops_smmu_desc {
 
 /*
  * Pages besides the host's map: the stream table (16 KiB, aligned to its
- * size, so up to 3 more), the command and event queues, the context,
- * and the tables down to the MSI doorbell.
+ * size, so up to 3 more), the command and event queues, the host's
+ * context, the tables down to the MSI doorbell, and a context per stream.
  */
-#define KVM_BOOTOPS_SMMU_FIXED_PAGES	(4 + 3 + 3 + 3)
+#define KVM_BOOTOPS_SMMU_FIXED_PAGES	(4 + 3 + 3 + 3 + 4)
 
 #ifdef CONFIG_KVM_ARM_BOOTOPS
 extern struct kvm_bootops_smmu_desc kvm_nvhe_sym(bootops_smmu_desc);

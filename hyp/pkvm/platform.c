@@ -628,11 +628,6 @@ void *bootops_plat_table_va(u64 pa)
 	return hyp_phys_to_virt(pa);
 }
 
-/* pKVM 6.12 drives no SMMU: the tables are kept, nothing is programmed. */
-void bootops_plat_smmu_sync(u32 index, u32 cbndx, u64 root_pa)
-{
-}
-
 u32 bootops_plat_cpu(void)
 {
 	return *this_cpu_ptr(&bootops_cpu_id);

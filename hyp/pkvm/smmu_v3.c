@@ -35,6 +35,9 @@
 #include <nvhe/mm.h>
 #include <nvhe/spinlock.h>
 
+#include <bootops/pgtable.h>
+#include <bootops/platform.h>
+
 struct kvm_bootops_smmu_desc bootops_smmu_desc;
 
 /* Registers: page 0, and page 1 at 64 KiB for the event queue's indexes. */
@@ -43,6 +46,7 @@ struct kvm_bootops_smmu_desc bootops_smmu_desc;
 #define  IDR0_TTF		GENMASK(3, 2)
 #define  IDR0_TTF_AARCH64	BIT(1)
 #define  IDR0_COHACC		BIT(4)
+#define  IDR0_ASID16		BIT(12)
 #define SMMU_IDR1		0x04
 #define  IDR1_SIDSIZE		GENMASK(5, 0)
 #define  IDR1_EVTQS		GENMASK(20, 16)
@@ -88,6 +92,7 @@ struct kvm_bootops_smmu_desc bootops_smmu_desc;
 #define STE_DWORDS		8
 #define STE_V			BIT_ULL(0)
 #define STE_CFG			GENMASK_ULL(3, 1)
+#define  STE_CFG_ABORT		0
 #define  STE_CFG_S1_TRANS	5
 #define STE_S1_CTXPTR		GENMASK_ULL(51, 6)
 #define STE_1_S1_WB_ISH		(FIELD_PREP(GENMASK_ULL(3, 2), 1) | FIELD_PREP(GENMASK_ULL(5, 4), 1) | \
@@ -110,25 +115,32 @@ struct kvm_bootops_smmu_desc bootops_smmu_desc;
 #define CD_1_TTB0		GENMASK_ULL(51, 4)
 #define CD_3_MAIR		3
 #define HOST_ASID		1
-#define MAIR_ATTR0_WB		0xffULL
+/* A stream with a bank's table of its own: an ASID of its own (QEMU's IOTLB is by ASID). */
+#define STREAM_ASID(sid)	(HOST_ASID + 1 + (sid))
+/* MAIR: attribute 0 normal write-back, 1 device nGnRE. */
+#define MAIR_WB_DEVICE		(0xffULL | 0x04ULL << 8)
 
 /* The host's identity map: stage-1 LPAE, 4 KiB granule, 48-bit input. */
 #define IDMAP_T0SZ		16
 #define IDMAP_VALID		BIT_ULL(0)
 #define IDMAP_TABLE		BIT_ULL(1)	/* table (levels 0-2) or page (level 3) */
 #define IDMAP_AP_RW		BIT_ULL(6)	/* AP[2:1] = 01: read-write at any privilege */
+#define IDMAP_AP_RO		BIT_ULL(7)	/* AP[2]: read-only */
+#define IDMAP_ATTR_DEVICE	(1ULL << 2)	/* AttrIndx 1 */
 #define IDMAP_SH_INNER		(3ULL << 8)
 #define IDMAP_AF			BIT_ULL(10)
 #define IDMAP_ADDR		GENMASK_ULL(47, 12)
 #define IDMAP_LEAF		(IDMAP_VALID | IDMAP_TABLE | IDMAP_AF | IDMAP_SH_INNER | IDMAP_AP_RW)
 
 /* Commands, 2 double words. */
+#define CMD_CFGI_STE		0x03
 #define CMD_CFGI_ALL		0x04
 #define CMD_TLBI_NH_ASID	0x11
 #define CMD_TLBI_NH_VA		0x12
 #define CMD_TLBI_NSNH_ALL	0x30
 #define CMD_SYNC		0x46
 #define CMD_ASID		GENMASK_ULL(63, 48)
+#define CMD_SID			GENMASK_ULL(63, 32)
 #define CMD_1_LEAF		BIT_ULL(0)
 #define CMD_1_ADDR		GENMASK_ULL(63, 12)
 #define CMD_1_CFGI_RANGE_ALL	31
@@ -157,6 +169,8 @@ struct stream_faults {
 static struct {
 	void __iomem *regs;
 	u64 *strtab, *cd, *idmap;
+	u64 *stream_cds;		/* one context per stream, for a bank's table */
+	u64 stream_root[KVM_BOOTOPS_SMMU_STREAMS];	/* 0: the host's DMA view */
 	struct smmu_queue cmdq, evtq;
 	void *pool, *pool_end;
 	struct stream_faults faults[KVM_BOOTOPS_SMMU_STREAMS];
@@ -468,14 +482,14 @@ static int idmap_msi_doorbell(void)
 	return 0;
 }
 
-/* What hyp needs of the SMMU: stage 1, AArch64 tables, 4 KiB, coherent walks. */
+/* What hyp needs of the SMMU: stage 1, AArch64 tables, 4 KiB, 16-bit ASIDs, coherent walks. */
 static int smmu_probe(void)
 {
 	u32 idr0 = smmu_read(SMMU_IDR0), idr1 = smmu_read(SMMU_IDR1);
 	u32 idr5 = smmu_read(SMMU_IDR5);
 
 	if (!(idr0 & IDR0_S1P) || !(FIELD_GET(IDR0_TTF, idr0) & IDR0_TTF_AARCH64) ||
-	    !(idr0 & IDR0_COHACC) || !(idr5 & IDR5_GRAN4K))
+	    !(idr0 & IDR0_COHACC) || !(idr0 & IDR0_ASID16) || !(idr5 & IDR5_GRAN4K))
 		return -ENODEV;
 	if (FIELD_GET(IDR1_CMDQS, idr1) < Q_LOG2 || FIELD_GET(IDR1_EVTQS, idr1) < EVTQ_LOG2 ||
 	    BIT(FIELD_GET(IDR1_SIDSIZE, idr1)) < KVM_BOOTOPS_SMMU_STREAMS)
@@ -502,7 +516,34 @@ static int smmu_alloc_structures(void)
 	smmu.evtq.log2 = EVTQ_LOG2;
 	smmu.cd = smmu_alloc_page();
 	smmu.idmap = smmu_alloc_page();
+	smmu.stream_cds = smmu.pool;
+	for (i = 0; i < KVM_BOOTOPS_SMMU_STREAMS * CD_DWORDS * 8 / PAGE_SIZE; i++)
+		if (!smmu_alloc_page())
+			return -ENOMEM;
 	return smmu.cmdq.base && smmu.evtq.base && smmu.cd && smmu.idmap ? 0 : -ENOMEM;
+}
+
+/* A context translating through the table at ttb; valid last, once complete. */
+static void cd_fill(u64 *cd, u64 ttb, u16 asid)
+{
+	cd[1] = FIELD_PREP(CD_1_TTB0, ttb >> 4);
+	cd[CD_3_MAIR] = MAIR_WB_DEVICE;
+	dsb(ishst);
+	WRITE_ONCE(cd[0], FIELD_PREP(CD_0_T0SZ, IDMAP_T0SZ) | CD_0_TG0_4K | CD_0_WB_ISH |
+			  CD_0_EPD1 | CD_0_V | FIELD_PREP(CD_0_IPS, smmu.oas) | CD_0_AA64 |
+			  CD_0_R | CD_0_A | FIELD_PREP(CD_0_ASID, asid));
+}
+
+/* Stream sid translates through context cd, or aborts (NULL): one 64-bit write. */
+static void ste_point(u32 sid, const u64 *cd)
+{
+	u64 *ste = smmu.strtab + sid * STE_DWORDS;
+
+	ste[1] = STE_1_S1_WB_ISH | STE_1_SHCFG_INCOMING;
+	dsb(ishst);
+	WRITE_ONCE(ste[0], STE_V | (cd ? FIELD_PREP(STE_CFG, STE_CFG_S1_TRANS) |
+					 (__hyp_pa(cd) & STE_S1_CTXPTR) :
+					 FIELD_PREP(STE_CFG, STE_CFG_ABORT)));
 }
 
 /* One context, the host's DMA view, for every stream. */
@@ -510,19 +551,69 @@ static void smmu_fill_tables(void)
 {
 	int sid;
 
-	smmu.cd[1] = FIELD_PREP(CD_1_TTB0, __hyp_pa(smmu.idmap) >> 4);
-	smmu.cd[CD_3_MAIR] = MAIR_ATTR0_WB;
-	smmu.cd[0] = FIELD_PREP(CD_0_T0SZ, IDMAP_T0SZ) | CD_0_TG0_4K | CD_0_WB_ISH |
-		     CD_0_EPD1 | CD_0_V | FIELD_PREP(CD_0_IPS, smmu.oas) | CD_0_AA64 |
-		     CD_0_R | CD_0_A | FIELD_PREP(CD_0_ASID, HOST_ASID);
-	for (sid = 0; sid < KVM_BOOTOPS_SMMU_STREAMS; sid++) {
-		u64 *ste = smmu.strtab + sid * STE_DWORDS;
-
-		ste[1] = STE_1_S1_WB_ISH | STE_1_SHCFG_INCOMING;
-		ste[0] = STE_V | FIELD_PREP(STE_CFG, STE_CFG_S1_TRANS) |
-			 (__hyp_pa(smmu.cd) & STE_S1_CTXPTR);
-	}
+	cd_fill(smmu.cd, __hyp_pa(smmu.idmap), HOST_ASID);
+	for (sid = 0; sid < KVM_BOOTOPS_SMMU_STREAMS; sid++)
+		ste_point(sid, smmu.cd);
 	dsb(ishst);
+}
+
+static int cfgi_ste(u32 sid)
+{
+	return cmdq_put(CMD_CFGI_STE | FIELD_PREP(CMD_SID, sid), CMD_1_LEAF);
+}
+
+/*
+ * Stream sid to a bank's table at root, or back to the host's DMA view
+ * (root 0).  The stream aborts while its context changes, so the SMMU
+ * never reads half of one; its ASID is flushed before it translates
+ * again, so nothing the last table let through survives.
+ */
+static int stream_set_root(u32 sid, u64 root)
+{
+	u64 *cd = smmu.stream_cds + sid * CD_DWORDS;
+	int ret;
+
+	if (root == smmu.stream_root[sid])
+		return cmdq_put(CMD_TLBI_NH_ASID | FIELD_PREP(CMD_ASID, STREAM_ASID(sid)), 0) ?:
+		       cmdq_sync();
+	ste_point(sid, NULL);
+	ret = cfgi_ste(sid) ?: cmdq_sync();
+	if (ret)
+		return ret;
+	if (root)
+		cd_fill(cd, root, STREAM_ASID(sid));
+	ste_point(sid, root ? cd : smmu.cd);
+	smmu.stream_root[sid] = root;
+	return cfgi_ste(sid) ?:
+	       cmdq_put(CMD_TLBI_NH_ASID | FIELD_PREP(CMD_ASID, STREAM_ASID(sid)), 0) ?:
+	       cmdq_sync();
+}
+
+/* Boot ops' banks: on this SMMU (index 0), bank cbndx is StreamID cbndx. */
+void bootops_plat_smmu_sync(u32 index, u32 cbndx, u64 root_pa)
+{
+	if (!smmu.ready || index || cbndx >= KVM_BOOTOPS_SMMU_STREAMS)
+		return;
+	hyp_spin_lock(&smmu.lock);
+	WARN_ON(stream_set_root(cbndx, root_pa));
+	hyp_spin_unlock(&smmu.lock);
+}
+
+/*
+ * A bank's leaf in the stage-1 format this SMMU walks: writable if the
+ * host's stage-2 S2AP says so (stage 1 cannot refuse reads), device
+ * memory if its MemAttr does.
+ */
+u64 bootops_plat_smmu_pte(u64 pa, u64 attrs)
+{
+	u64 pte = (pa & IDMAP_ADDR) | IDMAP_VALID | IDMAP_TABLE | IDMAP_AF | IDMAP_AP_RW |
+		  (attrs & BOOTOPS_PTE_S2_SH);
+
+	if (!(attrs & BOOTOPS_PTE_S2_AP_W))
+		pte |= IDMAP_AP_RO;
+	if (!(attrs & BOOTOPS_PTE_S2_MEMATTR_NORMAL))
+		pte |= IDMAP_ATTR_DEVICE;
+	return pte;
 }
 
 static int smmu_enable(void)

@@ -39,6 +39,16 @@
 #define BOOTOPS_VM_STATE_PAGES		5
 /* Pages one remap_vm_image call lends (host registers x4..x17). */
 #define BOOTOPS_LEND_BATCH		14
+/*
+ * SeKVM's SMMU ids: index an SMMU, cbndx one of its context banks.  On
+ * pKVM (the kernel) there is one SMMUv3, and a bank is a StreamID of
+ * PCIe bus 0 (device << 3 | function): its stream-table entry and
+ * context.  The simulator keeps SeKVM's 2 SMMUs of 8 banks.
+ */
+#if defined(__KERNEL__) && !defined(BOOTOPS_SMMU_NUM)
+#define BOOTOPS_SMMU_NUM		1
+#define BOOTOPS_SMMU_NUM_CB		256
+#endif
 #ifndef BOOTOPS_SMMU_NUM
 #define BOOTOPS_SMMU_NUM		2
 #endif
@@ -100,7 +110,16 @@
 #define BOOTOPS_WHY_IMAGE_DIGEST	6	/* image idx's digest is not the manifest's */
 #define BOOTOPS_WHY_LOAD		7	/* image idx's page could not be taken or mapped */
 
-/* SMMU context bank with no owner: DMA through it is blocked. */
+/*
+ * map_smmu's pte: the page's address and the attributes the host chooses,
+ * in the stage-2 layout (MemAttr, S2AP, SH, XN); this one is normal
+ * write-back memory, readable and writable, inner shareable.
+ */
+#define BOOTOPS_SMMU_ATTRS_RW		((0xfULL << 2) | (0x3ULL << 6) | (0x3ULL << 8))
+/*
+ * SMMU context bank with no owner: no table of boot ops' translates for
+ * it (on pKVM its stream has the host's DMA view, the memory the host owns).
+ */
 #define BOOTOPS_SMMU_NO_OWNER		0xffffffffU
 
 #endif /* __BOOTOPS_ABI_H__ */

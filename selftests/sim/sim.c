@@ -585,6 +585,12 @@ void bootops_plat_smmu_sync(u32 index, u32 cbndx, u64 root_pa)
 	sim.smmu_root[index][cbndx] = root_pa;
 }
 
+/* The simulated SMMU walks the stage-2 layout the ABI names. */
+u64 bootops_plat_smmu_pte(u64 pa, u64 attrs)
+{
+	return bootops_pte_page(pa, attrs);
+}
+
 u64 sim_smmu_root(u32 index, u32 cbndx)
 {
 	return sim.smmu_root[index][cbndx];

@@ -15,6 +15,8 @@
 /* Stage-2 attributes a host may choose: MemAttr, S2AP, SH, XN. */
 #define BOOTOPS_PTE_S2_MEMATTR	(0xfULL << 2)
 #define BOOTOPS_PTE_S2_AP	(0x3ULL << 6)
+#define BOOTOPS_PTE_S2_AP_W	(0x2ULL << 6)	/* S2AP[1]: writable */
+#define BOOTOPS_PTE_S2_MEMATTR_NORMAL	(0x3ULL << 4)	/* MemAttr[3:2] != 0: normal memory */
 #define BOOTOPS_PTE_S2_SH	(0x3ULL << 8)
 #define BOOTOPS_PTE_S2_XN	(0x3ULL << 53)
 #define BOOTOPS_PTE_S2_ATTRS	(BOOTOPS_PTE_S2_MEMATTR | BOOTOPS_PTE_S2_AP | \

@@ -107,8 +107,17 @@ void bootops_plat_free_table(void *va);
 /* Table pages allocated and not freed, for leak checks. */
 u64 bootops_plat_tables_used(void);
 void *bootops_plat_table_va(u64 pa);
-/* The bank's table changed: point the hardware at root_pa, flush its TLB. */
+/*
+ * The bank's table changed: point the hardware at root_pa (0: the bank has
+ * no table, its stream goes back to what the platform gives an unowned
+ * one), flush its TLB, and return once the SMMU has done both.
+ */
 void bootops_plat_smmu_sync(u32 index, u32 cbndx, u64 root_pa);
+/*
+ * A bank's leaf for pa, with the attributes the host chose in the stage-2
+ * layout of BOOTOPS_PTE_S2_ATTRS, in the format the platform's SMMU walks.
+ */
+u64 bootops_plat_smmu_pte(u64 pa, u64 attrs);
 
 /* The physical CPU this hypercall runs on. */
 u32 bootops_plat_cpu(void);
