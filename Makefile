@@ -43,6 +43,7 @@ unit: host-tests
 
 # The fuzzer gets its own clang build of the same sources.
 FUZZ_SRCS	:= selftests/fuzz/fuzz_hypercalls.c selftests/sim/sim.c selftests/sim/invariants.c \
+		   selftests/sim/smmu_model.c \
 		   selftests/unit/util.c $(patsubst %,hyp/%.c,$(HYP_CORE) crypto_mbedtls)
 $(HOST_OUT)/fuzz: $(FUZZ_SRCS) $(HOST_HDRS)
 	@mkdir -p $(@D)

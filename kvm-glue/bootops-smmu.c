@@ -62,7 +62,7 @@ unsigned long __init kvm_bootops_smmu_reserve(void)
 	struct kvm_bootops_smmu_desc *desc = &kvm_nvhe_sym(bootops_smmu_desc);
 	struct device_node *np;
 	struct resource res;
-	unsigned long pages = 1 + KVM_BOOTOPS_SMMU_FIXED_PAGES;
+	unsigned long pages = KVM_BOOTOPS_SMMU_FIXED_PAGES;
 	int i, ret;
 
 	if (kvm_bootops_off())

@@ -22,11 +22,13 @@ struct kvm_bootops_smmu_desc {
 #define KVM_BOOTOPS_SMMU_STREAMS	256
 
 /*
- * Pages besides the host's map: the stream table (16 KiB, aligned to its
- * size, so up to 3 more), the command and event queues, the host's
- * context, the tables down to the MSI doorbell, and a context per stream.
+ * Pages besides the tables of the host's map (bootops/smmuv3.h's
+ * BOOTOPS_SMMUV3_FIXED_PAGES, checked at build): the stream table (4, and
+ * up to 3 to align it), a context per stream (4), the command and event
+ * queues, the host's context, its map's root, and the 3 tables down to
+ * the MSI doorbell.
  */
-#define KVM_BOOTOPS_SMMU_FIXED_PAGES	(4 + 3 + 3 + 3 + 4)
+#define KVM_BOOTOPS_SMMU_FIXED_PAGES	(4 + 3 + 4 + 1 + 1 + 1 + 1 + 3)
 
 #ifdef CONFIG_KVM_ARM_BOOTOPS
 extern struct kvm_bootops_smmu_desc kvm_nvhe_sym(bootops_smmu_desc);

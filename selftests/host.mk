@@ -2,7 +2,7 @@
 # the executable model, and the libFuzzer target.  Included by ../Makefile.
 
 HOST_OUT	:= build/host
-HYP_CORE	:= state vm image manifest io smmu pgtable verify sha256 memory attest cbor
+HYP_CORE	:= state vm image manifest io smmu pgtable verify sha256 memory attest cbor smmuv3
 # A small slice, so that tests with images of a few pages see verification
 # and teardown go on across calls.
 HOST_INC	:= -Ihyp/include -Iinclude -Iselftests/sim -Iselftests/unit \
@@ -16,7 +16,7 @@ COV_CFLAGS	:= --coverage -fprofile-update=atomic
 MBEDTLS_LIBS	:= -lmbedcrypto
 
 HYP_OBJS	:= $(patsubst %,$(HOST_OUT)/hyp/%.o,$(HYP_CORE))
-SIM_OBJS	:= $(HOST_OUT)/sim/sim.o $(HOST_OUT)/sim/invariants.o
+SIM_OBJS	:= $(HOST_OUT)/sim/sim.o $(HOST_OUT)/sim/invariants.o $(HOST_OUT)/sim/smmu_model.o
 UNIT_SRCS	:= $(sort $(wildcard selftests/unit/*.c))
 MODEL_SRCS	:= $(sort $(wildcard selftests/model/*.c))
 HOST_HDRS	:= $(wildcard hyp/include/bootops/*.h include/bootops/*.h \
@@ -47,7 +47,7 @@ host-tests: $(HOST_OUT)/unit $(HOST_OUT)/refine
 # lock gives, a flag two threads both read as set).
 TSAN_CFLAGS	:= $(HOST_WARN) -O1 -g -fsanitize=thread $(HOST_INC) -Iselftests/model
 TSAN_SRCS	:= $(MODEL_SRCS) $(patsubst %,hyp/%.c,$(HYP_CORE)) selftests/sim/sim.c \
-		   selftests/sim/invariants.c
+		   selftests/sim/invariants.c selftests/sim/smmu_model.c
 $(HOST_OUT)/refine-tsan: $(TSAN_SRCS) $(HOST_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(TSAN_CFLAGS) $(TSAN_SRCS) $(MBEDTLS_LIBS) -lpthread -o $@

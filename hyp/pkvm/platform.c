@@ -628,6 +628,16 @@ void *bootops_plat_table_va(u64 pa)
 	return hyp_phys_to_virt(pa);
 }
 
+u64 bootops_plat_table_pa(const void *va)
+{
+	return hyp_virt_to_phys((void *)va);
+}
+
+void bootops_plat_wmb(void)
+{
+	dsb(ishst);
+}
+
 u32 bootops_plat_cpu(void)
 {
 	return *this_cpu_ptr(&bootops_cpu_id);

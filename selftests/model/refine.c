@@ -540,6 +540,8 @@ static void cmp_vm_named(u64 vmid, bool all_vcpus, u64 vcpuid)
 	}
 }
 
+static void cmp_dma(u64 pfn);
+
 static void cmp_page(u64 pfn)
 {
 	struct sim_page_info ip = sim_page(pfn);
@@ -553,6 +555,24 @@ static void cmp_page(u64 pfn)
 			 "page 0x%llx: impl owner=%s claimed=%d pins=%u shared=%u, model owner=%s claimed=%d pins=%u shared=%u",
 			 X(pfn), owner_name(ip.owner, b1), ip.claimed, ip.dma_pins, ip.shared_with,
 			 owner_name(mp.owner, b2), mp.claimed, mp.pins, mp.shared);
+	else
+		cmp_dma(pfn);
+}
+
+/*
+ * DMA follows ownership: a device of the host's (a stream no bank has)
+ * reaches the page, through hyp's modelled SMMU, exactly while the model
+ * says the host owns it.
+ */
+static void cmp_dma(u64 pfn)
+{
+	bool host = m_page_of(&M, pfn).owner == M_OWNER_HOST;
+	u64 pa = 0;
+	bool reached = !sim_smmu_dma(SIM_HOST_SID, pfn << 12, true, &pa) && pa == pfn << 12;
+
+	if (reached != host)
+		mismatch("dma.host", "page 0x%llx: a host device %s it, model owner is %s",
+			 X(pfn), reached ? "reaches" : "does not reach", host ? "the host" : "not the host");
 }
 
 static void cmp_mem(u64 pfn)
@@ -627,9 +647,10 @@ static void cmp_s2_all(u64 vmid)
 			 X(vmid), X(w.count), X(M.vm[vmid].s2.n));
 }
 
+/* The model's mapping as the platform's SMMU walks it (stage 1 on the modelled SMMUv3). */
 static u64 smmu_pte(const struct m_map *e)
 {
-	return (e->pfn << 12) | e->attr | (1ULL << 10) | 3;	/* AF, page, valid */
+	return bootops_plat_smmu_pte(e->pfn << 12, e->attr);
 }
 
 static void cmp_bank_owners(void)
@@ -652,6 +673,18 @@ static void cmp_bank_owners(void)
 	}
 }
 
+/* The bank's stream, on the modelled SMMU (index 0), reaches what the model maps, only. */
+static void cmp_bank_dma(u64 sid, u64 iova, const struct m_map *e)
+{
+	u64 pa = 0;
+	int ret = sim_smmu_dma((u32)sid, iova, false, &pa);
+
+	if (e ? ret || pa != e->pfn << 12 : !ret)
+		mismatch("dma.bank", "bank %llu iova 0x%llx: the stream %s 0x%llx, model maps %s0x%llx",
+			 X(sid), X(iova), ret ? "faults, pa" : "reaches", X(pa),
+			 e ? "pfn " : "nothing, ", X(e ? e->pfn : 0));
+}
+
 static void cmp_bank_at(u64 bank, u64 iova)
 {
 	u64 i = bank / M_NCB, c = bank % M_NCB, ipte, mpte;
@@ -666,6 +699,8 @@ static void cmp_bank_at(u64 bank, u64 iova)
 	if (ipte != mpte)
 		mismatch("smmu.map", "smmu %llu bank %llu iova 0x%llx: impl pte 0x%llx, model pte 0x%llx",
 			 X(i), X(c), X(iova), X(ipte), X(mpte));
+	else if (!i && M.bank[i][c].owner != M_OWNER_NONE)
+		cmp_bank_dma(c, iova, e);
 }
 
 static void bank_leaf(u64 iova, u64 pte, void *arg)

@@ -210,6 +210,52 @@ static void check_pages(void)
 		fail(22, "remap area holds pages no image accounts for", remapped);
 }
 
+/* Host DMA: a device of the host's reaches a page exactly while the host owns it. */
+static void check_host_dma(u32 sid, u64 pfn)
+{
+	bool host = sim_page(pfn).owner == SIM_OWNER_HOST;
+	u64 pa = 0;
+	bool reached = !sim_smmu_dma(sid, pfn << BOOTOPS_PAGE_SHIFT, true, &pa) &&
+		       pa == pfn << BOOTOPS_PAGE_SHIFT;
+
+	if (reached != host)
+		fail(host ? 29 : 30, host ? "a host page out of its devices' reach" :
+			  "a page not the host's in reach of its devices", pfn);
+}
+
+static void check_bank_leaf(u64 iova, u64 pfn, void *arg)
+{
+	u32 sid = *(u32 *)arg;
+	u64 pa = 0;
+
+	if (sim_smmu_dma(sid, iova, false, &pa) || pa != pfn << BOOTOPS_PAGE_SHIFT)
+		fail(31, "a bank's stream does not reach what its table maps", iova);
+}
+
+/*
+ * The SMMU as a device sees it: every page whose host ownership changed
+ * since the last check (all pages, when too many did), a rotating window
+ * of the rest, each bank's mappings through its stream, and for a stream
+ * no bank has, the host's view.
+ */
+static void check_dma(void)
+{
+	static u64 window;
+	u64 pfns[64], nr = sim_dma_changed(pfns, 64), i;
+	u32 sid;
+
+	for (i = 0; i < (nr > 64 ? SIM_ALL_PAGES : nr); i++)
+		check_host_dma(SIM_HOST_SID, nr > 64 ? sim_pfn_at(i) : pfns[i]);
+	for (i = 0; i < 8; i++, window++)
+		check_host_dma(SIM_HOST_SID, sim_pfn_at(window % SIM_ALL_PAGES));
+	for (sid = 0; sid < BOOTOPS_SMMU_NUM_CB; sid++) {
+		if (bootops_state.smmu[0][sid].owner == BOOTOPS_SMMU_NO_OWNER)
+			check_host_dma(sid, sim_pfn_at(window++ % SIM_ALL_PAGES));
+		else
+			sim_smmu_walk(0, sid, check_bank_leaf, &sid);
+	}
+}
+
 int sim_check_invariants(void)
 {
 	u32 vmid;
@@ -223,5 +269,6 @@ int sim_check_invariants(void)
 		check_vm(vmid);
 	check_smmu();
 	check_pages();
+	check_dma();
 	return failed;
 }

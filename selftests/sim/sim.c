@@ -11,6 +11,7 @@
 #include <bootops/bootops.h>
 #include <bootops/pgtable.h>
 #include <bootops/platform.h>
+#include <bootops/smmuv3.h>
 #include <bootops/state.h>
 
 #include "sim.h"
@@ -34,6 +35,16 @@ static struct {
 } sim;
 
 static __thread u32 sim_cpu;
+
+/* The SMMU driver's pages, at pa SIM_SMMU_POOL_PFN (outside RAM). */
+static u8 smmu_pool[SIM_SMMU_POOL_PAGES * BOOTOPS_PAGE_SIZE]
+	__attribute__((aligned(BOOTOPS_PAGE_SIZE)));
+
+#define CHANGED_MAX	64
+static struct {
+	u64 pfn[CHANGED_MAX];
+	u64 nr;			/* past CHANGED_MAX: too many to list */
+} changed;
 
 static void die(const char *what)
 {
@@ -86,6 +97,70 @@ void sim_reset(void)
 	bootops_lock_init(&sim.lock);
 	sim_cpu = 0;
 	bootops_init();
+	changed.nr = 0;
+	sim_smmu_model_clear_features(0);
+	if (sim_smmu_restart(SIM_SMMU_POOL_PAGES))
+		die("SMMU driver");
+}
+
+/* The host's DMA view: all RAM and the records' pages, the host's at reset. */
+int sim_smmu_restart(u64 pool_pages)
+{
+	int ret;
+
+	sim_smmu_model_reset();
+	ret = bootops_smmuv3_probe(smmu_pool, pool_pages);
+	ret = ret ?: bootops_smmuv3_host_add(SIM_RAM_PFN << BOOTOPS_PAGE_SHIFT,
+					      SIM_RAM_PAGES << BOOTOPS_PAGE_SHIFT);
+	ret = ret ?: bootops_smmuv3_host_add(SIM_STATE_PFN << BOOTOPS_PAGE_SHIFT,
+					      SIM_STATE_PAGES << BOOTOPS_PAGE_SHIFT);
+	return ret ?: bootops_smmuv3_enable();
+}
+
+static void note_changed(u64 pfn, u64 nr)
+{
+	bootops_lock(&sim.lock);
+	while (nr--) {
+		if (changed.nr < CHANGED_MAX)
+			changed.pfn[changed.nr] = pfn;
+		changed.nr++;
+		pfn++;
+	}
+	bootops_unlock(&sim.lock);
+}
+
+u64 sim_dma_changed(u64 *pfns, u64 max)
+{
+	u64 nr;
+
+	bootops_lock(&sim.lock);
+	nr = changed.nr;
+	memcpy(pfns, changed.pfn, sizeof(u64) * (nr < max ? nr : max));
+	changed.nr = 0;
+	bootops_unlock(&sim.lock);
+	return nr;
+}
+
+/*
+ * The host loses pages: as mem_protect.c does on pKVM, the SMMU's host
+ * view follows.  A host device was using them just before, so the SMMU
+ * holds their translations: only an invalidation takes them out.
+ */
+static void dma_lose(u64 pfn, u64 nr, bool sync)
+{
+	u64 i, pa;
+
+	for (i = 0; i < nr; i++)
+		sim_smmu_dma(SIM_HOST_SID, (pfn + i) << BOOTOPS_PAGE_SHIFT, false, &pa);
+	if (bootops_smmuv3_host_lose(pfn << BOOTOPS_PAGE_SHIFT, nr << BOOTOPS_PAGE_SHIFT, sync))
+		die("SMMU: host_lose");
+	note_changed(pfn, nr);
+}
+
+static void dma_gain(u64 pfn, u64 nr)
+{
+	bootops_smmuv3_host_gain(pfn << BOOTOPS_PAGE_SHIFT, nr << BOOTOPS_PAGE_SHIFT);
+	note_changed(pfn, nr);
 }
 
 static bool pfn_is_state(u64 pfn)
@@ -189,9 +264,14 @@ static int donate_claimed(struct sim_page_info *p, u32 vmid)
 	return 0;
 }
 
+/* One page of many, as pKVM's nosync owner change: the SMMU is synced at the TLB sync. */
 int bootops_plat_donate_claimed_page(u64 pfn, u32 vmid)
 {
-	return WITH_PAGE(pfn, donate_claimed(p, vmid));
+	int ret = WITH_PAGE(pfn, donate_claimed(p, vmid));
+
+	if (!ret)
+		dma_lose(pfn, 1, false);
+	return ret;
 }
 
 static int donate_host(struct sim_page_info *p, u32 vmid)
@@ -202,20 +282,27 @@ static int donate_host(struct sim_page_info *p, u32 vmid)
 	return 0;
 }
 
-/* The simulated host has no TLB: every change is seen at once. */
+/* The simulated host's CPU has no TLB; its SMMU has. */
 void bootops_plat_host_tlb_sync(void)
 {
+	if (bootops_smmuv3_host_sync())
+		die("SMMU: host_sync");
 }
 
 int bootops_plat_donate_host_page(u64 pfn, u32 vmid)
 {
-	return WITH_PAGE(pfn, donate_host(p, vmid));
+	int ret = WITH_PAGE(pfn, donate_host(p, vmid));
+
+	if (!ret)
+		dma_lose(pfn, 1, true);
+	return ret;
 }
 
 void bootops_plat_undo_donate(u64 pfn, u32 vmid)
 {
 	WITH_PAGE(pfn, (expect(p->owner == vmid, "undo of a page the VM does not own"),
 			p->owner = SIM_OWNER_HOST, 0));
+	dma_gain(pfn, 1);
 }
 
 void bootops_plat_reclaim_page(u64 pfn, u32 vmid)
@@ -224,6 +311,7 @@ void bootops_plat_reclaim_page(u64 pfn, u32 vmid)
 	memset(sim_page_bytes(pfn), 0, BOOTOPS_PAGE_SIZE);
 	WITH_PAGE(pfn, (expect(p->owner == vmid, "reclaim of a page the VM does not own"),
 			p->owner = SIM_OWNER_HOST, 0));
+	dma_gain(pfn, 1);
 }
 
 bool bootops_plat_page_owned_by(u64 pfn, u32 vmid)
@@ -323,6 +411,7 @@ int bootops_plat_take_vm_memory(u64 pfn, void **va)
 	if (pfn_is_state(pfn))
 		sim.lease[(pfn - SIM_STATE_PFN) / BOOTOPS_VM_STATE_PAGES] = NULL;
 	bootops_unlock(&sim.lock);
+	dma_lose(pfn, BOOTOPS_VM_STATE_PAGES, true);
 	memset(sim_page_bytes(pfn), 0, BOOTOPS_VM_STATE_PAGES * BOOTOPS_PAGE_SIZE);
 	*va = sim_page_bytes(pfn);
 	return 0;
@@ -344,6 +433,7 @@ void bootops_plat_return_vm_memory(void *va)
 	for (i = 0; i < BOOTOPS_VM_STATE_PAGES; i++)
 		page_of(pfn + i)->owner = SIM_OWNER_HOST;
 	bootops_unlock(&sim.lock);
+	dma_gain(pfn, BOOTOPS_VM_STATE_PAGES);
 }
 
 u64 sim_vm_state_pfn(u64 vmid)
@@ -576,19 +666,39 @@ void *bootops_plat_table_va(u64 pa)
 {
 	u64 pfn = pa >> BOOTOPS_PAGE_SHIFT;
 
+	if (pfn >= SIM_SMMU_POOL_PFN && pfn < SIM_SMMU_POOL_PFN + SIM_SMMU_POOL_PAGES)
+		return smmu_pool + (pfn - SIM_SMMU_POOL_PFN) * BOOTOPS_PAGE_SIZE;
 	expect(pfn >= SIM_HYP_PFN && pfn < SIM_HYP_PFN + SIM_HYP_PAGES, "table outside the pool");
 	return sim_page_bytes(pfn);
 }
 
+u64 bootops_plat_table_pa(const void *va)
+{
+	const u8 *p = va;
+
+	if (p >= smmu_pool && p < smmu_pool + sizeof(smmu_pool))
+		return (SIM_SMMU_POOL_PFN << BOOTOPS_PAGE_SHIFT) + (u64)(p - smmu_pool);
+	expect(p >= sim.mem && p < sim.mem + SIM_ALL_PAGES * BOOTOPS_PAGE_SIZE,
+	       "pa of memory the platform does not have");
+	return (pfn_of_va(p) << BOOTOPS_PAGE_SHIFT) | ((u64)(p - sim.mem) % BOOTOPS_PAGE_SIZE);
+}
+
+void bootops_plat_wmb(void)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+/* SMMU index 0 is the modelled SMMUv3, bank cbndx its stream cbndx; index 1 has none. */
 void bootops_plat_smmu_sync(u32 index, u32 cbndx, u64 root_pa)
 {
 	sim.smmu_root[index][cbndx] = root_pa;
+	if (!index && bootops_smmuv3_set_stream(cbndx, root_pa))
+		die("SMMU: set_stream");
 }
 
-/* The simulated SMMU walks the stage-2 layout the ABI names. */
 u64 bootops_plat_smmu_pte(u64 pa, u64 attrs)
 {
-	return bootops_pte_page(pa, attrs);
+	return bootops_smmuv3_pte(pa, attrs);
 }
 
 u64 sim_smmu_root(u32 index, u32 cbndx)

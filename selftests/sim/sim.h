@@ -37,6 +37,8 @@
 #define SIM_MMIO_HYP_PAGES	2ULL
 #define SIM_IPA_BITS		40
 
+#include <bootops/smmuv3.h>
+
 #define SIM_OWNER_HOST		0U
 #define SIM_OWNER_HYP		0xfffffffeU
 #define SIM_OWNER_NONE		0xffffffffU	/* device page or no page */
@@ -96,6 +98,25 @@ void sim_fail_remap_after(long n);
 
 /* Machine-wide invariants (invariants.c): 0, or the number of the first broken. */
 int sim_check_invariants(void);
+
+/*
+ * Hyp's SMMUv3 driver (hyp/smmuv3.c) on a model of the SMMU (smmu_model.c),
+ * in step with the simulated host's ownership as mem_protect.c keeps it
+ * on pKVM.  Stream SIM_HOST_SID is never a bank: a device of the host's.
+ */
+#define SIM_HOST_SID		(BOOTOPS_SMMUV3_STREAMS - 1)
+#define SIM_SMMU_POOL_PFN	0x70000ULL
+#define SIM_SMMU_POOL_PAGES	64ULL
+/* A device's DMA through stream sid: 0 and the pa it reaches, or -EFAULT. */
+int sim_smmu_dma(u32 sid, u64 iova, bool write, u64 *pa);
+void sim_smmu_model_reset(void);
+void sim_smmu_model_clear_features(u32 idr0_bits);
+void sim_smmu_model_fail_command_after(long n);
+u64 sim_smmu_model_commands(void);
+/* The driver probed and enabled again on a fresh model (what sim_reset() does). */
+int sim_smmu_restart(u64 pool_pages);
+/* Pages whose host ownership changed since the last call; all, past max. */
+u64 sim_dma_changed(u64 *pfns, u64 max);
 
 /* bootops_search_load_info() for any vmid, under the VM lock as it requires. */
 u64 sim_search_load_info(u64 vmid, u64 addr);

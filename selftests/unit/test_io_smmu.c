@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* map_io, and the SMMU banks: alloc, assign, map, clear. */
 #include <bootops/pgtable.h>
+#include <bootops/platform.h>
 
 #include "util.h"
 
@@ -118,7 +119,7 @@ TEST(host_dma_mapping_pins_page)
 	CHECK_EQ(bootops_map_smmu(0, 0, 0, 0x100000, pte), 0);
 	CHECK_EQ(sim_page(ram(7)).dma_pins, 1);
 	CHECK_EQ(bootops_pgt_lookup(&bootops_state.smmu[0][0].pgt, 0x100000),
-		 bootops_pte_page(ram(7) * PAGE, BOOTOPS_PTE_S2_NORMAL));
+		 bootops_plat_smmu_pte(ram(7) * PAGE, BOOTOPS_PTE_S2_NORMAL));
 	CHECK_REFUSED(bootops_map_smmu(0, 0, 0, 0x100000, pte), -EEXIST);
 	/* A pinned page can neither be lent for an image nor given to a VM. */
 	CHECK_EQ(bootops_register_kvm(0, sim_vm_memory()), 1);
@@ -134,14 +135,18 @@ TEST(host_dma_mapping_pins_page)
 
 TEST(map_smmu_builds_pte_from_allowed_bits_only)
 {
-	/* Host sets every bit: only MemAttr/S2AP/SH/XN and the address survive. */
+	/*
+	 * Host sets every bit: the address survives, and the stage-1 leaf the
+	 * SMMU walks says only what S2AP, MemAttr and SH asked for: valid page,
+	 * AF, read-write (AP 01), inner shareable, normal memory (AttrIndx 0).
+	 */
 	u64 pte = U64_MAX_ & ~BOOTOPS_PTE_OA_MASK, got;
 
 	sim_reset();
 	CHECK_EQ(bootops_alloc_smmu(0, 0, 0), 0);
 	CHECK_EQ(bootops_map_smmu(0, 0, 0, 0x5000, pte | ram(1) * PAGE), 0);
 	got = bootops_pgt_lookup(&bootops_state.smmu[0][0].pgt, 0x5000);
-	CHECK_EQ(got, (ram(1) * PAGE) | BOOTOPS_PTE_S2_ATTRS | BOOTOPS_PTE_AF | 3);
+	CHECK_EQ(got, (ram(1) * PAGE) | 0x400 | 0x300 | 0x40 | 3);
 }
 
 TEST(map_smmu_refusals)

@@ -119,6 +119,18 @@ void bootops_plat_smmu_sync(u32 index, u32 cbndx, u64 root_pa);
  */
 u64 bootops_plat_smmu_pte(u64 pa, u64 attrs);
 
+/* The pa of hyp memory a device walks (the SMMU's tables and queues). */
+u64 bootops_plat_table_pa(const void *va);
+/*
+ * The SMMUv3 hyp drives (smmuv3.c): its registers, by offset from the
+ * first of its two 64 KiB register pages.
+ */
+u32 bootops_plat_smmu_read32(u32 off);
+void bootops_plat_smmu_write32(u32 off, u32 val);
+void bootops_plat_smmu_write64(u32 off, u64 val);
+/* The CPU's writes to memory ordered before those that follow (DSB ISHST). */
+void bootops_plat_wmb(void);
+
 /* The physical CPU this hypercall runs on. */
 u32 bootops_plat_cpu(void);
 

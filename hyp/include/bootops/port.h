@@ -44,9 +44,11 @@ typedef int64_t s64;
 #define EFAULT		14
 #define EBUSY		16
 #define EEXIST		17
+#define ENODEV		19
 #define EINVAL		22
 #define ENOSPC		28
 #define ERANGE		34
+#define ETIMEDOUT	110
 #define ENOKEY		126
 #define EKEYREJECTED	129
 
