@@ -15,10 +15,13 @@
 #     plain VM, as ratios;
 #  4. a verified guest's attestation call as the guest sees it (all of its
 #     signing steps), against a PSCI_VERSION call the host answers, as a
-#     ratio (the guest's virtual counter, ATTESTS runs, default 5).
+#     ratio (the guest's virtual counter, ATTESTS runs, default 5);
+#  5. the host's block I/O through its virtio disk, behind the SMMU hyp
+#     owns, against kvm-arm.bootops=off (the SMMU left to bypass), as
+#     ratios (DISK_MIB per pass, default 32; ROUNDS boots each way).
 #
 #   scripts/bench.sh [CYCLES]      (default 300; CPU=max|cortex-a57, PAGES=4096,
-#                                  SECTIONS="1 2 3 4" to run only some,
+#                                  SECTIONS="1 2 3 4 5" to run only some,
 #                                  SIZES="1024 ..." image sizes in KiB,
 #                                  ROUNDS=5 boots each way for section 1)
 set -euo pipefail
@@ -28,7 +31,7 @@ BUILD="$ROOT/build"
 OUT="$BUILD/bench"
 CYCLES=${1:-300}
 CPU=${CPU:-max}
-SECTIONS=${SECTIONS:-1 2 3 4}
+SECTIONS=${SECTIONS:-1 2 3 4 5}
 CC=aarch64-linux-gnu-gcc
 LOAD_ADDR=0x80000000
 read -r -a SIZES_KIB <<<"${SIZES:-1024 4096 16384 65536 262144}"	# KiB
@@ -52,6 +55,7 @@ MBED=$(cat "$BUILD/mbedtls-src/.fetched")
 	-I "$ROOT/include/uapi" -I "$ROOT/tools/bootops-vmm" -DVMM_NO_MAIN \
 	-o "$OUT/bench_memory" "$ROOT/selftests/qemu/bench_memory.c" \
 	"$ROOT/tools/bootops-vmm/vmm.c"
+"$CC" -static -O2 -Wall -Wextra -Werror -o "$OUT/bench_disk" "$ROOT/selftests/qemu/bench_disk.c"
 
 # Images: the hello guest padded with zeros, signed for LOAD_ADDR.
 args=()
@@ -79,6 +83,7 @@ run() {	# $1: log name, $2: extra kernel command line, $3: initramfs
 	local log="$BUILD/qemu-bench-$1.log"
 
 	INITRD="$3" CPU="$CPU" LOG="$log" APPEND="$2 bootops.dmesgcheck=0" TIMEOUT=900 MEM=2G \
+		DISK="${BENCH_DISK:-}" \
 		bash "$ROOT/scripts/run-qemu.sh" >/dev/null 2>&1 ||
 		{ echo "bench: QEMU run failed, see ${log#"$ROOT"/}" >&2; exit 1; }
 	echo "$log"
@@ -166,4 +171,33 @@ if [[ " $SECTIONS " = *" 4 "* ]]; then
 	echo "bench: attestation call, as a verified guest sees it ($n runs, medians):"
 	echo "bench:   report over HVC ${a:-?} us; PSCI_VERSION (the host answers) ${p:-?} us;" \
 		"ratio $( [ -n "$a" ] && [ "${p:-0}" != 0 ] && echo "scale=1; $a / $p" | bc || echo '?')"
+fi
+
+# 5. The host's block I/O through the SMMU, with and without boot ops.
+if [[ " $SECTIONS " = *" 5 "* ]]; then
+	bash "$ROOT/scripts/build-initramfs.sh" -o "$OUT/disk.cpio.gz" --no-smoke \
+		--add "$OUT/bench_disk:/tests/bench_disk" \
+		--test "bench_disk /dev/vda ${DISK_MIB:-32} 3" >/dev/null
+	BENCH_DISK="$OUT/disk.img"
+	rm -f "$BENCH_DISK"
+	truncate -s "$(( ${DISK_MIB:-32} + 1 ))M" "$BENCH_DISK"
+	# The best of the 3 passes each way, in a boot; rounds alternate.
+	best() { grep -o "bench: disk round.*" "$1" | awk -v f="$2" '{ v = $f + 0; if (v > m) m = v } END { print m }'; }
+	median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+	wons=() woffs=() rons=() roffs=()
+	echo "bench: host disk I/O through the SMMU (${DISK_MIB:-32} MiB O_DIRECT passes, 1 MiB requests," \
+		"${ROUNDS:-5} boots each way, alternating):"
+	for r in $(seq 1 "${ROUNDS:-5}"); do
+		on=$(run disk-on-$r "" "$OUT/disk.cpio.gz")
+		off=$(run disk-off-$r "kvm-arm.bootops=off" "$OUT/disk.cpio.gz")
+		wons+=("$(best "$on" 6)") rons+=("$(best "$on" 9)")
+		woffs+=("$(best "$off" 6)") roffs+=("$(best "$off" 9)")
+		echo "bench:   round $r: hyp's SMMU write ${wons[-1]} read ${rons[-1]} MB/s;" \
+			"bypass (bootops=off) write ${woffs[-1]} read ${roffs[-1]} MB/s"
+	done
+	w1=$(median "${wons[@]}") w0=$(median "${woffs[@]}")
+	r1=$(median "${rons[@]}") r0=$(median "${roffs[@]}")
+	echo "bench:   medians: write $w1 against $w0 MB/s, ratio $(echo "scale=3; $w1 / $w0" | bc);" \
+		"read $r1 against $r0 MB/s, ratio $(echo "scale=3; $r1 / $r0" | bc)"
+	BENCH_DISK=
 fi

@@ -683,9 +683,9 @@ u64 bootops_plat_table_pa(const void *va)
 	return (pfn_of_va(p) << BOOTOPS_PAGE_SHIFT) | ((u64)(p - sim.mem) % BOOTOPS_PAGE_SIZE);
 }
 
+/* The SMMU model reads memory under its lock, which every register access takes. */
 void bootops_plat_wmb(void)
 {
-	__atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
 /* SMMU index 0 is the modelled SMMUv3, bank cbndx its stream cbndx; index 1 has none. */
