@@ -9,6 +9,11 @@
  * and an ASID per stream).  The host's map is built before the SMMU is
  * enabled, in pages the platform reserved, and only its leaves change
  * afterwards, so no ownership change allocates or fails for want of memory.
+ * Where the host owns a whole 2 MiB, the map has a block (an SMMU with
+ * BBML2 may swap a block and a table of the same translations without a
+ * break): the SMMU's TLB then holds one entry for it, not 512.  The level-3
+ * table stays behind the block, all mapped, and comes back in its place
+ * when the host loses one of its pages.
  *
  * Stage 1 because that is what QEMU's SMMUv3 model implements; on an SMMU
  * with stage 2 the same map would be a stage-2 table (or the host's own
@@ -28,6 +33,8 @@
 #define IDR0_TTF_AARCH64	BIT32(3)	/* TTF[1] */
 #define IDR0_COHACC		BIT32(4)
 #define IDR0_ASID16		BIT32(12)
+#define IDR3_BBML(r)		FIELD(r, 11, 2)
+#define IDR3_BBML2		2
 #define IDR1_SIDSIZE(r)		FIELD(r, 0, 6)
 #define IDR1_EVTQS(r)		FIELD(r, 16, 5)
 #define IDR1_CMDQS(r)		FIELD(r, 21, 5)
@@ -82,7 +89,10 @@
 #define PTE_SH			(3ULL << 8)
 #define PTE_AF			BIT64(10)
 #define PTE_ADDR		0x0000fffffffff000ULL
-#define HOST_LEAF		(PTE_VALID | PTE_TABLE | PTE_AF | PTE_SH | PTE_AP_RW)
+#define HOST_ATTRS		(PTE_VALID | PTE_AF | PTE_SH | PTE_AP_RW)
+#define HOST_LEAF		(HOST_ATTRS | PTE_TABLE)
+#define HOST_BLOCK		HOST_ATTRS		/* level 2: bits[1:0] = 01 */
+#define BLOCK_SIZE		(512 * BOOTOPS_PAGE_SIZE)
 /* The host's stage-2 attribute bits boot ops' banks take (pgtable.h's layout). */
 #define S2_AP_W			BIT64(7)
 #define S2_MEMATTR_NORMAL	(3ULL << 4)
@@ -124,7 +134,7 @@ static struct {
 	struct smmu_queue cmdq, evtq;
 	u8 *pool, *pool_end;
 	u64 oas, lost_events;
-	bool ready, tlbi_pending;
+	bool ready, tlbi_pending, blocks;
 	bootops_lock_t lock;
 } smmu;
 
@@ -263,25 +273,68 @@ static int tlbi_asid(u32 asid)
 	return cmdq_put(CMD_TLBI_NH_ASID | CMD_ASID(asid), 0);
 }
 
-/* The host map's level-3 entry for pa; tables made only before enable. */
-static u64 *host_leaf(u64 pa, bool alloc)
+/*
+ * The host map's level-2 slot for pa, or NULL: tables are made only
+ * before enable.  Each level-2 table has a shadow in the next page: the
+ * same slots, always with their level-3 tables, for the blocks to fold
+ * over and unfold from.
+ */
+static u64 *host_l2_slot(u64 pa, bool alloc, u64 **shadow)
 {
-	u64 *table = smmu.host_map;
+	u64 *table = smmu.host_map, *slot = NULL;
 	int level;
 
 	for (level = 0; level < 3; level++) {
-		u64 *slot = &table[(pa >> (12 + 9 * (3 - level))) & 511];
-
+		slot = &table[(pa >> (12 + 9 * (3 - level))) & 511];
+		if (level == 2)
+			break;
 		if (!(*slot & PTE_VALID)) {
 			u64 *next = alloc ? smmu_alloc_page() : NULL;
 
-			if (!next)
+			if (!next || (level == 1 && smmu_alloc_page() != (u8 *)next + BOOTOPS_PAGE_SIZE))
 				return NULL;
 			*slot = pa_of(next) | PTE_TABLE | PTE_VALID;
 		}
 		table = bootops_plat_table_va(*slot & PTE_ADDR);
 	}
-	return &table[(pa >> 12) & 511];
+	*shadow = slot + 512;
+	return slot;
+}
+
+/* The host map's level-3 entry for pa: a block over it is unfolded first. */
+static u64 *host_leaf(u64 pa, bool alloc)
+{
+	u64 *shadow, *slot = host_l2_slot(pa, alloc, &shadow);
+
+	if (!slot)
+		return NULL;
+	if (!(*shadow & PTE_VALID)) {
+		u64 *l3 = alloc ? smmu_alloc_page() : NULL;
+
+		if (!l3)
+			return NULL;
+		*shadow = pa_of(l3) | PTE_TABLE | PTE_VALID;
+		*slot = *shadow;
+	}
+	/* Same translations either way: no break needed (BBML2). */
+	if (*slot != *shadow)
+		write_once(slot, *shadow);
+	return (u64 *)bootops_plat_table_va(*shadow & PTE_ADDR) + ((pa >> 12) & 511);
+}
+
+/* The 2 MiB around pa as one block, if the host owns all of it. */
+static void host_fold(u64 pa)
+{
+	u64 *shadow, *slot = host_l2_slot(pa, false, &shadow), *l3, base = pa & ~(BLOCK_SIZE - 1);
+	int i;
+
+	if (!smmu.blocks || !slot || !(*shadow & PTE_VALID) || *slot != *shadow)
+		return;
+	l3 = bootops_plat_table_va(*shadow & PTE_ADDR);
+	for (i = 0; i < 512; i++)
+		if (l3[i] != ((base + i * BOOTOPS_PAGE_SIZE) | HOST_LEAF))
+			return;
+	write_once(slot, base | HOST_BLOCK);
 }
 
 static void host_map_set(u64 pa, u64 size, bool host_owns)
@@ -291,8 +344,12 @@ static void host_map_set(u64 pa, u64 size, bool host_owns)
 	for (pa &= BOOTOPS_PAGE_MASK; pa < end; pa += BOOTOPS_PAGE_SIZE) {
 		u64 *leaf = host_leaf(pa, false);
 
-		if (leaf)
-			write_once(leaf, host_owns ? pa | HOST_LEAF : 0);
+		if (!leaf)
+			continue;
+		write_once(leaf, host_owns ? pa | HOST_LEAF : 0);
+		if (host_owns && ((pa + BOOTOPS_PAGE_SIZE) % BLOCK_SIZE == 0 ||
+				  pa + BOOTOPS_PAGE_SIZE >= end))
+			host_fold(pa);
 	}
 }
 
@@ -313,14 +370,16 @@ bool bootops_smmuv3_ready(void)
 	return smmu.ready;
 }
 
+/*
+ * No lock: the leaves and blocks of pages whose ownership the caller is
+ * changing, which its own lock orders (pKVM's host lock); the table pages
+ * never change after enable.  A new entry needs no invalidation: the SMMU
+ * caches no absent one.
+ */
 void bootops_smmuv3_host_gain(u64 pa, u64 size)
 {
-	if (!smmu.ready)
-		return;
-	/* A new entry needs no invalidation: the SMMU caches no absent one. */
-	bootops_lock(&smmu.lock);
-	host_map_set(pa, size, true);
-	bootops_unlock(&smmu.lock);
+	if (smmu.ready)
+		host_map_set(pa, size, true);
 }
 
 int bootops_smmuv3_host_lose(u64 pa, u64 size, bool sync)
@@ -461,6 +520,8 @@ int bootops_smmuv3_host_add(u64 pa, u64 size)
 		if (!leaf)
 			return -ENOMEM;
 		*leaf = pa | HOST_LEAF;
+		if ((pa + BOOTOPS_PAGE_SIZE) % BLOCK_SIZE == 0 || pa + BOOTOPS_PAGE_SIZE >= end)
+			host_fold(pa);
 	}
 	return 0;
 }
@@ -478,6 +539,7 @@ static int check_features(void)
 	    IDR1_SIDSIZE(idr1) < 8)
 		return -ENODEV;
 	smmu.oas = IDR5_OAS(idr5);
+	smmu.blocks = IDR3_BBML(bootops_plat_smmu_read32(BOOTOPS_SMMU_IDR3)) >= IDR3_BBML2;
 	return 0;
 }
 

@@ -96,7 +96,7 @@ static int edu_dma(u64 pa, bool to_ram)
 	for (i = 0; i < 1000; i++) {
 		if (!(readq(edu.regs + EDU_DMA_CMD) & EDU_CMD_RUN))
 			return 0;
-		msleep(10);
+		usleep_range(10000, 20000);
 	}
 	return -ETIMEDOUT;
 }
@@ -283,7 +283,8 @@ static void test_vm_stream(struct st *t, struct page *img, struct page *vm_page,
 	       HC(map_smmu, 0, edu.sid, 0, HOST_IOVA, page_to_phys(host_page) | rw), 0);
 	memset(page_address(host_page), 0, PAGE_SIZE);
 	expect_dma_fault(t, "  the edu writes it at the bank's address", HOST_IOVA, false);
-	expect(t, "  the host page has the edu's bytes", all_bytes(page_address(host_page), 0x6d), 1);
+	expect(t, "  the host page has the edu's bytes",
+	       all_bytes(page_address(host_page), 0x6d), 1);
 	expect(t, "  unmapped", HC(clear_smmu, 0, edu.sid, 0, HOST_IOVA), 0);
 	expect(t, "the bank back to the VM", HC(alloc_smmu, vmid, edu.sid, 0), 0);
 	expect(t, "  its page mapped",
@@ -300,9 +301,10 @@ static void test_other_stream(struct st *t)
 	struct pci_dev *disk = pci_get_device(PCI_VENDOR_ID_REDHAT_QUMRANET, 0x1042, NULL);
 	struct faults f;
 
-	expect(t, "the host's virtio disk is there", !!disk, 1);
-	if (!disk)
+	if (!disk) {	/* a machine without one (make demo) */
+		seq_printf(t->m, "ok %d - the virtio disk's own faults # SKIP no virtio disk\n", ++t->n);
 		return;
+	}
 	expect(t, "its stream has faults of its own", stream_faults(pci_dev_id(disk), &f), 0);
 	expect(t, "  none, for all the edu's", f.nr, 0);
 	pci_dev_put(disk);

@@ -22,7 +22,11 @@
 #include <asm/kvm_bootops_smmu.h>
 #include <asm/kvm_pkvm.h>
 
-/* Table pages to map [base, base + size) at 4 KiB: each level rounded up, plus a straddle. */
+/*
+ * Table pages to map [base, base + size) at 4 KiB: each level rounded up,
+ * plus a straddle; each level-2 table twice (its shadow keeps the level-3
+ * tables that blocks fold over).
+ */
 static unsigned long __init idmap_pages(u64 size)
 {
 	unsigned long nr = size >> PAGE_SHIFT, total = 0;
@@ -30,7 +34,7 @@ static unsigned long __init idmap_pages(u64 size)
 
 	for (level = 3; level > 0; level--) {
 		nr = DIV_ROUND_UP(nr, PTRS_PER_PTE);
-		total += nr + 1;
+		total += (nr + 1) * (level == 2 ? 2 : 1);
 	}
 	return total;
 }
@@ -83,6 +87,7 @@ unsigned long __init kvm_bootops_smmu_reserve(void)
 	desc->pool_pages = pages;
 	desc->msi_doorbell = its_doorbell();
 	smmu_for_hyp = true;
-	pr_info("SMMUv3 at %pa for hyp: %lu KiB of tables\n", &res.start, pages << (PAGE_SHIFT - 10));
+	pr_info("SMMUv3 at %pa for hyp: %lu KiB of tables\n", &res.start,
+		pages << (PAGE_SHIFT - 10));
 	return pages;
 }

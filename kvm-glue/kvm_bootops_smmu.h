@@ -25,10 +25,10 @@ struct kvm_bootops_smmu_desc {
  * Pages besides the tables of the host's map (bootops/smmuv3.h's
  * BOOTOPS_SMMUV3_FIXED_PAGES, checked at build): the stream table (4, and
  * up to 3 to align it), a context per stream (4), the command and event
- * queues, the host's context, its map's root, and the 3 tables down to
- * the MSI doorbell.
+ * queues, the host's context, its map's root, and the 4 tables down to
+ * the MSI doorbell (a level-2 table has a shadow).
  */
-#define KVM_BOOTOPS_SMMU_FIXED_PAGES	(4 + 3 + 4 + 1 + 1 + 1 + 1 + 3)
+#define KVM_BOOTOPS_SMMU_FIXED_PAGES	(4 + 3 + 4 + 1 + 1 + 1 + 1 + 4)
 
 #ifdef CONFIG_KVM_ARM_BOOTOPS
 extern struct kvm_bootops_smmu_desc kvm_nvhe_sym(bootops_smmu_desc);

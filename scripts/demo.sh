@@ -16,7 +16,11 @@
 #      the machine, against hyp's public key, the guest's nonce and the
 #      owner's manifest (bootops-sign verify-report), as a remote party
 #      would (test 6, bootops_attest, shows hyp's key);
-#   7-9. a signed Linux guest, a tampered one, and one with private memory.
+#   7-9. a signed Linux guest, a tampered one, and one with private memory;
+#   10. a hostile host with a DMA device (QEMU's edu, behind the SMMU hyp
+#      owns) aims it at a page of hyp's, at an image page hyp has taken
+#      and not yet checked, and at a VM's page: each DMA is blocked and
+#      counted (kvm-bootops-dma/selftest).
 #
 # Then it prints what the guest said, the verdict for each VM and what the
 # kernel (kvm-bootops) logged.  Environment: CPU (default max).
@@ -34,7 +38,12 @@ bash "$ROOT/scripts/build-vmm.sh" >/dev/null
 mapfile -t vmm_args <"$ROOT/build/vmm/demo-args.txt"
 bash "$ROOT/scripts/build-linux-guest.sh" >/dev/null
 mapfile -t linux_args <"$ROOT/build/linuxguest/initramfs-args.txt"
-bash "$ROOT/scripts/build-initramfs.sh" -o "$INITRD" --no-smoke "${vmm_args[@]}" "${linux_args[@]}" >/dev/null
+aarch64-linux-gnu-gcc -static -O2 -Wall -Werror -o "$ROOT/build/vmm/bootops_hcalls" \
+	"$ROOT/selftests/qemu/bootops_hcalls.c"
+dma_args=(--add "$ROOT/build/vmm/bootops_hcalls:/tests/bootops_hcalls"
+	  --test "bootops_hcalls /sys/kernel/debug/kvm-bootops-dma/selftest")
+bash "$ROOT/scripts/build-initramfs.sh" -o "$INITRD" --no-smoke "${vmm_args[@]}" "${linux_args[@]}" \
+	"${dma_args[@]}" >/dev/null
 
 echo "demo: booting the patched kernel (cpu=$CPU, kvm-arm.mode=protected)"
 echo "demo: guest 1: hello.bin, signed for 0x80000000 by build/keys/bootops-dev.pem"
@@ -45,6 +54,7 @@ echo "demo: guest 5: attest.bin from the owner's manifest m-att.man: asks hyp fo
 echo "demo: guest 7: Linux (build/Image) + DTB + initramfs, each signed for its load address"
 echo "demo: guest 8: the same, one bit of the initramfs flipped, same signatures"
 echo "demo: guest 9: guest 7 again with private memory (--private-mem): its RAM is the VM's"
+echo "demo: test 10: the host aims a DMA device (QEMU's edu) at hyp's and VMs' pages"
 set +e
 INITRD="$INITRD" CPU=$CPU LOG="$LOG" bash "$ROOT/scripts/run-qemu.sh" >/dev/null
 rc=$?
@@ -132,6 +142,10 @@ guest 8
 echo "demo:"
 echo "demo: guest 9 (Linux with private memory, must boot): $(verdict 9)"
 linux_guest 9
+echo "demo:"
+echo "demo: test 10 (hostile DMA, must be blocked and counted): $(verdict 10)"
+section 10 | grep -E "^ok .* - (a page of hyp's|the image page|the VM's page|  counted|  as a translation|  and the device got zeros)" |
+	head -n 12 | sed 's/^ok [0-9]* - /demo:   blocked: /' || true
 echo "demo:"
 echo "demo: what the kernel logged (kvm-bootops):"
 grep -E '^# dmesg: .*kvm-bootops' "$LOG" | sed 's/^# dmesg: /demo:   /' ||

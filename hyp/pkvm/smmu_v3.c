@@ -28,7 +28,7 @@
 
 static_assert(KVM_BOOTOPS_SMMU_STREAMS == BOOTOPS_SMMUV3_STREAMS);
 /* The host reserves the driver's pages and the tables down to the MSI doorbell. */
-static_assert(KVM_BOOTOPS_SMMU_FIXED_PAGES >= BOOTOPS_SMMUV3_FIXED_PAGES + 3);
+static_assert(BOOTOPS_SMMUV3_FIXED_PAGES + 4 <= KVM_BOOTOPS_SMMU_FIXED_PAGES);
 
 struct kvm_bootops_smmu_desc bootops_smmu_desc;
 static void __iomem *smmu_regs;

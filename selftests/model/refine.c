@@ -2634,7 +2634,8 @@ int main(int argc, char **argv)
 		stress_ret = stress_run(4, opt_stress_seconds, opt_seed) |
 			     stress_vm_run(opt_stress_vm_rounds) |
 			     stress_keys_run(opt_stress_vm_rounds * 100) |
-			     stress_attest_run(opt_stress_vm_rounds * 4);
+			     stress_attest_run(opt_stress_vm_rounds * 4) |
+			     stress_dma_run(opt_stress_vm_rounds * 4);
 	printf("refine: %d passed, %d failed\n", ok, !ok);
 	printf("%llu steps compared\n", X(compared));
 	return ok && !stress_ret ? 0 : 1;

@@ -17,5 +17,7 @@ int stress_vm_run(u64 rounds);
 int stress_keys_run(u64 rounds);
 /* vCPUs of two VMs ask for attestation reports at once (stress_attest.c). */
 int stress_attest_run(u64 rounds);
+/* A host bank, a VM's pages and the SMMU's event queue raced (stress_dma.c). */
+int stress_dma_run(u64 rounds);
 
 #endif /* __BOOTOPS_REFINE_H__ */

@@ -111,6 +111,9 @@ int sim_check_invariants(void);
 int sim_smmu_dma(u32 sid, u64 iova, bool write, u64 *pa);
 void sim_smmu_model_reset(void);
 void sim_smmu_model_clear_features(u32 idr0_bits);
+void sim_smmu_model_clear_idr3(u32 bits);
+/* The level of the leaf the last translation walked to (3: a page, 2: a 2 MiB block). */
+int sim_smmu_model_last_level(void);
 void sim_smmu_model_fail_command_after(long n);
 u64 sim_smmu_model_commands(void);
 /* The driver probed and enabled again on a fresh model (what sim_reset() does). */

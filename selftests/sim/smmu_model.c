@@ -30,7 +30,7 @@
 struct tlb_entry {
 	bool valid;
 	u32 asid;
-	u64 page, leaf;
+	u64 base, size, leaf;	/* a page's or a block's */
 };
 
 struct stream_cfg {
@@ -40,7 +40,8 @@ struct stream_cfg {
 
 static struct {
 	bootops_lock_t lock;
-	u32 idr0_clear;			/* features a test takes away */
+	u32 idr0_clear, idr3_clear;	/* features a test takes away */
+	int last_level;			/* of the last translation's leaf */
 	long fail_command_after;	/* -1: never */
 	u32 cr0, gerror, gerrorn;
 	u64 strtab_base;
@@ -56,17 +57,28 @@ static struct {
 /* A fresh SMMU, with the features a test took away still away. */
 void sim_smmu_model_reset(void)
 {
-	u32 idr0_clear = m.idr0_clear;
+	u32 idr0_clear = m.idr0_clear, idr3_clear = m.idr3_clear;
 
 	memset(&m, 0, sizeof(m));
 	bootops_lock_init(&m.lock);
 	m.idr0_clear = idr0_clear;
+	m.idr3_clear = idr3_clear;
 	m.fail_command_after = -1;
 }
 
 void sim_smmu_model_clear_features(u32 idr0_bits)
 {
 	m.idr0_clear = idr0_bits;
+}
+
+void sim_smmu_model_clear_idr3(u32 bits)
+{
+	m.idr3_clear = bits;
+}
+
+int sim_smmu_model_last_level(void)
+{
+	return m.last_level;
 }
 
 void sim_smmu_model_fail_command_after(long n)
@@ -140,9 +152,9 @@ static bool match_asid(const struct tlb_entry *e, u64 asid, u64 b)
 	return e->asid == asid;
 }
 
-static bool match_va(const struct tlb_entry *e, u64 asid, u64 page)
+static bool match_va(const struct tlb_entry *e, u64 asid, u64 va)
 {
-	return e->asid == asid && e->page == page;
+	return e->asid == asid && va - e->base < e->size;
 }
 
 static int stream_config(u32 sid, struct stream_cfg **out);
@@ -231,6 +243,9 @@ u32 bootops_plat_smmu_read32(u32 off)
 		break;
 	case BOOTOPS_SMMU_IDR1:	/* SIDSIZE 16, EVENTQS and CMDQS 19 */
 		val = 16 | 19U << 16 | 19U << 21;
+		break;
+	case BOOTOPS_SMMU_IDR3:	/* BBML2 */
+		val = (2U << 11) & ~m.idr3_clear;
 		break;
 	case BOOTOPS_SMMU_IDR5:	/* OAS 44 bits, 4 KiB granule */
 		val = 4 | 1U << 4;
@@ -324,32 +339,42 @@ static int stream_config(u32 sid, struct stream_cfg **out)
 	return 0;
 }
 
-static u64 walk(u64 ttb, u64 iova)
+/* The leaf for iova: a page (level 3) or a block (levels 1-2), or 0. */
+static u64 walk(u64 ttb, u64 iova, int *level_out)
 {
 	u64 table = ttb & 0x000ffffffffff000ULL, desc = 0;
 	int level;
 
 	for (level = 0; level < 4; level++) {
 		desc = mem64(table)[(iova >> (12 + 9 * (3 - level))) & 511];
-		if ((desc & 3) != 3)
+		if ((desc & 1) == 0 || (level == 3 && (desc & 3) != 3) ||
+		    (level == 0 && (desc & 3) != 3))
 			return 0;
+		if ((desc & 3) == 1)		/* a block */
+			break;
 		table = desc & 0x0000fffffffff000ULL;
 	}
+	*level_out = level < 4 ? level : 3;
 	return desc;
 }
 
-static u64 translate(struct stream_cfg *c, u64 iova)
+static u64 translate(struct stream_cfg *c, u64 iova, u64 *size_out)
 {
 	u32 asid = c->cd0 >> 48;
-	u64 page = iova & ADDR_MASK, leaf;
-	int i;
+	u64 leaf, size;
+	int i, level = 3;
 
 	for (i = 0; i < TLB_ENTRIES; i++)
-		if (m.tlb[i].valid && m.tlb[i].asid == asid && m.tlb[i].page == page)
+		if (m.tlb[i].valid && match_va(&m.tlb[i], asid, iova)) {
+			*size_out = m.tlb[i].size;
 			return m.tlb[i].leaf;
-	leaf = walk(c->cd1, page);
+		}
+	leaf = walk(c->cd1, iova, &level);
+	m.last_level = level;
 	if (leaf) {
-		m.tlb[m.tlb_next] = (struct tlb_entry){ true, asid, page, leaf };
+		size = 1ULL << (12 + 9 * (3 - level));
+		*size_out = size;
+		m.tlb[m.tlb_next] = (struct tlb_entry){ true, asid, iova & ~(size - 1), size, leaf };
 		m.tlb_next = (m.tlb_next + 1) % TLB_ENTRIES;
 	}
 	return leaf;
@@ -358,7 +383,7 @@ static u64 translate(struct stream_cfg *c, u64 iova)
 static int dma_locked(u32 sid, u64 iova, bool write, u64 *pa)
 {
 	struct stream_cfg *c;
-	u64 leaf;
+	u64 leaf, size = 0;
 	int evt;
 
 	if (!(m.cr0 & CR0_SMMUEN)) {
@@ -383,7 +408,7 @@ static int dma_locked(u32 sid, u64 iova, bool write, u64 *pa)
 	default:	/* abort, silently */
 		return -EFAULT;
 	}
-	leaf = translate(c, iova);
+	leaf = translate(c, iova, &size);
 	evt = !leaf ? BOOTOPS_SMMU_EVT_TRANSLATION :
 	      write && (leaf & (1ULL << 7)) ? BOOTOPS_SMMU_EVT_PERMISSION : 0;
 	if (evt) {
@@ -391,7 +416,7 @@ static int dma_locked(u32 sid, u64 iova, bool write, u64 *pa)
 			record_event(evt, sid, iova);
 		return -EFAULT;
 	}
-	*pa = (leaf & 0x0000fffffffff000ULL) | (iova & 0xfff);
+	*pa = (leaf & 0x0000fffffffff000ULL & ~(size - 1)) | (iova & (size - 1));
 	return 0;
 }
 

@@ -253,3 +253,46 @@ TEST(a_refused_command_is_an_error)
 	sim_smmu_model_fail_command_after(-1);
 	sim_reset();
 }
+
+/* Where the host owns a whole 2 MiB, one block: unfolded when a page of it goes. */
+TEST(host_view_is_in_blocks_where_the_host_owns_2mib)
+{
+	u64 blk = ram(512);	/* 2 MiB aligned: SIM_RAM_PFN is */
+
+	sim_reset();
+	CHECK_EQ(blk % 512, 0);
+	CHECK(reaches(HOST_SID, blk * PAGE + 0x123, blk));
+	CHECK_EQ(sim_smmu_model_last_level(), 2);
+	CHECK(reaches(HOST_SID, (blk + 511) * PAGE, blk + 511));
+	CHECK_EQ(bootops_smmuv3_host_lose((blk + 7) * PAGE, PAGE, true), 0);
+	CHECK(faults(HOST_SID, (blk + 7) * PAGE));
+	CHECK(reaches(HOST_SID, (blk + 6) * PAGE, blk + 6));
+	CHECK_EQ(sim_smmu_model_last_level(), 3);
+	CHECK(reaches(HOST_SID, (blk + 8) * PAGE, blk + 8));
+	bootops_smmuv3_host_gain((blk + 7) * PAGE, PAGE);
+	CHECK(reaches(HOST_SID, (blk + 300) * PAGE, blk + 300));
+	CHECK_EQ(sim_smmu_model_last_level(), 2);
+	CHECK(reaches(HOST_SID, (blk + 7) * PAGE, blk + 7));
+	/* Without sync: the block's translation stays until the sync takes it. */
+	CHECK_EQ(bootops_smmuv3_host_lose((blk + 9) * PAGE, PAGE, false), 0);
+	CHECK(reaches(HOST_SID, (blk + 9) * PAGE, blk + 9));
+	CHECK_EQ(bootops_smmuv3_host_sync(), 0);
+	CHECK(faults(HOST_SID, (blk + 9) * PAGE));
+	CHECK(reaches(HOST_SID, (blk + 10) * PAGE, blk + 10));
+}
+
+/* An SMMU without BBML2 gets pages only: no block is swapped under it. */
+TEST(without_bbml2_the_host_view_is_in_pages)
+{
+	u64 blk = ram(512);
+
+	sim_reset();
+	sim_smmu_model_clear_idr3(3U << 11);
+	CHECK_EQ(sim_smmu_restart(SIM_SMMU_POOL_PAGES), 0);
+	CHECK(reaches(HOST_SID, blk * PAGE, blk));
+	CHECK_EQ(sim_smmu_model_last_level(), 3);
+	CHECK_EQ(bootops_smmuv3_host_lose((blk + 1) * PAGE, PAGE, true), 0);
+	CHECK(faults(HOST_SID, (blk + 1) * PAGE));
+	sim_smmu_model_clear_idr3(0);
+	sim_reset();
+}

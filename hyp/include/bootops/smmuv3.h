@@ -26,6 +26,7 @@ _Static_assert(BOOTOPS_SMMU_NUM_CB <= BOOTOPS_SMMUV3_STREAMS, "a bank is a strea
 /* SMMUv3 registers (page 0; page 1 at 0x10000). */
 #define BOOTOPS_SMMU_IDR0		0x00
 #define BOOTOPS_SMMU_IDR1		0x04
+#define BOOTOPS_SMMU_IDR3		0x0c
 #define BOOTOPS_SMMU_IDR5		0x14
 #define BOOTOPS_SMMU_CR0		0x20
 #define BOOTOPS_SMMU_CR0ACK		0x24
