@@ -371,15 +371,17 @@ bool bootops_smmuv3_ready(void)
 }
 
 /*
- * No lock: the leaves and blocks of pages whose ownership the caller is
- * changing, which its own lock orders (pKVM's host lock); the table pages
- * never change after enable.  A new entry needs no invalidation: the SMMU
- * caches no absent one.
+ * Under the lock although only the caller changes these pages: folding a
+ * block reads the whole 2 MiB, which another CPU may be changing.  A new
+ * entry needs no invalidation: the SMMU caches no absent one.
  */
 void bootops_smmuv3_host_gain(u64 pa, u64 size)
 {
-	if (smmu.ready)
-		host_map_set(pa, size, true);
+	if (!smmu.ready)
+		return;
+	bootops_lock(&smmu.lock);
+	host_map_set(pa, size, true);
+	bootops_unlock(&smmu.lock);
 }
 
 int bootops_smmuv3_host_lose(u64 pa, u64 size, bool sync)

@@ -142,21 +142,9 @@ static int edu_load(struct page *page, u8 c)
 	return edu_dma(page_to_phys(page), false);
 }
 
-struct st {
-	struct seq_file *m;
-	int n, failed;
-};
-
-static void expect(struct st *t, const char *what, long got, long want)
+static void expect(struct kvm_bootops_st *t, const char *what, long got, long want)
 {
-	t->n++;
-	if (got == want) {
-		seq_printf(t->m, "ok %d - %s\n", t->n, what);
-		return;
-	}
-	t->failed++;
-	seq_printf(t->m, "not ok %d - %s # got %ld (0x%lx), want %ld\n", t->n, what, got,
-		   got, want);
+	kvm_bootops_st_expect(t, what, got, want);
 }
 
 static bool all_bytes(const u8 *buf, u8 c)
@@ -169,7 +157,7 @@ static bool all_bytes(const u8 *buf, u8 c)
  * back, the read brings the device zeros, and hyp's SMMU counts both as
  * translation faults at pa on the edu's stream.
  */
-static void expect_blocked(struct st *t, const char *what, u64 pa, struct page *scratch)
+static void expect_blocked(struct kvm_bootops_st *t, const char *what, u64 pa, struct page *scratch)
 {
 	u8 buf[DMA_LEN];
 	struct faults f;
@@ -188,7 +176,7 @@ static void expect_blocked(struct st *t, const char *what, u64 pa, struct page *
 }
 
 /* A DMA at the host's page works both ways, and nothing faults. */
-static void expect_reachable(struct st *t, const char *what, struct page *page,
+static void expect_reachable(struct kvm_bootops_st *t, const char *what, struct page *page,
 			     struct page *scratch)
 {
 	u8 *va = page_address(page), buf[DMA_LEN];
@@ -203,7 +191,7 @@ static void expect_reachable(struct st *t, const char *what, struct page *page,
 	expect(t, "  no fault", f.nr, 0);
 }
 
-static void test_hyp_page(struct st *t, struct page *scratch)
+static void test_hyp_page(struct kvm_bootops_st *t, struct page *scratch)
 {
 	expect_blocked(t, "a page of hyp's", hyp_mem_base, scratch);
 }
@@ -213,7 +201,7 @@ static void test_hyp_page(struct st *t, struct page *scratch)
  * verification apart) hyp has the page out of every device's reach; after
  * teardown the page is the host's again, and its DMA reaches it.
  */
-static void test_image_page(struct st *t, struct page *page, struct page *scratch)
+static void test_image_page(struct kvm_bootops_st *t, struct page *page, struct page *scratch)
 {
 	int vmid = kvm_bootops_st_vm_with_page(page);
 
@@ -233,7 +221,7 @@ static void test_image_page(struct st *t, struct page *page, struct page *scratc
 #define HOST_IOVA	0x10000000ULL
 
 /* A DMA write of the edu's buffer to iova, and whether it faulted there. */
-static void expect_dma_fault(struct st *t, const char *what, u64 iova, bool fault)
+static void expect_dma_fault(struct kvm_bootops_st *t, const char *what, u64 iova, bool fault)
 {
 	struct faults f;
 	int ret = dma_faults(iova, true, &f);
@@ -248,7 +236,7 @@ static void expect_dma_fault(struct st *t, const char *what, u64 iova, bool faul
  * and nothing else; every change is in force when the hypercall returns;
  * back to the host, or at the VM's teardown, nothing of it is left.
  */
-static void test_vm_stream(struct st *t, struct page *img, struct page *vm_page,
+static void test_vm_stream(struct kvm_bootops_st *t, struct page *img, struct page *vm_page,
 			   struct page *host_page, struct page *scratch)
 {
 	u64 iova = (u64)VM_GFN << PAGE_SHIFT, rw = BOOTOPS_SMMU_ATTRS_RW;
@@ -305,7 +293,7 @@ static void test_vm_stream(struct st *t, struct page *img, struct page *vm_page,
 }
 
 /* Faults are per stream: the edu's do not show on the host's disk. */
-static void test_other_stream(struct st *t)
+static void test_other_stream(struct kvm_bootops_st *t)
 {
 	struct pci_dev *disk = pci_get_device(PCI_VENDOR_ID_REDHAT_QUMRANET, 0x1042, NULL);
 	struct faults f;
@@ -319,7 +307,7 @@ static void test_other_stream(struct st *t)
 	pci_dev_put(disk);
 }
 
-static void test_refusals(struct st *t)
+static void test_refusals(struct kvm_bootops_st *t)
 {
 	struct faults f;
 
@@ -333,7 +321,7 @@ static int selftest_show(struct seq_file *m, void *v)
 {
 	struct page *page = alloc_page(GFP_KERNEL), *scratch = alloc_page(GFP_KERNEL);
 	struct page *img = alloc_page(GFP_KERNEL), *vm_page = alloc_page(GFP_KERNEL);
-	struct st t = { .m = m };
+	struct kvm_bootops_st t = { .m = m };
 
 	seq_puts(m, "TAP version 13\n");
 	mutex_lock(&edu_lock);

@@ -182,12 +182,7 @@ static int end_vm(u64 handle)
 	return ret ? ret : release_handle(handle);
 }
 
-struct st {
-	struct seq_file *m;
-	int n, failed;
-};
-
-static void expect(struct st *t, const char *what, long got, long want)
+void kvm_bootops_st_expect(struct kvm_bootops_st *t, const char *what, long got, long want)
 {
 	t->n++;
 	if (got == want) {
@@ -195,7 +190,13 @@ static void expect(struct st *t, const char *what, long got, long want)
 		return;
 	}
 	t->failed++;
-	seq_printf(t->m, "not ok %d - %s # got %ld, want %ld\n", t->n, what, got, want);
+	seq_printf(t->m, "not ok %d - %s # got %ld (0x%lx), want %ld\n", t->n, what, got, got,
+		   want);
+}
+
+static void expect(struct kvm_bootops_st *t, const char *what, long got, long want)
+{
+	kvm_bootops_st_expect(t, what, got, want);
 }
 
 /* Not a pKVM handle: below its first, past its last, or with high bits set. */
@@ -206,7 +207,7 @@ static const u64 bad_ids[] = {
 
 static u8 zero_sig[BOOTOPS_SIG_SIZE];
 
-static void test_ids(struct st *t, u32 vmid)
+static void test_ids(struct kvm_bootops_st *t, u32 vmid)
 {
 	char what[96];
 	int i;
@@ -240,7 +241,7 @@ static void test_ids(struct st *t, u32 vmid)
 	expect(t, "smmu bank out of range", HC(alloc_smmu, 0, BOOTOPS_SMMU_NUM_CB, 0), -EINVAL);
 }
 
-static void test_boot_info(struct st *t, u32 vmid)
+static void test_boot_info(struct kvm_bootops_st *t, u32 vmid)
 {
 	int i;
 
@@ -271,7 +272,7 @@ static void test_boot_info(struct st *t, u32 vmid)
 }
 
 /* Image 0 of vmid: one page at 0x80000000, declared by the caller. */
-static void test_remap(struct st *t, u32 vmid, struct page *page, struct page *other)
+static void test_remap(struct kvm_bootops_st *t, u32 vmid, struct page *page, struct page *other)
 {
 	u64 hyp_pfn = PHYS_PFN(__pa_symbol(__hyp_bss_start));
 
@@ -294,7 +295,7 @@ static void test_remap(struct st *t, u32 vmid, struct page *page, struct page *o
 }
 
 /* A batch with a hyp page in it lends nothing, and says which page it was. */
-static void test_batch(struct st *t, struct page *page, struct page *other)
+static void test_batch(struct kvm_bootops_st *t, struct page *page, struct page *other)
 {
 	u64 pfns[3] = { page_to_pfn(page), PHYS_PFN(__pa_symbol(__hyp_bss_start)),
 			page_to_pfn(other) }, bad = 0;
@@ -315,7 +316,7 @@ static void test_batch(struct st *t, struct page *page, struct page *other)
 	expect(t, "teardown after batches", end_vm(vmid), 0);
 }
 
-static void test_devices(struct st *t, u32 vmid, struct page *page)
+static void test_devices(struct kvm_bootops_st *t, u32 vmid, struct page *page)
 {
 	u64 hyp_pa = __pa_symbol(__hyp_bss_start);
 
@@ -366,7 +367,7 @@ static int verify_calls(u64 vmid, int max, int *calls)
  * ends or is torn down.  The signature is in range but wrong, so that the
  * whole check runs.
  */
-static void test_one_check_at_a_time(struct st *t, struct page *pa, struct page *pb)
+static void test_one_check_at_a_time(struct kvm_bootops_st *t, struct page *pa, struct page *pb)
 {
 	static u8 sig[BOOTOPS_SIG_SIZE];
 	int a, b, n = 0, ret;
@@ -400,7 +401,7 @@ out:
  * only before pKVM has initialised it; pKVM keeps the handle while they
  * hold the VM.
  */
-static void test_registration(struct st *t)
+static void test_registration(struct kvm_bootops_st *t)
 {
 	int h = reserve_handle(), gone = reserve_handle();
 
@@ -449,7 +450,7 @@ static int host_read(const void *va)
 }
 
 /* The refusals of the record's pages; h is reserved and not registered. */
-static void test_record_refused(struct st *t, u64 h, u8 *rec, u64 lent_pfn, int other)
+static void test_record_refused(struct kvm_bootops_st *t, u64 h, u8 *rec, u64 lent_pfn, int other)
 {
 	u64 pfn = virt_to_pfn(rec);
 	int i, owned = 0;
@@ -482,7 +483,7 @@ static void test_record_refused(struct st *t, u64 h, u8 *rec, u64 lent_pfn, int 
  * the pages are hyp's: the host can neither share, lend nor DMA-map them,
  * and its reads fault without stopping EL2.  Teardown returns them zeroed.
  */
-static void test_record_pages(struct st *t)
+static void test_record_pages(struct kvm_bootops_st *t)
 {
 	u8 *rec = alloc_record(), *lent = (u8 *)__get_free_page(GFP_KERNEL);
 	int h = reserve_handle(), other = -ENOENT;
@@ -578,7 +579,7 @@ static int pkvm_shares_scattered_pages(void)
  * taken again by its owner gives every table back.  (seq_file may run the
  * whole self-test twice: this leaves nothing behind.)
  */
-static void test_table_pool_exhaustion(struct st *t)
+static void test_table_pool_exhaustion(struct kvm_bootops_st *t)
 {
 	const int max = 512;
 	struct page **pages = kcalloc(max, sizeof(*pages), GFP_KERNEL);
@@ -627,7 +628,7 @@ static void test_table_pool_exhaustion(struct st *t)
  * pKVM's own memory is untouched, and teardown gives the page back
  * scrubbed.  One VM's mappings can never use up another's or hyp's pages.
  */
-static void test_s2_without_pages(struct st *t)
+static void test_s2_without_pages(struct kvm_bootops_st *t)
 {
 	struct page *page = alloc_page(GFP_KERNEL);
 	int vmid = -ENOMEM;
@@ -660,7 +661,7 @@ out:
  * nothing: -ENOENT, the VM still READY with its image page lent.  Once
  * pKVM has it, the same VM verifies (and its zero signature is refused).
  */
-static void test_verify_before_hyp_vm(struct st *t)
+static void test_verify_before_hyp_vm(struct kvm_bootops_st *t)
 {
 	struct page *page = alloc_page(GFP_KERNEL);
 	int h = reserve_handle(), ret = -ENOMEM;
@@ -691,7 +692,7 @@ out:
 		__free_page(page);
 }
 
-static void test_image_lifecycle(struct st *t)
+static void test_image_lifecycle(struct kvm_bootops_st *t)
 {
 	struct page *page = alloc_page(GFP_KERNEL), *other = alloc_page(GFP_KERNEL);
 	u32 vmid;
@@ -774,7 +775,7 @@ static int one_cycle(int first, struct page *page, int i)
 	return bad || memchr_inv(va, 0, PAGE_SIZE);
 }
 
-static void test_cycles(struct st *t)
+static void test_cycles(struct kvm_bootops_st *t)
 {
 	struct page *page = alloc_page(GFP_KERNEL);
 	int i, first = new_vm(), ret;
@@ -816,7 +817,7 @@ static int page_reader_fn(void *arg)
  * whose it is must be retried, not taken for a fault on hyp's own memory
  * (which stops EL2).  The reader sees both faults and the zeroed page.
  */
-static void test_host_reads_race_teardown(struct st *t)
+static void test_host_reads_race_teardown(struct kvm_bootops_st *t)
 {
 	struct page *page = alloc_page(GFP_KERNEL);
 	struct page_reader r = { };
@@ -863,7 +864,7 @@ static long el2_ownership_section(struct page *page, u64 pfn, u64 section, u64 *
  * the number of checks.  The page comes back the host's, scrubbed by the
  * reclaim in one of the sections.
  */
-static void test_el2_ownership(struct st *t)
+static void test_el2_ownership(struct kvm_bootops_st *t)
 {
 	struct page *page = alloc_page(GFP_KERNEL);
 	u64 section, checks, total = 0;
@@ -925,7 +926,7 @@ int kvm_bootops_st_end_vm(u64 vmid)
 
 static int selftest_show(struct seq_file *m, void *v)
 {
-	struct st t = { .m = m };
+	struct kvm_bootops_st t = { .m = m };
 
 	seq_puts(m, "TAP version 13\n");
 	RUN(&t, test_el2_ownership);

@@ -10,6 +10,16 @@
 #include <linux/types.h>
 
 struct page;
+struct seq_file;
+
+/* A TAP report: one line per expectation, into m. */
+struct kvm_bootops_st {
+	struct seq_file *m;
+	int n, failed;
+};
+
+/* "ok N - what", or "not ok N - what # got G, want W". */
+void kvm_bootops_st_expect(struct kvm_bootops_st *t, const char *what, long got, long want);
 
 /* A VM whose one 1-page image is page, signed wrongly; its vmid or -errno. */
 int kvm_bootops_st_vm_with_page(struct page *page);
