@@ -9,13 +9,19 @@
 # committing, and run gen-patches.sh afterwards.
 #
 #   scripts/export-hooks.sh /path/to/linux [base]
+#   scripts/export-hooks.sh --qemu build/qemu-7.2 [base]   (qemu/series/)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SERIES="$ROOT/kvm-glue/series"
+if [ "${1:-}" = --qemu ]; then
+	SERIES="$ROOT/qemu/series"
+	shift
+fi
 TREE=${1:?usage: export-hooks.sh <kernel git tree> [base]}
 BASE=${2:-pristine}
 mapfile -t commits < <(git -C "$TREE" rev-list --reverse "$BASE"..HEAD)
-mapfile -t steps < <(ls -d "$ROOT"/kvm-glue/series/*/)
+mapfile -t steps < <(ls -d "$SERIES"/*/)
 if [ ${#commits[@]} != ${#steps[@]} ]; then
 	echo "export-hooks: ${#commits[@]} commits but ${#steps[@]} series steps" >&2
 	exit 1

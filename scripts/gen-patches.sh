@@ -3,6 +3,9 @@
 #
 #   scripts/gen-patches.sh          rewrite patches/
 #   scripts/gen-patches.sh --check  fail if patches/ is out of date
+#   scripts/gen-patches.sh --qemu [--check]
+#                                   the same for the QEMU series: qemu/series/
+#                                   against Debian's QEMU 7.2 into patches/qemu/
 #
 # Every source file lives once in the repo (hyp/, kvm-glue/, include/,
 # Documentation/).  kvm-glue/series/NN-name/ says what patch NN is made of:
@@ -19,13 +22,26 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SRC="$ROOT/build/linux-6.12"
 SERIES="$ROOT/kvm-glue/series"
 OUT="$ROOT/patches"
+UNPACK="build-kernel.sh"
+INDEX="$ROOT/build/series.index"
 check=0
-[ "${1:-}" = "--check" ] && check=1
+for arg in "$@"; do
+	case "$arg" in
+	--check) check=1 ;;
+	--qemu)
+		SRC="$ROOT/build/qemu-7.2"
+		SERIES="$ROOT/qemu/series"
+		OUT="$ROOT/patches/qemu"
+		UNPACK="build-qemu.sh"
+		INDEX="$ROOT/build/qemu-series.index" ;;
+	*) echo "gen-patches: unknown option $arg" >&2; exit 2 ;;
+	esac
+done
 
-[ -d "$SRC/.git" ] || bash "$ROOT/scripts/build-kernel.sh" --unpack-only
+[ -d "$SRC/.git" ] || bash "$ROOT/scripts/$UNPACK" --unpack-only
 
 export GIT_DIR="$SRC/.git"
-export GIT_INDEX_FILE="$ROOT/build/series.index"
+export GIT_INDEX_FILE="$INDEX"
 export GIT_AUTHOR_NAME="bootops developers" GIT_AUTHOR_EMAIL="bootops@localhost"
 export GIT_COMMITTER_NAME="bootops developers" GIT_COMMITTER_EMAIL="bootops@localhost"
 export GIT_AUTHOR_DATE="2026-11-25T00:00:00+00:00"
@@ -34,7 +50,7 @@ export GIT_COMMITTER_DATE="$GIT_AUTHOR_DATE"
 git read-tree pristine
 parent=$(git rev-parse pristine)
 for step in "$SERIES"/*/; do
-	git apply --cached "$step/hooks.diff"
+	[ ! -s "$step/hooks.diff" ] || git apply --cached "$step/hooks.diff"
 	while read -r src dst; do
 		case "$src" in ''|'#'*) continue ;; esac
 		[ -f "$ROOT/$src" ] || { echo "gen-patches: $src missing" >&2; exit 1; }
@@ -54,29 +70,31 @@ git format-patch -q --zero-commit --no-signature -o "$tmp" pristine.."$parent"
 normalize() {
 	mkdir -p "$2"
 	for f in "$1"/*.patch; do
+		[ -f "$f" ] || continue
 		sed -e '/^index [0-9a-f]*\.\.[0-9a-f]* [0-7]*$/d' \
 		    -e 's/^@@ -[0-9,]* +[0-9,]* @@/@@/' "$f" > "$2/${f##*/}"
 	done
 }
 
 if [ $check = 1 ]; then
-	if diff -r -q "$tmp" "$OUT" >/dev/null 2>&1; then
-		echo "gen-patches: patches/ is up to date ($(ls "$tmp" | wc -l) patches)"
+	# Only the top level: patches/qemu/ is another series.
+	if diff -q -x qemu "$tmp" "$OUT" >/dev/null 2>&1; then
+		echo "gen-patches: ${OUT#"$ROOT"/}/ is up to date ($(ls "$tmp" | wc -l) patches)"
 		exit 0
 	fi
 	trap 'rm -rf "$tmp" "$tmp.new" "$tmp.old"' EXIT
 	normalize "$tmp" "$tmp.new"
 	normalize "$OUT" "$tmp.old"
-	if diff -r -q "$tmp.new" "$tmp.old" >/dev/null 2>&1; then
+	if diff -q "$tmp.new" "$tmp.old" >/dev/null 2>&1; then
 		echo "gen-patches: patches/ is up to date but for line numbers and blob ids" \
 		     "(generated on another 6.12 point release than $(make -s -C "$SRC" kernelversion 2>/dev/null))"
 		exit 0
 	fi
-	echo "gen-patches: patches/ is out of date; run scripts/gen-patches.sh" >&2
-	diff -r -u "$OUT" "$tmp" | head -n 40 >&2 || true
+	echo "gen-patches: ${OUT#"$ROOT"/}/ is out of date; run scripts/gen-patches.sh $*" >&2
+	diff -u -x qemu "$OUT" "$tmp" | head -n 40 >&2 || true
 	exit 1
 fi
-rm -rf "$OUT"
 mkdir -p "$OUT"
+rm -f "$OUT"/*.patch
 cp "$tmp"/*.patch "$OUT"/
-echo "gen-patches: wrote $(ls "$OUT" | wc -l) patches to patches/"
+echo "gen-patches: wrote $(ls "$OUT"/*.patch | wc -l) patches to ${OUT#"$ROOT"/}/"

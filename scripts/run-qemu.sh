@@ -10,7 +10,8 @@
 # (default 600), APPEND, INITRD (default build/initramfs.cpio.gz), KERNEL
 # (default build/Image), KVM_MODE (default protected), LOG (default
 # build/qemu-<cpu>.log), SMP (default 2), MEM (default 1G), DISK (a raw disk
-# image for a virtio-blk-pci disk, none by default), SMMU (default 1).
+# image for a virtio-blk-pci disk, none by default), GUEST_DISK (a second
+# one, 00:04.0, which the host's QEMU gives its guests), SMMU (default 1).
 #
 # The machine has QEMU's SMMUv3 (iommu=smmuv3), which hyp takes at init,
 # and behind it, on the PCIe root bus, the devices whose DMA the tests
@@ -35,6 +36,7 @@ KVM_MODE=${KVM_MODE:-protected}
 SMP=${SMP:-2}
 MEM=${MEM:-1G}
 DISK=${DISK:-}
+GUEST_DISK=${GUEST_DISK:-}
 SMMU=${SMMU:-1}
 LOG=${LOG:-}
 
@@ -79,6 +81,8 @@ if [ "$SMMU" = 1 ]; then
 	DEVICES+=(-device edu,addr=0x2,dma_mask=0xffffffffffffffff)
 	[ -z "$DISK" ] || DEVICES+=(-drive "if=none,id=disk0,file=$DISK,format=raw"
 				  -device virtio-blk-pci,addr=0x3,drive=disk0,disable-legacy=on,iommu_platform=on)
+	[ -z "$GUEST_DISK" ] || DEVICES+=(-drive "if=none,id=disk1,file=$GUEST_DISK,format=raw"
+				  -device virtio-blk-pci,addr=0x4,drive=disk1,disable-legacy=on,iommu_platform=on)
 fi
 QEMU=(qemu-system-aarch64
       -M "$MACHINE"
@@ -87,7 +91,7 @@ QEMU=(qemu-system-aarch64
       -kernel "$KERNEL" -initrd "$INITRD"
       -append "$CMDLINE" "${DEVICES[@]}" ${QEMU_EXTRA:-})
 
-say "cpu=$CPU smp=$SMP mem=$MEM smmu=$SMMU disk=${DISK:-none} timeout=${TIMEOUT}s log=${LOG#"$ROOT"/}"
+say "cpu=$CPU smp=$SMP mem=$MEM smmu=$SMMU disk=${DISK:-none} guest-disk=${GUEST_DISK:-none} timeout=${TIMEOUT}s log=${LOG#"$ROOT"/}"
 say "cmdline: $CMDLINE"
 start=$(date +%s.%N)
 set +e

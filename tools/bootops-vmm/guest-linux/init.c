@@ -4,10 +4,16 @@
  * says hello on the console, says which CPUs are online (a guest with two
  * vCPUs brought the second up with PSCI CPU_ON) and powers the VM off
  * (PSCI SYSTEM_OFF, which ends bootops-vmm's run).  Static, no libc beyond syscalls' wrappers.
+ *
+ * With "guest.disk=NAME" on its command line (the DTB's, so signed with
+ * it), it first mounts the ext2 disk /dev/vda and writes NAME there: a
+ * line saying which kernel wrote it, which the host reads back from the
+ * disk image after the run (scripts/qemu-guests.sh).
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -49,8 +55,64 @@ static void say_cpus_online(int fd)
 	say(fd, line);
 }
 
+/* The value of "KEY=" on the kernel command line, into val. */
+static int cmdline_value(const char *key, char *val, size_t len)
+{
+	char buf[1024], *p;
+	ssize_t n;
+	int f;
+
+	mkdir("/proc", 0755);
+	mount("proc", "/proc", "proc", 0, NULL);
+	f = open("/proc/cmdline", O_RDONLY);
+	if (f < 0)
+		return -1;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	for (p = strtok(buf, " \n"); p; p = strtok(NULL, " \n")) {
+		if (!strncmp(p, key, strlen(key)) && p[strlen(key)] == '=') {
+			snprintf(val, len, "%s", p + strlen(key) + 1);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void write_to_disk(int fd, const char *name)
+{
+	char path[160], line[256];
+	struct utsname u;
+	int f, i;
+
+	mkdir("/mnt", 0755);
+	/* The disk's driver may still be probing. */
+	for (i = 0; i < 50 && access("/dev/vda", F_OK); i++)
+		usleep(100000);
+	if (mount("/dev/vda", "/mnt", "ext2", 0, NULL)) {
+		say(fd, "guest: cannot mount /dev/vda\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "/mnt/%s", name);
+	f = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (f >= 0) {
+		uname(&u);
+		snprintf(line, sizeof(line), "written by the guest's kernel %s\n",
+			 u.release);
+		say(f, line);
+		fsync(f);
+		close(f);
+		snprintf(line, sizeof(line), "guest: wrote /dev/vda:/%s\n", name);
+		say(fd, line);
+	}
+	umount("/mnt");
+}
+
 int main(void)
 {
+	char disk[128];
 	struct utsname u;
 	struct timespec ts;
 	char buf[256];
@@ -65,6 +127,8 @@ int main(void)
 		fd = 1;
 	say(fd, "hello from a verified Linux guest\n");
 	say_cpus_online(fd);
+	if (!cmdline_value("guest.disk", disk, sizeof(disk)))
+		write_to_disk(fd, disk);
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	if (!uname(&u)) {
 		snprintf(buf, sizeof(buf),

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# What the emulated host needs to run guests under QEMU (selftests/qemu/
+# qemu_guests.sh): the patched QEMU (scripts/build-qemu.sh), Debian's
+# unmodified arm64 QEMU with its libraries and busybox
+# (scripts/fetch-debian-qemu.sh), bootops-sign for arm64, the guest (the
+# kernel build/Image and an initramfs whose /init writes to its disk), and
+# the owner's manifest key 1: the test plays the owner too, who in real
+# use signs on another machine.
+#
+#   scripts/build-qemu-tests.sh      -> build/qemu-tests/
+#
+# Writes build/qemu-tests/initramfs-args.txt: scripts/build-initramfs.sh
+# arguments, one per line, that add all of it and list the test.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD="$ROOT/build"
+OUT="$BUILD/qemu-tests"
+CROSS=aarch64-linux-gnu-
+
+log() { echo "qemu-tests: $*"; }
+die() { echo "qemu-tests: ERROR: $*" >&2; exit 1; }
+
+[ -f "$BUILD/Image" ] || die "no build/Image (make kernel)"
+[ -f "$BUILD/keys/manifest-1.pem" ] || die "no build/keys/manifest-1.pem (make kernel)"
+bash "$ROOT/scripts/build-qemu.sh"
+bash "$ROOT/scripts/fetch-debian-qemu.sh"
+make -s -C "$ROOT/tools/bootops-sign" O="$BUILD/tools-arm64" CC="${CROSS}gcc" "CFLAGS=-O2 -s"
+
+rm -rf "$OUT"
+mkdir -p "$OUT/root/bin" "$OUT/files"
+
+# The guest: our kernel and a one-file initramfs.
+cp "$BUILD/Image" "$OUT/files/Image"
+stage="$OUT/guest-initramfs"
+mkdir -p "$stage"
+"${CROSS}gcc" -static -O2 -Wall -Wextra -Werror -s -o "$stage/init" \
+	"$ROOT/tools/bootops-vmm/guest-linux/init.c"
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio --quiet -o -H newc --owner=0:0 --reproducible) | gzip -9n >"$OUT/files/initramfs.cpio.gz"
+cp "$BUILD/keys/manifest-1.pem" "$OUT/files/"
+cp "$ROOT/selftests/qemu/qemu_guests.sh" "$OUT/files/"
+
+# Programs, with the shared libraries they load: Debian's QEMU where a
+# user of Debian finds it, ours in /usr/local.
+python3 "$ROOT/scripts/arm64-libs.py" --stage "$OUT/root" \
+	--lib-root "$BUILD/debian-qemu/root" --lib-root / \
+	"$BUILD/debian-qemu/root/usr/bin/qemu-system-aarch64:/usr/bin/qemu-system-aarch64" \
+	"$BUILD/tools-arm64/bootops-sign:/usr/local/bin/bootops-sign"
+cp "$BUILD/qemu/qemu-system-aarch64" "$OUT/root/usr/local/bin/"
+cp "$BUILD/debian-qemu/root/bin/busybox" "$OUT/root/bin/"
+
+{
+	for d in usr lib; do
+		echo --add
+		echo "$OUT/root/$d:/$d"
+	done
+	echo --add
+	echo "$OUT/root/bin/busybox:/bin/busybox"
+	echo --add
+	echo "$OUT/files:/tests/qemu"
+	echo --test
+	echo "../bin/busybox sh /tests/qemu/qemu_guests.sh /tests/qemu"
+} >"$OUT/initramfs-args.txt"
+log "build/qemu-tests: $(du -sh "$OUT/root" | cut -f1) of programs and libraries," \
+    "guest $(du -sh "$OUT/files" | cut -f1)"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Debian's own, unmodified arm64 qemu-system-aarch64 for the emulated host:
+# the qemu-system-arm:arm64 package and the arm64 libraries it needs, and
+# busybox-static:arm64 (the shell the QEMU tests are written in),
+# downloaded (apt-get download: checked against the signed archive index)
+# and unpacked, not installed; scripts/arm64-libs.py then copies the
+# binary with exactly the shared libraries it loads into the initramfs.
+#
+#   scripts/fetch-debian-qemu.sh        -> build/debian-qemu/root/
+#
+# The version is the one of the installed qemu-system-arm (amd64), so the
+# stock and the patched QEMU are the same Debian release.  Idempotent.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT="$ROOT/build/debian-qemu"
+ver=$(dpkg-query -W -f='${Version}' qemu-system-arm 2>/dev/null) ||
+	{ echo "fetch-debian-qemu: qemu-system-arm is not installed (make deps)" >&2; exit 1; }
+STAMP="$OUT/.fetched-$ver"
+
+log() { echo "fetch-debian-qemu: $*"; }
+
+if [ -f "$STAMP" ]; then
+	log "already unpacked: qemu-system-arm:arm64 $ver"
+	exit 0
+fi
+rm -rf "$OUT"
+mkdir -p "$OUT/debs" "$OUT/root"
+
+# The package and every arm64 library in its dependency closure (no
+# recommends): more than the binary needs, never less.
+mapfile -t pkgs < <(apt-cache depends --recurse --no-recommends --no-suggests \
+	--no-conflicts --no-breaks --no-replaces --no-enhances "qemu-system-arm:arm64=$ver" |
+	grep -E '^lib[^ ]*:arm64$' | sort -u)
+log "apt-get download qemu-system-arm:arm64=$ver and ${#pkgs[@]} arm64 libraries"
+(cd "$OUT/debs" && apt-get download -q "qemu-system-arm:arm64=$ver" busybox-static:arm64 "${pkgs[@]}" 2>&1 |
+	grep -v -e 'Download is performed unsandboxed' -e '^Get:' || true)
+n=0
+for deb in "$OUT"/debs/*.deb; do
+	dpkg-deb -x "$deb" "$OUT/root"
+	n=$((n + 1))
+done
+for f in usr/bin/qemu-system-aarch64 bin/busybox; do
+	[ -x "$OUT/root/$f" ] || { echo "fetch-debian-qemu: no /$f in the packages" >&2; exit 1; }
+done
+touch "$STAMP"
+log "unpacked $n packages into build/debian-qemu/root ($(du -sh "$OUT/debs" | cut -f1) of .debs)"

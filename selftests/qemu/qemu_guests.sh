@@ -1,0 +1,179 @@
+#!/bin/sh
+# QEMU as the VMM, on the running bootops kernel (run by /init in the
+# emulated host, under Debian's busybox sh):
+#   - Debian's unmodified arm64 QEMU runs a plain Linux guest with a disk;
+#   - the patched QEMU (patches/qemu/) runs signed Linux guests: the owner
+#     signs what "prepare=" writes, the guest writes a file to its disk;
+#   - a tampered kernel, initrd or DTB, or a DTB QEMU would have to patch:
+#     QEMU exits non-zero naming the image, and the guest never runs;
+#   - private memory boots to init (console over MMIO only).
+# The guests' disk is the outer machine's GUEST_DISK, the virtio disk at
+# PCI 00:04.0 (an ext2 image the outer script reads back after the run);
+# each guest writes its own file.
+#
+#   qemu_guests.sh DIR     DIR: the test files (build/qemu-tests/)
+set -u
+D=${1:?usage: qemu_guests.sh DIR}
+BB=/bin/busybox
+$BB mkdir -p /usr/bin /usr/sbin /sbin /tmp
+$BB --install -s
+STOCK=/usr/bin/qemu-system-aarch64
+QEMU=/usr/local/bin/qemu-system-aarch64
+SIGN=/usr/local/bin/bootops-sign
+KEY=$D/manifest-1.pem
+W=/tmp/qemu-guests
+rm -rf $W
+mkdir -p $W
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=$((failed + 1)); }
+
+# What every guest gets: one vCPU model (-cpu host: KVM), the virt
+# machine's GICv3 and PL011, no defaults, no firmware.
+MACHINE="virt,gic-version=3"
+COMMON="-accel kvm -cpu host -m 256 -nodefaults -no-user-config -display none
+	-serial stdio -monitor none"
+APPEND="console=ttyAMA0 rdinit=/init panic=-1"
+# A verified guest's images are its own, not the host's, also once its
+# kernel frees them (the initrd, __init): device buffers must come from
+# memory the host can reach, as in any confidential guest.
+SAPPEND="$APPEND swiotlb=force"
+blk=$(ls /sys/bus/pci/devices/0000:00:04.0/virtio*/block 2>/dev/null)
+[ -n "$blk" ] || { echo "# no guest disk at PCI 00:04.0 (GUEST_DISK)"; exit 1; }
+DISK="-drive if=none,id=d0,file=/dev/$blk,format=raw,cache=none
+	-device virtio-blk-pci,drive=d0"
+
+# run NAME QEMU ARGS...: run QEMU, keep its output in $W/NAME.out and its
+# exit status in $W/NAME.rc; print the time it took.
+run() {
+	local name=$1 t0 t1
+	shift
+	t0=$(cat /proc/uptime)
+	timeout 240 "$@" >"$W/$name.out" 2>&1 </dev/null
+	echo $? >"$W/$name.rc"
+	t1=$(cat /proc/uptime)
+	echo "# $name: exit $(cat "$W/$name.rc") after $(awk -v a="${t0%% *}" -v b="${t1%% *}" \
+		'BEGIN { printf "%.1f", b - a }') s"
+}
+
+show() {	# the output of run NAME, as TAP diagnostics
+	sed 's/^/#   /' "$W/$1.out" | tail -n "${2:-12}"
+}
+
+booted() {	# NAME [DISKFILE]: exit 0, hello, powered off, file written
+	[ "$(cat "$W/$1.rc")" = 0 ] &&
+		grep -q "hello from a verified Linux guest" "$W/$1.out" &&
+		grep -q "powering off" "$W/$1.out" &&
+		{ [ -z "${2:-}" ] || grep -q "guest: wrote /dev/vda:/$2" "$W/$1.out"; }
+}
+
+refused() {	# NAME PATTERN: exit non-zero, PATTERN said, guest never ran
+	[ "$(cat "$W/$1.rc")" != 0 ] &&
+		grep -q -e "$2" "$W/$1.out" &&
+		! grep -q "Booting Linux\|hello from" "$W/$1.out"
+}
+
+# prepare NAME ARGS...: the owner's step, done here for the test: QEMU
+# writes the images it would load and bootops-sign signs them with the
+# owner's manifest key 1 (extra bootops-sign options in $SIGN_OPTS).
+prepare() {
+	local name=$1
+	shift
+	run "$name-prepare" $QEMU "$@" -object "bootops-guest,id=b0,prepare=$W/$name" \
+		-machine "$MACHINE,confidential-guest-support=b0" &&
+	show "$name-prepare" 3
+	$SIGN manifest --key "$KEY" --key-id 1 ${SIGN_OPTS:-} $(cat "$W/$name/sign-args") \
+		"$W/$name/manifest" 2>&1 | head -n 2 | sed 's/^/# sign: /' 
+}
+
+# --- 1. Debian's QEMU, unmodified: a plain guest on the bootops kernel ---------
+run stock $STOCK -machine $MACHINE $COMMON -smp 2 -kernel "$D/Image" \
+	-initrd "$D/initramfs.cpio.gz" -append "$APPEND guest.disk=stock.txt" $DISK
+if booted stock stock.txt && grep -q "cpus-online=0-1" "$W/stock.out"; then
+	ok "Debian's QEMU runs a plain Linux guest, 2 vCPUs, with a virtio disk"
+else
+	not_ok "Debian's QEMU runs a plain Linux guest, 2 vCPUs, with a virtio disk"
+	show stock
+fi
+
+# --- 2. the patched QEMU: the owner's signed guest -------------------------------
+SIGNED="$COMMON -smp 2 -kernel $D/Image -initrd $D/initramfs.cpio.gz"
+prepare signed $SIGNED -append "$SAPPEND guest.disk=signed.txt" $DISK
+ls "$W/signed" | sed 's/^/# prepared: /'
+DTB=$(ls "$W"/signed/*-dtb)
+run signed $QEMU -machine "$MACHINE,confidential-guest-support=b0" $SIGNED \
+	-append "$SAPPEND guest.disk=signed.txt" -dtb "$DTB" $DISK \
+	-object "bootops-guest,id=b0,manifest=$W/signed/manifest"
+if booted signed signed.txt && grep -q "cpus-online=0-1" "$W/signed.out"; then
+	ok "patched QEMU runs the owner's signed Linux guest, 2 vCPUs, with a virtio disk"
+else
+	not_ok "patched QEMU runs the owner's signed Linux guest, 2 vCPUs, with a virtio disk"
+	show signed
+fi
+
+# --- 3. what a hostile host may change: each refused, by name --------------------
+cp "$D/Image" $W/Image.tampered
+printf 'X' | dd of=$W/Image.tampered bs=1 seek=65536 conv=notrunc 2>/dev/null
+run tampered-kernel $QEMU -machine "$MACHINE,confidential-guest-support=b0" $COMMON -smp 2 \
+	-kernel $W/Image.tampered -initrd "$D/initramfs.cpio.gz" \
+	-append "$SAPPEND guest.disk=signed.txt" $DISK \
+	-object "bootops-guest,id=b0,manifest=$W/signed/manifest"
+if refused tampered-kernel "image [0-9] 'Image.tampered' at 0x[0-9a-f]*.*rejected"; then
+	ok "a tampered kernel: QEMU exits non-zero naming it, the guest never runs"
+else
+	not_ok "a tampered kernel: QEMU exits non-zero naming it, the guest never runs"
+	show tampered-kernel
+fi
+
+cp "$D/initramfs.cpio.gz" $W/initrd.tampered
+printf 'X' | dd of=$W/initrd.tampered bs=1 seek=100 conv=notrunc 2>/dev/null
+run tampered-initrd $QEMU -machine "$MACHINE,confidential-guest-support=b0" $COMMON -smp 2 \
+	-kernel "$D/Image" -initrd $W/initrd.tampered \
+	-append "$SAPPEND guest.disk=signed.txt" $DISK \
+	-object "bootops-guest,id=b0,manifest=$W/signed/manifest"
+if refused tampered-initrd "image [0-9] 'initrd.tampered' at 0x[0-9a-f]*.*rejected"; then
+	ok "a tampered initrd: QEMU exits non-zero naming it, the guest never runs"
+else
+	not_ok "a tampered initrd: QEMU exits non-zero naming it, the guest never runs"
+	show tampered-initrd
+fi
+
+# The host changes the kernel command line: QEMU's DTB is not the signed one.
+run tampered-dtb $QEMU -machine "$MACHINE,confidential-guest-support=b0" $SIGNED \
+	-append "$SAPPEND guest.disk=signed.txt init=/bin/sh" $DISK \
+	-object "bootops-guest,id=b0,manifest=$W/signed/manifest"
+if refused tampered-dtb "image [0-9] 'dtb' at 0x[0-9a-f]*.*rejected"; then
+	ok "a DTB with another command line: QEMU exits non-zero naming it, the guest never runs"
+else
+	not_ok "a DTB with another command line: QEMU exits non-zero naming it, the guest never runs"
+	show tampered-dtb
+fi
+
+# The signed DTB, with options under which QEMU would have to patch it.
+run patched-dtb $QEMU -machine "$MACHINE,confidential-guest-support=b0" $SIGNED \
+	-append "$SAPPEND guest.disk=other.txt" -dtb "$DTB" $DISK \
+	-object "bootops-guest,id=b0,manifest=$W/signed/manifest"
+if refused patched-dtb "-dtb .*QEMU would have to patch it"; then
+	ok "a -dtb QEMU would have to patch: refused before the VM runs"
+else
+	not_ok "a -dtb QEMU would have to patch: refused before the VM runs"
+	show patched-dtb
+fi
+
+# --- 4. private memory: the guest's RAM is its own -------------------------------
+PRIV="$COMMON -smp 2 -kernel $D/Image -initrd $D/initramfs.cpio.gz"
+SIGN_OPTS=--private-mem prepare private $PRIV -append "$SAPPEND"
+run private $QEMU -machine "$MACHINE,confidential-guest-support=b0" $PRIV \
+	-append "$SAPPEND" -object "bootops-guest,id=b0,manifest=$W/private/manifest,private-mem=on"
+if booted private && grep -q "cpus-online=0-1" "$W/private.out"; then
+	ok "patched QEMU runs a signed guest with private memory to its init"
+else
+	not_ok "patched QEMU runs a signed guest with private memory to its init"
+	show private
+fi
+
+echo "# $n tests, $failed failed"
+sync
+[ $failed = 0 ]
