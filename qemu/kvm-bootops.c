@@ -362,18 +362,19 @@ static void bootops_report_load_log(BootopsGuest *bg)
 
         if (g_str_has_prefix(lines[i], "why ")) {
             error_printf("bootops: hyp says: %s\n", lines[i] + 4);
-        } else if (sscanf(lines[i], "image %u %" SCNx64 " %" SCNx64 " %15s",
+        } else if (sscanf(lines[i], "image %u %" SCNx64 " %" SCNu64 " %15s",
                           &idx, &addr, &size, verdict) == 4 &&
-                   strcmp(verdict, "verified")) {
-            error_printf("bootops: image %u '%s' at 0x%" PRIx64 " (0x%" PRIx64
-                         " bytes): %s\n", idx, bootops_image_name(bg, addr),
-                         addr, size, verdict);
+                   !strcmp(verdict, "rejected")) {
+            error_printf("bootops: image %u '%s' at 0x%" PRIx64 " (%" PRIu64
+                         " bytes) is not what its owner signed\n", idx,
+                         bootops_image_name(bg, addr), addr, size);
         }
     }
 }
 
 static bool bootops_run_failed(CPUState *cpu, int err)
 {
+    static bool reported;
     BootopsGuest *bg = bootops;
 
     /*
@@ -381,6 +382,10 @@ static bool bootops_run_failed(CPUState *cpu, int err)
      * vCPU thread that enters again before QEMU has stopped it is refused.
      */
     if (err == EPERM && qemu_shutdown_requested_get()) {
+        return true;
+    }
+    /* Every vCPU's first run fails alike: one report, then exit. */
+    if (qatomic_xchg(&reported, true)) {
         return true;
     }
     error_report("bootops: KVM_RUN of vCPU %d failed: %s", cpu->cpu_index,

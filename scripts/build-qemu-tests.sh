@@ -38,6 +38,16 @@ mkdir -p "$stage"
 	"$ROOT/tools/bootops-vmm/guest-linux/init.c"
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
 	cpio --quiet -o -H newc --owner=0:0 --reproducible) | gzip -9n >"$OUT/files/initramfs.cpio.gz"
+# Debian's kernel, and the same /init with the modules it needs for the disk.
+cp "$BUILD"/debian-qemu/kernel/boot/vmlinuz-* "$OUT/files/vmlinuz-debian"
+mkdir -p "$stage/modules"
+for m in crc16 mbcache jbd2 crc32c_generic ext4 virtio_pci_legacy_dev virtio_pci_modern_dev \
+	virtio_pci virtio_blk; do
+	cp "$(find "$BUILD/debian-qemu/kernel/lib/modules" -name "$m.ko")" "$stage/modules/"
+	echo "$m.ko" >>"$stage/modules/order"
+done
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio --quiet -o -H newc --owner=0:0 --reproducible) | gzip -9n >"$OUT/files/initramfs-debian.cpio.gz"
 cp "$BUILD/keys/manifest-1.pem" "$OUT/files/"
 cp "$ROOT/selftests/qemu/qemu_guests.sh" "$OUT/files/"
 

@@ -12,9 +12,10 @@ KERNEL_PKGS="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 QEMU_PKGS="qemu-system-arm e2fsprogs"
 MBEDTLS_SRC_PKGS="dpkg-dev"
 # The patched QEMU (scripts/build-qemu.sh): a static arm64 build against
-# Debian's arm64 libraries (multiarch), configured by meson.
+# Debian's arm64 libraries (multiarch), configured by meson; bootops-sign
+# for arm64 (the QEMU tests sign in the emulated host).
 QEMU_BUILD_PKGS="meson ninja-build pkg-config libglib2.0-dev:arm64 libpixman-1-dev:arm64 \
-	zlib1g-dev:arm64 libfdt-dev:arm64"
+	zlib1g-dev:arm64 libfdt-dev:arm64 libmbedtls-dev:arm64 libcbor-dev:arm64"
 
 need_sudo() {
 	if [ "$(id -u)" -ne 0 ]; then echo sudo; fi

@@ -184,6 +184,12 @@ args+=(--add "$BINDIR/bootops_disk:/tests/bootops_disk"
        --test "bootops_disk /dev/vda $DISK_TEXT")
 args+=(--test "bootops_hcalls /sys/kernel/debug/kvm-bootops-dma/selftest")
 
+# QEMU as the VMM: Debian's own and the patched one (patches/qemu/), their
+# guests writing to the disk at 00:04.0 (selftests/qemu/qemu_guests.sh).
+"$ROOT/scripts/build-qemu-tests.sh"
+mapfile -t qemu_args <"$BUILD/qemu-tests/initramfs-args.txt"
+args+=("${qemu_args[@]}")
+
 "$ROOT/scripts/build-initramfs.sh" -o "$OUT" "${args[@]}" | grep -v ': added '
 log "initramfs ready: ${OUT#"$ROOT"/}"
 
@@ -215,6 +221,28 @@ make_disk() {
 	mke2fs -q -t ext2 -d "$stage" "$1" 8M
 }
 
+# The disk the host's QEMU gives its guests: an empty ext2.
+make_guest_disk() {
+	rm -f "$1"
+	mkdir -p "$BUILD/guest-disk-root"
+	mke2fs -q -t ext2 -d "$BUILD/guest-disk-root" "$1" 16M
+}
+
+# Each QEMU guest's file is on its disk after the run.
+check_guest_disk() {
+	local f bad=0
+
+	for f in stock.txt signed.txt debian.txt; do
+		if /sbin/debugfs -R "cat /$f" "$1" 2>/dev/null | grep -q "written by the guest's kernel"; then
+			echo "$2: /$f: $(/sbin/debugfs -R "cat /$f" "$1" 2>/dev/null)"
+		else
+			echo "$2: FAIL: no /$f on the guests' disk image"
+			bad=1
+		fi
+	done
+	return $bad
+}
+
 # What the host wrote through the SMMU is on the disk after the run.
 check_disk() {
 	if /sbin/debugfs -R "cat /from-host.txt" "$1" 2>/dev/null | grep -q "through hyp's SMMU"; then
@@ -241,7 +269,9 @@ for cpu in "${cpus[@]}"; do
 	# 2 GiB: dirty_log_test maps 1 GiB of guest memory whatever its -m.
 	disk="$BUILD/disk-$cpu.img"
 	make_disk "$disk"
-	if DISK="$disk" INITRD="$OUT" CPU="$cpu" MEM=2G TIMEOUT="${TIMEOUT:-3000}" APPEND="$append" \
+	guest_disk="$BUILD/guest-disk-$cpu.img"
+	make_guest_disk "$guest_disk"
+	if DISK="$disk" GUEST_DISK="$guest_disk" INITRD="$OUT" CPU="$cpu" MEM=2G TIMEOUT="${TIMEOUT:-3000}" APPEND="$append" \
 		LOG="$BUILD/qemu-kselftests-$cpu.log" "$ROOT/scripts/run-qemu.sh"; then
 		res=PASS
 	else
@@ -251,6 +281,7 @@ for cpu in "${cpus[@]}"; do
 	echo "kselftests: cpu=$cpu: $res in $(($(date +%s) - start)) s"
 	[ $res = PASS ] || show_bad_lines "$BUILD/qemu-kselftests-$cpu.log"
 	check_disk "$disk" "kselftests: cpu=$cpu: disk" || rc=1
+	check_guest_disk "$guest_disk" "kselftests: cpu=$cpu: guests' disk" || rc=1
 	# The guests' attestation reports, verified here as a remote party would.
 	if grep -q '^bootops_attest$' <(printf '%s\n' "${vmm_args[@]}"); then
 		bash "$ROOT/scripts/verify-attest.sh" "$BUILD/qemu-kselftests-$cpu.log" \

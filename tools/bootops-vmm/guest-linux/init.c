@@ -8,7 +8,10 @@
  * With "guest.disk=NAME" on its command line (the DTB's, so signed with
  * it), it first mounts the ext2 disk /dev/vda and writes NAME there: a
  * line saying which kernel wrote it, which the host reads back from the
- * disk image after the run (scripts/qemu-guests.sh).
+ * disk image after the run (selftests/qemu/qemu_guests.sh).  A kernel
+ * whose drivers are modules (Debian's) finds them in /modules, loaded in
+ * the order /modules/order lists them.  With "guest.reboot=1" it resets
+ * the machine (PSCI SYSTEM_RESET) instead of powering it off.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -81,6 +85,32 @@ static int cmdline_value(const char *key, char *val, size_t len)
 	return -1;
 }
 
+static void load_modules(int fd)
+{
+	char list[1024], path[160], line[200], *m;
+	ssize_t n;
+	int f, mod;
+
+	f = open("/modules/order", O_RDONLY);
+	if (f < 0)
+		return;
+	n = read(f, list, sizeof(list) - 1);
+	close(f);
+	if (n <= 0)
+		return;
+	list[n] = 0;
+	for (m = strtok(list, "\n"); m; m = strtok(NULL, "\n")) {
+		snprintf(path, sizeof(path), "/modules/%s", m);
+		mod = open(path, O_RDONLY);
+		if (mod < 0 || syscall(SYS_finit_module, mod, "", 0)) {
+			snprintf(line, sizeof(line), "guest: cannot load %s\n", m);
+			say(fd, line);
+		}
+		if (mod >= 0)
+			close(mod);
+	}
+}
+
 static void write_to_disk(int fd, const char *name)
 {
 	char path[160], line[256];
@@ -88,10 +118,12 @@ static void write_to_disk(int fd, const char *name)
 	int f, i;
 
 	mkdir("/mnt", 0755);
+	load_modules(fd);
 	/* The disk's driver may still be probing. */
 	for (i = 0; i < 50 && access("/dev/vda", F_OK); i++)
 		usleep(100000);
-	if (mount("/dev/vda", "/mnt", "ext2", 0, NULL)) {
+	if (mount("/dev/vda", "/mnt", "ext2", 0, NULL) &&
+	    mount("/dev/vda", "/mnt", "ext4", 0, NULL)) {
 		say(fd, "guest: cannot mount /dev/vda\n");
 		return;
 	}
@@ -112,7 +144,7 @@ static void write_to_disk(int fd, const char *name)
 
 int main(void)
 {
-	char disk[128];
+	char disk[128], reset[8];
 	struct utsname u;
 	struct timespec ts;
 	char buf[256];
@@ -138,6 +170,10 @@ int main(void)
 		say(fd, buf);
 	}
 	sync();
+	if (!cmdline_value("guest.reboot", reset, sizeof(reset)) && reset[0] == '1') {
+		say(fd, "guest: rebooting\n");
+		reboot(RB_AUTOBOOT);
+	}
 	reboot(RB_POWER_OFF);
 	say(fd, "guest: reboot(RB_POWER_OFF) failed\n");
 	for (;;)
