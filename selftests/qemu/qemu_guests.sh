@@ -53,6 +53,15 @@ DISK="-drive if=none,id=d0,file=/dev/$blk,format=raw,cache=none
 run() {
 	local name=$1 t0 t1
 	shift
+	# The command as one would type it: arguments with blanks quoted.
+	printf '# $'
+	for a in "$@"; do
+		case "$a" in
+		*[[:space:]]*) printf " '%s'" "$(echo "$a" | tr -s ' \t\n' '   ')" ;;
+		*) printf ' %s' "$a" ;;
+		esac
+	done
+	echo
 	t0=$(cat /proc/uptime)
 	timeout 240 "$@" >"$W/$name.out" 2>&1 </dev/null
 	echo $? >"$W/$name.rc"
@@ -88,6 +97,8 @@ prepare() {
 	run "$name-prepare" $QEMU "$@" -object "bootops-guest,id=b0,prepare=$W/$name" \
 		-machine "$MACHINE,confidential-guest-support=b0" &&
 	show "$name-prepare" 3
+	echo "# \$ bootops-sign manifest --key $KEY --key-id 1 --secver $SECVER ${SIGN_OPTS:-}" \
+		"\$(cat $W/$name/sign-args) $W/$name/manifest"
 	$SIGN manifest --key "$KEY" --key-id 1 --secver $SECVER ${SIGN_OPTS:-} $(cat "$W/$name/sign-args") \
 		"$W/$name/manifest" 2>&1 | head -n 2 | sed 's/^/# sign: /' 
 }
