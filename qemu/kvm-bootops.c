@@ -48,7 +48,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(BootopsGuest, BOOTOPS_GUEST)
 #define BOOTOPS_MAX_MANIFEST    4096
 
 typedef struct BootopsImage {
-    char *name;                 /* what QEMU loaded: a file's base name, "dtb" */
+    char *name;                 /* a loaded file's base name, or "dtb" */
     hwaddr addr;
     uint64_t size;
 } BootopsImage;
@@ -81,7 +81,7 @@ bool kvm_arm_bootops_enabled(void)
     return bootops != NULL;
 }
 
-/* ---- images -------------------------------------------------------------- */
+/* ---- images -------------------------------------------------------- */
 
 static void bootops_add_image(const char *name, hwaddr addr, size_t size,
                               void *opaque)
@@ -105,7 +105,8 @@ static int bootops_collect_images(BootopsGuest *bg, Error **errp)
 
     rom_foreach_in_ram(bootops_add_image, bg);
     if (bg->too_many) {
-        error_setg(errp, "bootops: more than %d boot images", BOOTOPS_MAX_IMAGES);
+        error_setg(errp, "bootops: more than %d boot images",
+                   BOOTOPS_MAX_IMAGES);
         return -1;
     }
     if (!bg->nr_images) {
@@ -247,8 +248,8 @@ static int bootops_read_manifest(BootopsGuest *bg, uint8_t **buf, gsize *len,
         return -1;
     }
     if (*len > BOOTOPS_MAX_MANIFEST) {
-        error_setg(errp, "bootops: %s: %" G_GSIZE_FORMAT " bytes is no manifest",
-                   bg->manifest, *len);
+        error_setg(errp, "bootops: %s: %" G_GSIZE_FORMAT
+                   " bytes is no manifest", bg->manifest, *len);
         return -1;
     }
     return 0;
@@ -329,7 +330,7 @@ fail:
     exit(1);
 }
 
-/* ---- a refused first run, named -------------------------------------------- */
+/* ---- a refused first run, named ------------------------------------ */
 
 /*
  * Hyp's own account of the verification, as KVM shows it in debugfs:
@@ -412,7 +413,7 @@ static bool bootops_run_failed(CPUState *cpu, int err)
     exit(1);
 }
 
-/* ---- set-up -------------------------------------------------------------- */
+/* ---- set-up -------------------------------------------------------- */
 
 int kvm_arm_bootops_vm_type(MachineState *ms)
 {
@@ -423,7 +424,8 @@ int kvm_arm_bootops_vm_type(MachineState *ms)
     if (!ms->cgs) {
         return 0;
     }
-    bg = (BootopsGuest *)object_dynamic_cast(OBJECT(ms->cgs), TYPE_BOOTOPS_GUEST);
+    bg = (BootopsGuest *)object_dynamic_cast(OBJECT(ms->cgs),
+                                             TYPE_BOOTOPS_GUEST);
     if (!bg) {
         error_report("confidential-guest-support: %s is no bootops-guest",
                      object_get_typename(OBJECT(ms->cgs)));
@@ -468,7 +470,7 @@ int kvm_arm_bootops_vm_type(MachineState *ms)
     return type;
 }
 
-/* ---- the object ------------------------------------------------------------ */
+/* ---- the object ---------------------------------------------------- */
 
 static char *bootops_get_manifest(Object *obj, Error **errp)
 {

@@ -18,10 +18,14 @@
 #     ratio (the guest's virtual counter, ATTESTS runs, default 5);
 #  5. the host's block I/O through its virtio disk, behind the SMMU hyp
 #     owns, against kvm-arm.bootops=off (the SMMU left to bypass), as
-#     ratios (DISK_MIB per pass, default 32; ROUNDS boots each way).
+#     ratios (DISK_MIB per pass, default 32; ROUNDS boots each way);
+#  6. QEMU as the VMM: a Linux guest's time from QEMU's start to its /init,
+#     verified (bootops-guest, the owner's manifest) against plain (the
+#     same patched QEMU and guest, no bootops-guest), as a ratio, for our
+#     kernel and Debian's (QEMU_ROUNDS, default 5, alternating).
 #
 #   scripts/bench.sh [CYCLES]      (default 300; CPU=max|cortex-a57, PAGES=4096,
-#                                  SECTIONS="1 2 3 4 5" to run only some,
+#                                  SECTIONS="1 2 3 4 5 6" to run only some,
 #                                  SIZES="1024 ..." image sizes in KiB,
 #                                  ROUNDS=5 boots each way for section 1)
 set -euo pipefail
@@ -31,7 +35,7 @@ BUILD="$ROOT/build"
 OUT="$BUILD/bench"
 CYCLES=${1:-300}
 CPU=${CPU:-max}
-SECTIONS=${SECTIONS:-1 2 3 4 5}
+SECTIONS=${SECTIONS:-1 2 3 4 5 6}
 CC=aarch64-linux-gnu-gcc
 LOAD_ADDR=0x80000000
 read -r -a SIZES_KIB <<<"${SIZES:-1024 4096 16384 65536 262144}"	# KiB
@@ -200,4 +204,16 @@ if [[ " $SECTIONS " = *" 5 "* ]]; then
 	echo "bench:   medians: write $w1 against $w0 MB/s, ratio $(echo "scale=3; $w1 / $w0" | bc);" \
 		"read $r1 against $r0 MB/s, ratio $(echo "scale=3; $r1 / $r0" | bc)"
 	BENCH_DISK=
+fi
+
+# 6. QEMU as the VMM: start to /init, verified against plain.
+if [[ " $SECTIONS " = *" 6 "* ]]; then
+	bash "$ROOT/scripts/build-qemu-tests.sh" >/dev/null
+	mapfile -t qemu_args < <(grep -v -e '^--test$' -e 'qemu_guests.sh' "$BUILD/qemu-tests/initramfs-args.txt")
+	bash "$ROOT/scripts/build-initramfs.sh" -o "$OUT/qemu.cpio.gz" --no-smoke "${qemu_args[@]}" \
+		--add "$ROOT/selftests/qemu/bench_qemu.sh:/tests/qemu/bench_qemu.sh" \
+		--test "../bin/busybox sh /tests/qemu/bench_qemu.sh /tests/qemu ${QEMU_ROUNDS:-5}" >/dev/null
+	log=$(run qemu "" "$OUT/qemu.cpio.gz")
+	echo "bench: QEMU as the VMM, a Linux guest from QEMU's start to its /init:"
+	grep -oE 'bench: qemu .*' "$log" | sed 's/^bench: qemu /bench:   /'
 fi

@@ -47,6 +47,11 @@ blk=$(ls /sys/bus/pci/devices/0000:00:04.0/virtio*/block 2>/dev/null)
 [ -n "$blk" ] || { echo "# no guest disk at PCI 00:04.0 (GUEST_DISK)"; exit 1; }
 DISK="-drive if=none,id=d0,file=/dev/$blk,format=raw,cache=none
 	-device virtio-blk-pci,drive=d0"
+# vcon NAME: a virtio console whose output lands in $W/NAME.vcon
+vcon() {
+	echo "-device virtio-serial-pci -device virtconsole,chardev=vc0
+		-chardev file,id=vc0,path=$W/$1.vcon"
+}
 
 # run NAME QEMU ARGS...: run QEMU, keep its output in $W/NAME.out and its
 # exit status in $W/NAME.rc; print the time it took.
@@ -105,26 +110,28 @@ prepare() {
 
 # --- 1. Debian's QEMU, unmodified: a plain guest on the bootops kernel ---------
 run stock $STOCK -machine $MACHINE $COMMON -smp 2 -kernel "$D/Image" \
-	-initrd "$D/initramfs.cpio.gz" -append "$APPEND guest.disk=stock.txt" $DISK
-if booted stock stock.txt && grep -q "cpus-online=0-1" "$W/stock.out"; then
-	ok "Debian's QEMU runs a plain Linux guest, 2 vCPUs, with a virtio disk"
+	-initrd "$D/initramfs.cpio.gz" -append "$APPEND guest.disk=stock.txt" $DISK $(vcon stock)
+if booted stock stock.txt && grep -q "cpus-online=0-1" "$W/stock.out" &&
+	grep -q "hello over virtio-console" "$W/stock.vcon"; then
+	ok "Debian's QEMU runs a plain Linux guest, 2 vCPUs, with a virtio disk and console"
 else
-	not_ok "Debian's QEMU runs a plain Linux guest, 2 vCPUs, with a virtio disk"
+	not_ok "Debian's QEMU runs a plain Linux guest, 2 vCPUs, with a virtio disk and console"
 	show stock
 fi
 
 # --- 2. the patched QEMU: the owner's signed guest -------------------------------
 SIGNED="$COMMON -smp 2 -kernel $D/Image -initrd $D/initramfs.cpio.gz"
-prepare signed $SIGNED -append "$SAPPEND guest.disk=signed.txt" $DISK
+prepare signed $SIGNED -append "$SAPPEND guest.disk=signed.txt" $DISK $(vcon signed)
 ls "$W/signed" | sed 's/^/# prepared: /'
 DTB=$(ls "$W"/signed/*-dtb)
 run signed $QEMU -machine "$MACHINE,confidential-guest-support=b0" $SIGNED \
-	-append "$SAPPEND guest.disk=signed.txt" -dtb "$DTB" $DISK \
+	-append "$SAPPEND guest.disk=signed.txt" -dtb "$DTB" $DISK $(vcon signed) \
 	-object "bootops-guest,id=b0,manifest=$W/signed/manifest"
-if booted signed signed.txt && grep -q "cpus-online=0-1" "$W/signed.out"; then
-	ok "patched QEMU runs the owner's signed Linux guest, 2 vCPUs, with a virtio disk"
+if booted signed signed.txt && grep -q "cpus-online=0-1" "$W/signed.out" &&
+	grep -q "hello over virtio-console" "$W/signed.vcon"; then
+	ok "patched QEMU runs the owner's signed Linux guest, 2 vCPUs, with a virtio disk and console"
 else
-	not_ok "patched QEMU runs the owner's signed Linux guest, 2 vCPUs, with a virtio disk"
+	not_ok "patched QEMU runs the owner's signed Linux guest, 2 vCPUs, with a virtio disk and console"
 	show signed
 fi
 

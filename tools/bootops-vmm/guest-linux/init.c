@@ -11,7 +11,8 @@
  * disk image after the run (selftests/qemu/qemu_guests.sh).  A kernel
  * whose drivers are modules (Debian's) finds them in /modules, loaded in
  * the order /modules/order lists them.  With "guest.reboot=1" it resets
- * the machine (PSCI SYSTEM_RESET) instead of powering it off.
+ * the machine (PSCI SYSTEM_RESET) instead of powering it off.  Given a
+ * virtio console (/dev/hvc0), it says hello there too.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -57,6 +58,17 @@ static void say_cpus_online(int fd)
 	buf[strcspn(buf, "\n")] = 0;
 	snprintf(line, sizeof(line), "guest: cpus-online=%s\n", buf);
 	say(fd, line);
+}
+
+static void say_on_virtio_console(int fd)
+{
+	int hvc = open("/dev/hvc0", O_WRONLY | O_NOCTTY);
+
+	if (hvc < 0)
+		return;
+	say(hvc, "hello over virtio-console\n");
+	close(hvc);
+	say(fd, "guest: said hello on /dev/hvc0\n");
 }
 
 /* The value of "KEY=" on the kernel command line, into val. */
@@ -158,6 +170,7 @@ int main(void)
 	if (fd < 0)
 		fd = 1;
 	say(fd, "hello from a verified Linux guest\n");
+	say_on_virtio_console(fd);
 	say_cpus_online(fd);
 	if (!cmdline_value("guest.disk", disk, sizeof(disk)))
 		write_to_disk(fd, disk);
