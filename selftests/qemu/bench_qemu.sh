@@ -19,7 +19,7 @@ mkdir -p $W
 MACHINE="virt,gic-version=3"
 COMMON="-accel kvm -cpu host -m 256 -nodefaults -no-user-config -display none
 	-serial stdio -monitor none"
-APPEND="console=ttyAMA0 rdinit=/init panic=-1 swiotlb=force"
+APPEND="console=ttyAMA0 rdinit=/init panic=-1 swiotlb=8192,force"
 
 now() { cut -d' ' -f1 /proc/uptime; }
 

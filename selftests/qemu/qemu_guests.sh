@@ -42,7 +42,7 @@ APPEND="console=ttyAMA0 rdinit=/init panic=-1"
 # A verified guest's images are its own, not the host's, also once its
 # kernel frees them (the initrd, __init): device buffers must come from
 # memory the host can reach, as in any confidential guest.
-SAPPEND="$APPEND swiotlb=force"
+SAPPEND="$APPEND swiotlb=8192,force"
 blk=$(ls /sys/bus/pci/devices/0000:00:04.0/virtio*/block 2>/dev/null)
 [ -n "$blk" ] || { echo "# no guest disk at PCI 00:04.0 (GUEST_DISK)"; exit 1; }
 DISK="-drive if=none,id=d0,file=/dev/$blk,format=raw,cache=none
