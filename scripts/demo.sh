@@ -138,7 +138,7 @@ echo "demo: guests 7 (Linux under QEMU, in the emulated host): $(verdict 7)"
 # The commands as a user types them (prepare, sign, run), the verdicts, and
 # what QEMU said when it refused.
 section 7 | grep -E '^(# \$ |ok |not ok |#   (qemu-system-aarch64: )?bootops: )' |
-	grep -vE '^# \$ .*(Image.tampered|initrd.tampered|init=/bin/sh|other.txt|-only-migratable|reboot)' |
+	grep -vE '^# \$ .*(\.tampered|init=/bin/sh|other.txt|-only-migratable|reboot)' |
 	sed 's/^# //; s/^/demo:   /'
 for f in stock.txt signed.txt debian.txt; do
 	echo "demo:   the guests' disk image, /$f: $(/sbin/debugfs -R "cat /$f" "$GUEST_DISK" 2>/dev/null ||

@@ -49,6 +49,7 @@ log "apt-get download $kpkg"
 (cd "$OUT/debs" && apt-get download -q "$kpkg" 2>&1 |
 	grep -v -e 'Download is performed unsandboxed' -e '^Get:' || true)
 mkdir -p "$OUT/kernel"
+# shellcheck disable=SC2046	# one pattern per module
 dpkg-deb --fsys-tarfile "$OUT"/debs/linux-image-[0-9]*.deb |
 	tar -x -C "$OUT/kernel" --wildcards './boot/vmlinuz-*' \
 		$(for m in lib/crc16 fs/mbcache fs/jbd2/jbd2 crypto/crc32c_generic fs/ext4/ext4 \

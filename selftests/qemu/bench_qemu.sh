@@ -6,6 +6,9 @@
 # alternating, for our kernel and Debian's.
 #
 #   bench_qemu.sh DIR ROUNDS     DIR: build/qemu-tests/ files
+# Option lists (COMMON, DISK, $(vcon ...), sign-args) split into words on
+# purpose; busybox sh has local.
+# shellcheck disable=SC2046,SC3043
 set -u
 D=${1:?usage: bench_qemu.sh DIR ROUNDS}
 ROUNDS=${2:-5}

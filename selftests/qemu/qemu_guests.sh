@@ -12,6 +12,9 @@
 # each guest writes its own file.
 #
 #   qemu_guests.sh DIR     DIR: the test files (build/qemu-tests/)
+# Option lists (COMMON, DISK, $(vcon ...), sign-args) split into words on
+# purpose; busybox sh has local.
+# shellcheck disable=SC2046,SC3043
 set -u
 D=${1:?usage: qemu_guests.sh DIR}
 BB=/bin/busybox
@@ -86,6 +89,26 @@ booted() {	# NAME [DISKFILE]: exit 0, hello, powered off, file written
 		{ [ -z "${2:-}" ] || grep -q "guest: wrote /dev/vda:/$2" "$W/$1.out"; }
 }
 
+# point NAME DESCRIPTION CHECK...: a test point, ok if CHECK holds; else
+# the output of run NAME follows it.
+point() {
+	local name=$1 what=$2
+	shift 2
+	if "$@"; then
+		ok "$what"
+	else
+		not_ok "$what"
+		show "$name"
+	fi
+}
+
+# An SMP guest booted, wrote FILE (if given) and said hello on the virtio
+# console (VCON=1).
+smp_booted() {	# NAME [FILE]
+	booted "$@" && grep -q "cpus-online=0-1" "$W/$1.out" &&
+		{ [ -z "${VCON:-}" ] || grep -q "hello over virtio-console" "$W/$1.vcon"; }
+}
+
 refused() {	# NAME PATTERN: exit non-zero, PATTERN said, guest never ran
 	[ "$(cat "$W/$1.rc")" != 0 ] &&
 		grep -q -e "$2" "$W/$1.out" &&
@@ -111,140 +134,92 @@ prepare() {
 # --- 1. Debian's QEMU, unmodified: a plain guest on the bootops kernel ---------
 run stock $STOCK -machine $MACHINE $COMMON -smp 2 -kernel "$D/Image" \
 	-initrd "$D/initramfs.cpio.gz" -append "$APPEND guest.disk=stock.txt" $DISK $(vcon stock)
-if booted stock stock.txt && grep -q "cpus-online=0-1" "$W/stock.out" &&
-	grep -q "hello over virtio-console" "$W/stock.vcon"; then
-	ok "Debian's QEMU runs a plain Linux guest, 2 vCPUs, with a virtio disk and console"
-else
-	not_ok "Debian's QEMU runs a plain Linux guest, 2 vCPUs, with a virtio disk and console"
-	show stock
-fi
+VCON=1 point stock "Debian's QEMU runs a plain Linux guest, 2 vCPUs, with a virtio disk and console" \
+	smp_booted stock stock.txt
 
 # --- 2. the patched QEMU: the owner's signed guest -------------------------------
+BOOTOPS="-machine $MACHINE,confidential-guest-support=b0"
 SIGNED="$COMMON -smp 2 -kernel $D/Image -initrd $D/initramfs.cpio.gz"
 prepare signed $SIGNED -append "$SAPPEND guest.disk=signed.txt" $DISK $(vcon signed)
 ls "$W/signed" | sed 's/^/# prepared: /'
 DTB=$(ls "$W"/signed/*-dtb)
-run signed $QEMU -machine "$MACHINE,confidential-guest-support=b0" $SIGNED \
-	-append "$SAPPEND guest.disk=signed.txt" -dtb "$DTB" $DISK $(vcon signed) \
-	-object "bootops-guest,id=b0,manifest=$W/signed/manifest"
-if booted signed signed.txt && grep -q "cpus-online=0-1" "$W/signed.out" &&
-	grep -q "hello over virtio-console" "$W/signed.vcon"; then
-	ok "patched QEMU runs the owner's signed Linux guest, 2 vCPUs, with a virtio disk and console"
-else
-	not_ok "patched QEMU runs the owner's signed Linux guest, 2 vCPUs, with a virtio disk and console"
-	show signed
-fi
+MANIFEST="bootops-guest,id=b0,manifest=$W/signed/manifest"
+run signed $QEMU $BOOTOPS $SIGNED -append "$SAPPEND guest.disk=signed.txt" -dtb "$DTB" \
+	$DISK $(vcon signed) -object "$MANIFEST"
+VCON=1 point signed "patched QEMU runs the owner's signed Linux guest, 2 vCPUs, with a virtio disk and console" \
+	smp_booted signed signed.txt
 
 # --- 3. what a hostile host may change: each refused, by name --------------------
-cp "$D/Image" $W/Image.tampered
-printf 'X' | dd of=$W/Image.tampered bs=1 seek=65536 conv=notrunc 2>/dev/null
-run tampered-kernel $QEMU -machine "$MACHINE,confidential-guest-support=b0" $COMMON -smp 2 \
-	-kernel $W/Image.tampered -initrd "$D/initramfs.cpio.gz" \
-	-append "$SAPPEND guest.disk=signed.txt" $DISK \
-	-object "bootops-guest,id=b0,manifest=$W/signed/manifest"
-if refused tampered-kernel "image [0-9] 'Image.tampered' at 0x[0-9a-f]* .* is not what its owner signed"; then
-	ok "a tampered kernel: QEMU exits non-zero naming it, the guest never runs"
-else
-	not_ok "a tampered kernel: QEMU exits non-zero naming it, the guest never runs"
-	show tampered-kernel
-fi
-
-cp "$D/initramfs.cpio.gz" $W/initrd.tampered
-printf 'X' | dd of=$W/initrd.tampered bs=1 seek=100 conv=notrunc 2>/dev/null
-run tampered-initrd $QEMU -machine "$MACHINE,confidential-guest-support=b0" $COMMON -smp 2 \
-	-kernel "$D/Image" -initrd $W/initrd.tampered \
-	-append "$SAPPEND guest.disk=signed.txt" $DISK \
-	-object "bootops-guest,id=b0,manifest=$W/signed/manifest"
-if refused tampered-initrd "image [0-9] 'initrd.tampered' at 0x[0-9a-f]* .* is not what its owner signed"; then
-	ok "a tampered initrd: QEMU exits non-zero naming it, the guest never runs"
-else
-	not_ok "a tampered initrd: QEMU exits non-zero naming it, the guest never runs"
-	show tampered-initrd
-fi
-
+# tampered NAME KERNEL INITRD [APPEND...]: the signed guest's manifest, with
+# a kernel, an initrd or a command line (so a DTB) of the host's.
+tampered() {
+	local name=$1 kernel=$2 initrd=$3
+	shift 3
+	run "$name" $QEMU $BOOTOPS $COMMON -smp 2 -kernel "$kernel" -initrd "$initrd" \
+		-append "$SAPPEND guest.disk=signed.txt $*" $DISK -object "$MANIFEST"
+}
+flip() {	# flip FILE OFFSET: a copy in $W with one byte changed
+	cp "$1" "$W/$(basename "$1").tampered"
+	printf 'X' | dd of="$W/$(basename "$1").tampered" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+SIGNED_BY="at 0x[0-9a-f]* .* is not what its owner signed"
+flip "$D/Image" 65536
+tampered tampered-kernel "$W/Image.tampered" "$D/initramfs.cpio.gz"
+point tampered-kernel "a tampered kernel: QEMU exits non-zero naming it, the guest never runs" \
+	refused tampered-kernel "image [0-9] 'Image.tampered' $SIGNED_BY"
+flip "$D/initramfs.cpio.gz" 100
+tampered tampered-initrd "$D/Image" "$W/initramfs.cpio.gz.tampered"
+point tampered-initrd "a tampered initrd: QEMU exits non-zero naming it, the guest never runs" \
+	refused tampered-initrd "image [0-9] 'initramfs.cpio.gz.tampered' $SIGNED_BY"
 # The host changes the kernel command line: QEMU's DTB is not the signed one.
-run tampered-dtb $QEMU -machine "$MACHINE,confidential-guest-support=b0" $SIGNED \
-	-append "$SAPPEND guest.disk=signed.txt init=/bin/sh" $DISK \
-	-object "bootops-guest,id=b0,manifest=$W/signed/manifest"
-if refused tampered-dtb "image [0-9] 'dtb' at 0x[0-9a-f]* .* is not what its owner signed"; then
-	ok "a DTB with another command line: QEMU exits non-zero naming it, the guest never runs"
-else
-	not_ok "a DTB with another command line: QEMU exits non-zero naming it, the guest never runs"
-	show tampered-dtb
-fi
-
+tampered tampered-dtb "$D/Image" "$D/initramfs.cpio.gz" init=/bin/sh
+point tampered-dtb "a DTB with another command line: QEMU exits non-zero naming it, the guest never runs" \
+	refused tampered-dtb "image [0-9] 'dtb' $SIGNED_BY"
 # The signed DTB, with options under which QEMU would have to patch it.
-run patched-dtb $QEMU -machine "$MACHINE,confidential-guest-support=b0" $SIGNED \
-	-append "$SAPPEND guest.disk=other.txt" -dtb "$DTB" $DISK \
-	-object "bootops-guest,id=b0,manifest=$W/signed/manifest"
-if refused patched-dtb "-dtb .*QEMU would have to patch it"; then
-	ok "a -dtb QEMU would have to patch: refused before the VM runs"
-else
-	not_ok "a -dtb QEMU would have to patch: refused before the VM runs"
-	show patched-dtb
-fi
+run patched-dtb $QEMU $BOOTOPS $SIGNED -append "$SAPPEND guest.disk=other.txt" -dtb "$DTB" \
+	$DISK -object "$MANIFEST"
+point patched-dtb "a -dtb QEMU would have to patch: refused before the VM runs" \
+	refused patched-dtb "-dtb .*QEMU would have to patch it"
 
 # A verified VM cannot be reset in place, nor migrated: QEMU shuts it down
 # at the guest's reset (instead of writing a reset state hyp would refuse),
 # and refuses to start where every VM must be migratable.
 prepare reboot $SIGNED -append "$SAPPEND guest.reboot=1"
-run reboot $QEMU -machine "$MACHINE,confidential-guest-support=b0" $SIGNED \
-	-append "$SAPPEND guest.reboot=1" \
+run reboot $QEMU $BOOTOPS $SIGNED -append "$SAPPEND guest.reboot=1" \
 	-object "bootops-guest,id=b0,manifest=$W/reboot/manifest"
-if [ "$(cat $W/reboot.rc)" = 0 ] && grep -q "guest: rebooting" $W/reboot.out &&
-	[ "$(grep -c "Booting Linux" $W/reboot.out)" = 1 ]; then
-	ok "the guest's reset shuts the verified VM down (QEMU exits 0, it never boots again)"
-else
-	not_ok "the guest's reset shuts the verified VM down (QEMU exits 0, it never boots again)"
-	show reboot
-fi
-run migratable $QEMU -machine "$MACHINE,confidential-guest-support=b0" $SIGNED \
-	-append "$SAPPEND guest.disk=signed.txt" -only-migratable \
-	-object "bootops-guest,id=b0,manifest=$W/signed/manifest"
-if refused migratable "cannot block migration"; then
-	ok "-only-migratable: refused, a verified VM cannot migrate"
-else
-	not_ok "-only-migratable: refused, a verified VM cannot migrate"
-	show migratable
-fi
+reset_is_shutdown() {
+	[ "$(cat $W/reboot.rc)" = 0 ] && grep -q "guest: rebooting" $W/reboot.out &&
+		[ "$(grep -c "Booting Linux" $W/reboot.out)" = 1 ]
+}
+point reboot "the guest's reset shuts the verified VM down (QEMU exits 0, it never boots again)" \
+	reset_is_shutdown
+run migratable $QEMU $BOOTOPS $SIGNED -append "$SAPPEND guest.disk=signed.txt" -only-migratable \
+	-object "$MANIFEST"
+point migratable "-only-migratable: refused, a verified VM cannot migrate" \
+	refused migratable "cannot block migration"
 
 # --- 4. private memory: the guest's RAM is its own -------------------------------
-PRIV="$COMMON -smp 2 -kernel $D/Image -initrd $D/initramfs.cpio.gz"
-SIGN_OPTS=--private-mem prepare private $PRIV -append "$SAPPEND"
-run private $QEMU -machine "$MACHINE,confidential-guest-support=b0" $PRIV \
-	-append "$SAPPEND" -object "bootops-guest,id=b0,manifest=$W/private/manifest,private-mem=on"
-if booted private && grep -q "cpus-online=0-1" "$W/private.out"; then
-	ok "patched QEMU runs a signed guest with private memory to its init"
-else
-	not_ok "patched QEMU runs a signed guest with private memory to its init"
-	show private
-fi
+# signed_guest NAME KERNEL INITRD APPEND [PRIVATE]: prepare, sign, run.
+signed_guest() {
+	local name=$1 kernel=$2 initrd=$3 append=$4 priv=${5:-} disk=$DISK opts=
+	[ -n "$priv" ] && { disk=''; opts=,private-mem=on; }
+	ARGS="$COMMON -smp 2 -kernel $kernel -initrd $initrd"
+	SIGN_OPTS=${priv:+--private-mem} prepare "$name" $ARGS -append "$append" $disk
+	run "$name" $QEMU $BOOTOPS $ARGS -append "$append" $disk \
+		-object "bootops-guest,id=b0,manifest=$W/$name/manifest$opts"
+}
+signed_guest private "$D/Image" "$D/initramfs.cpio.gz" "$SAPPEND" private
+point private "patched QEMU runs a signed guest with private memory, 2 vCPUs, to its init" \
+	smp_booted private
 
 # --- 5. Debian's kernel, signed by its owner --------------------------------------
-DEB="$COMMON -smp 2 -kernel $D/vmlinuz-debian -initrd $D/initramfs-debian.cpio.gz"
-prepare debian $DEB -append "$SAPPEND guest.disk=debian.txt" $DISK
-run debian $QEMU -machine "$MACHINE,confidential-guest-support=b0" $DEB \
-	-append "$SAPPEND guest.disk=debian.txt" $DISK \
-	-object "bootops-guest,id=b0,manifest=$W/debian/manifest"
-if booted debian debian.txt && grep -q "cpus-online=0-1" "$W/debian.out"; then
-	ok "patched QEMU runs Debian's kernel, signed, 2 vCPUs, with a virtio disk"
-	grep -m1 "Linux version" "$W/debian.out" | sed 's/^/#   /'
-else
-	not_ok "patched QEMU runs Debian's kernel, signed, 2 vCPUs, with a virtio disk"
-	show debian
-fi
-
-DEBP="$COMMON -smp 2 -kernel $D/vmlinuz-debian -initrd $D/initramfs.cpio.gz"
-SIGN_OPTS=--private-mem prepare debian-private $DEBP -append "$SAPPEND"
-run debian-private $QEMU -machine "$MACHINE,confidential-guest-support=b0" $DEBP \
-	-append "$SAPPEND" \
-	-object "bootops-guest,id=b0,manifest=$W/debian-private/manifest,private-mem=on"
-if booted debian-private; then
-	ok "patched QEMU runs Debian's kernel, signed, with private memory to its init"
-else
-	not_ok "patched QEMU runs Debian's kernel, signed, with private memory to its init"
-	show debian-private
-fi
+signed_guest debian "$D/vmlinuz-debian" "$D/initramfs-debian.cpio.gz" "$SAPPEND guest.disk=debian.txt"
+point debian "patched QEMU runs Debian's kernel, signed, 2 vCPUs, with a virtio disk" \
+	smp_booted debian debian.txt
+grep -m1 "Linux version" "$W/debian.out" | sed 's/^/#   /'
+signed_guest debian-private "$D/vmlinuz-debian" "$D/initramfs.cpio.gz" "$SAPPEND" private
+point debian-private "patched QEMU runs Debian's kernel, signed, with private memory to its init" \
+	booted debian-private
 
 echo "# $n tests, $failed failed"
 sync
