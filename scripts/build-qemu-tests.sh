@@ -10,7 +10,9 @@
 #   scripts/build-qemu-tests.sh      -> build/qemu-tests/
 #
 # Writes build/qemu-tests/initramfs-args.txt: scripts/build-initramfs.sh
-# arguments, one per line, that add all of it and list the test.
+# arguments, one per line, that add all of it and list the test; and
+# build/qemu-tests/guest-disk.img, the empty disk a run copies for its
+# guests (scripts/run-qemu.sh GUEST_DISK=).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,14 +32,18 @@ make -s -C "$ROOT/tools/bootops-sign" O="$BUILD/tools-arm64" CC="${CROSS}gcc" "C
 rm -rf "$OUT"
 mkdir -p "$OUT/root/bin" "$OUT/files"
 
+cpio_gz() {	# cpio_gz DIR OUT: DIR as a reproducible gzip'ed newc cpio
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc --owner=0:0 --reproducible) | gzip -9n >"$2"
+}
+
 # The guest: our kernel and a one-file initramfs.
 cp "$BUILD/Image" "$OUT/files/Image"
 stage="$OUT/guest-initramfs"
 mkdir -p "$stage"
 "${CROSS}gcc" -static -O2 -Wall -Wextra -Werror -s -o "$stage/init" \
 	"$ROOT/tools/bootops-vmm/guest-linux/init.c"
-(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
-	cpio --quiet -o -H newc --owner=0:0 --reproducible) | gzip -9n >"$OUT/files/initramfs.cpio.gz"
+cpio_gz "$stage" "$OUT/files/initramfs.cpio.gz"
 # Debian's kernel, and the same /init with the modules it needs for the disk.
 cp "$BUILD"/debian-qemu/kernel/boot/vmlinuz-* "$OUT/files/vmlinuz-debian"
 mkdir -p "$stage/modules"
@@ -46,10 +52,14 @@ for m in crc16 mbcache jbd2 crc32c_generic ext4 virtio_pci_legacy_dev virtio_pci
 	cp "$(find "$BUILD/debian-qemu/kernel/lib/modules" -name "$m.ko")" "$stage/modules/"
 	echo "$m.ko" >>"$stage/modules/order"
 done
-(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
-	cpio --quiet -o -H newc --owner=0:0 --reproducible) | gzip -9n >"$OUT/files/initramfs-debian.cpio.gz"
+cpio_gz "$stage" "$OUT/files/initramfs-debian.cpio.gz"
 cp "$BUILD/keys/manifest-1.pem" "$OUT/files/"
-cp "$ROOT/selftests/qemu/qemu_guests.sh" "$OUT/files/"
+cp "$ROOT/selftests/qemu/qemu_guests.sh" "$ROOT/selftests/qemu/qemu_env.sh" "$OUT/files/"
+
+# The guests' disk (the outer machine's GUEST_DISK): an empty ext2, which
+# each run copies; the guests write their files there.
+mkdir -p "$OUT/guest-disk-root"
+mke2fs -q -t ext2 -d "$OUT/guest-disk-root" "$OUT/guest-disk.img" 16M
 
 # Programs, with the shared libraries they load: Debian's QEMU where a
 # user of Debian finds it, ours in /usr/local.

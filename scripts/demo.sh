@@ -43,9 +43,7 @@ mapfile -t vmm_args <"$ROOT/build/vmm/demo-args.txt"
 bash "$ROOT/scripts/build-qemu-tests.sh" >/dev/null
 mapfile -t qemu_args <"$ROOT/build/qemu-tests/initramfs-args.txt"
 GUEST_DISK="$ROOT/build/guest-disk-demo.img"
-rm -f "$GUEST_DISK"
-mkdir -p "$ROOT/build/guest-disk-root"
-mke2fs -q -t ext2 -d "$ROOT/build/guest-disk-root" "$GUEST_DISK" 16M
+cp "$ROOT/build/qemu-tests/guest-disk.img" "$GUEST_DISK"
 aarch64-linux-gnu-gcc -static -O2 -Wall -Werror -o "$ROOT/build/vmm/bootops_hcalls" \
 	"$ROOT/selftests/qemu/bootops_hcalls.c"
 dma_args=(--add "$ROOT/build/vmm/bootops_hcalls:/tests/bootops_hcalls"

@@ -221,13 +221,6 @@ make_disk() {
 	mke2fs -q -t ext2 -d "$stage" "$1" 8M
 }
 
-# The disk the host's QEMU gives its guests: an empty ext2.
-make_guest_disk() {
-	rm -f "$1"
-	mkdir -p "$BUILD/guest-disk-root"
-	mke2fs -q -t ext2 -d "$BUILD/guest-disk-root" "$1" 16M
-}
-
 # Each QEMU guest's file is on its disk after the run.
 check_guest_disk() {
 	local f bad=0
@@ -270,7 +263,7 @@ for cpu in "${cpus[@]}"; do
 	disk="$BUILD/disk-$cpu.img"
 	make_disk "$disk"
 	guest_disk="$BUILD/guest-disk-$cpu.img"
-	make_guest_disk "$guest_disk"
+	cp "$BUILD/qemu-tests/guest-disk.img" "$guest_disk"
 	if DISK="$disk" GUEST_DISK="$guest_disk" INITRD="$OUT" CPU="$cpu" MEM=2G TIMEOUT="${TIMEOUT:-3000}" APPEND="$append" \
 		LOG="$BUILD/qemu-kselftests-$cpu.log" "$ROOT/scripts/run-qemu.sh"; then
 		res=PASS

@@ -12,18 +12,10 @@
 set -u
 D=${1:?usage: bench_qemu.sh DIR ROUNDS}
 ROUNDS=${2:-5}
-BB=/bin/busybox
-$BB mkdir -p /usr/bin /usr/sbin /sbin /tmp
-$BB --install -s
-QEMU=/usr/local/bin/qemu-system-aarch64
+. "$D/qemu_env.sh"
 W=/tmp/bench-qemu
 rm -rf $W
 mkdir -p $W
-MACHINE="virt,gic-version=3"
-COMMON="-accel kvm -cpu host -m 256 -nodefaults -no-user-config -display none
-	-serial stdio -monitor none"
-APPEND="console=ttyAMA0 rdinit=/init panic=-1 swiotlb=8192,force"
-
 now() { cut -d' ' -f1 /proc/uptime; }
 
 # to_init ARGS...: seconds from QEMU's start to the guest's "Run /init".
@@ -46,16 +38,14 @@ for k in Image:initramfs.cpio.gz vmlinuz-debian:initramfs.cpio.gz; do
 	kernel=${k%%:*}
 	initrd=${k#*:}
 	ARGS="$COMMON -kernel $D/$kernel -initrd $D/$initrd -append"
-	$QEMU -machine "$MACHINE,confidential-guest-support=b0" $ARGS "$APPEND" \
-		-object "bootops-guest,id=b0,prepare=$W/$kernel" >/dev/null 2>&1
-	/usr/local/bin/bootops-sign manifest --key "$D/manifest-1.pem" --key-id 1 --secver 1000 \
-		$(cat "$W/$kernel/sign-args") "$W/$kernel/manifest" >/dev/null || exit 1
+	$QEMU $BOOTOPS $ARGS "$SAPPEND" -object "bootops-guest,id=b0,prepare=$W/$kernel" >/dev/null 2>&1
+	sign_prepared "$W/$kernel" >/dev/null || exit 1
 	: >$W/plain
 	: >$W/verified
 	r=1
 	while [ $r -le "$ROUNDS" ]; do
-		p=$(to_init $QEMU -machine "$MACHINE" $ARGS "$APPEND")
-		v=$(to_init $QEMU -machine "$MACHINE,confidential-guest-support=b0" $ARGS "$APPEND" \
+		p=$(to_init $QEMU -machine "$MACHINE" $ARGS "$SAPPEND")
+		v=$(to_init $QEMU $BOOTOPS $ARGS "$SAPPEND" \
 			-object "bootops-guest,id=b0,manifest=$W/$kernel/manifest")
 		echo "bench: qemu $kernel round $r: plain ${p:-?} s, verified ${v:-?} s"
 		echo "${p:-0}" >>$W/plain

@@ -17,16 +17,7 @@
 # shellcheck disable=SC2046,SC3043
 set -u
 D=${1:?usage: qemu_guests.sh DIR}
-BB=/bin/busybox
-$BB mkdir -p /usr/bin /usr/sbin /sbin /tmp
-$BB --install -s
-STOCK=/usr/bin/qemu-system-aarch64
-QEMU=/usr/local/bin/qemu-system-aarch64
-SIGN=/usr/local/bin/bootops-sign
-KEY=$D/manifest-1.pem
-# Above any minimum hyp holds for key 1 (make e2e's command line and
-# bootops_manifest raise it), never raising it.
-SECVER=1000
+. "$D/qemu_env.sh"
 W=/tmp/qemu-guests
 rm -rf $W
 mkdir -p $W
@@ -36,16 +27,6 @@ failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=$((failed + 1)); }
 
-# What every guest gets: one vCPU model (-cpu host: KVM), the virt
-# machine's GICv3 and PL011, no defaults, no firmware.
-MACHINE="virt,gic-version=3"
-COMMON="-accel kvm -cpu host -m 256 -nodefaults -no-user-config -display none
-	-serial stdio -monitor none"
-APPEND="console=ttyAMA0 rdinit=/init panic=-1"
-# A verified guest's images are its own, not the host's, also once its
-# kernel frees them (the initrd, __init): device buffers must come from
-# memory the host can reach, as in any confidential guest.
-SAPPEND="$APPEND swiotlb=8192,force"
 blk=$(ls /sys/bus/pci/devices/0000:00:04.0/virtio*/block 2>/dev/null)
 [ -n "$blk" ] || { echo "# no guest disk at PCI 00:04.0 (GUEST_DISK)"; exit 1; }
 DISK="-drive if=none,id=d0,file=/dev/$blk,format=raw,cache=none
@@ -123,12 +104,11 @@ prepare() {
 	local name=$1
 	shift
 	run "$name-prepare" $QEMU "$@" -object "bootops-guest,id=b0,prepare=$W/$name" \
-		-machine "$MACHINE,confidential-guest-support=b0" &&
+		$BOOTOPS &&
 	show "$name-prepare" 3
 	echo "# \$ bootops-sign manifest --key $KEY --key-id 1 --secver $SECVER ${SIGN_OPTS:-}" \
 		"\$(cat $W/$name/sign-args) $W/$name/manifest"
-	$SIGN manifest --key "$KEY" --key-id 1 --secver $SECVER ${SIGN_OPTS:-} $(cat "$W/$name/sign-args") \
-		"$W/$name/manifest" 2>&1 | head -n 2 | sed 's/^/# sign: /' 
+	sign_prepared "$W/$name" ${SIGN_OPTS:-} 2>&1 | head -n 2 | sed 's/^/# sign: /'
 }
 
 # --- 1. Debian's QEMU, unmodified: a plain guest on the bootops kernel ---------
@@ -138,7 +118,6 @@ VCON=1 point stock "Debian's QEMU runs a plain Linux guest, 2 vCPUs, with a virt
 	smp_booted stock stock.txt
 
 # --- 2. the patched QEMU: the owner's signed guest -------------------------------
-BOOTOPS="-machine $MACHINE,confidential-guest-support=b0"
 SIGNED="$COMMON -smp 2 -kernel $D/Image -initrd $D/initramfs.cpio.gz"
 prepare signed $SIGNED -append "$SAPPEND guest.disk=signed.txt" $DISK $(vcon signed)
 ls "$W/signed" | sed 's/^/# prepared: /'
